@@ -1,0 +1,45 @@
+# The README's commands. `make run` and `make test` are the two a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint format migrations-check worker clean
+
+$(VENV)/.installed-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Set up and serve the app with demo data at http://127.0.0.1:$(PORT) (SQLite, tasks in-process by default).
+run: $(VENV)/.installed-runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the whole test suite against the configured DATABASE_URL / REDIS_URL (see README).
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: $(VENV)/.installed-runtime
+	$(PY) manage.py makemigrations --check --dry-run
+
+## A Celery worker for the configured REDIS_URL (the same command docker-compose runs).
+worker: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,173 @@
+"""Input and output shapes of the accounts API. Validation of form here; rules and writes in services."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, User
+
+MAX_SKILLS_PER_PROFILE = 30
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """An input serializer that names the fields it does not know instead of silently dropping them."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
+        return attrs
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 80}]})
+class TaxonomyRefField(serializers.Field):
+    """A skill or industry named by id (integer) or by name (string, any case; new names are created)."""
+
+    default_error_messages = {
+        "invalid": "Give an id (integer) or a name (text).",
+        "blank": "A name cannot be blank.",
+        "too_long": "Names are at most 80 characters.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            return data
+        if isinstance(data, str):
+            name = " ".join(data.split())
+            if not name:
+                self.fail("blank")
+            if len(name) > 80:
+                self.fail("too_long")
+            return name
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value.name
+
+
+class RegisterInput(StrictInputSerializer):
+    username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = serializers.EmailField(max_length=254)
+    # Checked here without the user too, so that a weak password is reported with the other fields' errors.
+    password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, validators=[validate_password]
+    )
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    full_name = serializers.CharField(max_length=150)
+
+
+class TokenInput(StrictInputSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TermOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _AccountInput(StrictInputSerializer):
+    full_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+
+
+class _ProfileInput(_AccountInput):
+    bio = serializers.CharField(max_length=4000, allow_blank=True)
+    industry = TaxonomyRefField(allow_null=True)
+    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE)
+    timezone = serializers.CharField(max_length=64)
+
+
+class AdminMeInput(_AccountInput):
+    pass
+
+
+class MenteeMeInput(_ProfileInput):
+    skills = serializers.ListField(
+        child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text="Skills you want to grow."
+    )
+
+
+class MentorMeInput(_ProfileInput):
+    headline = serializers.CharField(max_length=160, allow_blank=True)
+    years_experience = serializers.IntegerField(min_value=0, max_value=MAX_YEARS_EXPERIENCE)
+    capacity = serializers.IntegerField(min_value=0, max_value=MAX_CAPACITY)
+    accepting_requests = serializers.BooleanField()
+
+
+def me_input_for(user: User) -> type[_AccountInput]:
+    if user.is_mentor:
+        return MentorMeInput
+    if user.is_mentee:
+        return MenteeMeInput
+    return AdminMeInput
+
+
+class AccountOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    role = serializers.CharField(help_text='"mentee", "mentor", or "" for a program admin.')
+    is_program_admin = serializers.BooleanField()
+    date_joined = serializers.DateTimeField()
+
+
+class _ProfileOutput(serializers.Serializer):
+    bio = serializers.CharField()
+    industry = serializers.StringRelatedField(allow_null=True)
+    skills = serializers.StringRelatedField(many=True)
+    timezone = serializers.CharField()
+
+
+class MenteeProfileOutput(_ProfileOutput):
+    pass
+
+
+class MentorProfileOutput(_ProfileOutput):
+    headline = serializers.CharField()
+    years_experience = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    accepting_requests = serializers.BooleanField()
+
+
+# The shapes of `/me/` per role, for the schema: the account's fields and the role profile's, side by side.
+class AdminMeOutput(AccountOutput):
+    pass
+
+
+class MenteeMeOutput(AccountOutput, MenteeProfileOutput):
+    pass
+
+
+class MentorMeOutput(AccountOutput, MentorProfileOutput):
+    pass
+
+
+ME_OUTPUT_SCHEMA = PolymorphicProxySerializer(
+    component_name="Me",
+    serializers=[MentorMeOutput, MenteeMeOutput, AdminMeOutput],
+    resource_type_field_name=None,
+)
+ME_INPUT_SCHEMA = PolymorphicProxySerializer(
+    component_name="MeUpdate",
+    serializers=[MentorMeInput, MenteeMeInput, AdminMeInput],
+    resource_type_field_name=None,
+)
+
+
+def me_representation(user: User) -> dict:
+    data = dict(AccountOutput(user).data)
+    if user.is_mentor:
+        data.update(MentorProfileOutput(user.mentor_profile).data)
+    elif user.is_mentee:
+        data.update(MenteeProfileOutput(user.mentee_profile).data)
+    return data

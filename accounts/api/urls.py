@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts.api import views
+
+urlpatterns = [
+    path("auth/register/", views.RegisterView.as_view(), name="api-register"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("skills/", views.SkillListView.as_view(), name="api-skills"),
+    path("industries/", views.IndustryListView.as_view(), name="api-industries"),
+]

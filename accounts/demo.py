@@ -1,0 +1,299 @@
+"""A believable demo program: mentors and mentees across real industries and skills.
+
+Deterministic (a fixed seed), so screenshots and demos look the same on every machine. Every demo account
+shares one password, hashed once: hashing hundreds of passwords at full strength would take a minute.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+
+DEMO_PASSWORD = "mentoring-demo"
+DEMO_ADMIN = "admin"
+DEMO_MENTOR = "mentor"
+DEMO_MENTEE = "mentee"
+
+INDUSTRY_SKILLS: dict[str, list[str]] = {
+    "Software & Internet": ["Python", "JavaScript", "System design", "Cloud architecture", "DevOps", "Code review"],
+    "Financial Services": ["Financial modelling", "Risk management", "Excel", "Regulatory compliance", "Accounting"],
+    "Healthcare": ["Clinical research", "Health informatics", "Patient experience", "Healthcare operations"],
+    "Education": ["Curriculum design", "Instructional design", "Classroom management", "EdTech"],
+    "Renewable Energy": ["Energy modelling", "Project finance", "Solar engineering", "Sustainability reporting"],
+    "Manufacturing": ["Lean manufacturing", "Supply chain", "Quality assurance", "Industrial automation"],
+    "Retail & E-commerce": ["Merchandising", "Digital marketing", "Customer analytics", "Pricing strategy"],
+    "Media & Entertainment": ["Content strategy", "Video production", "Copywriting", "Audience growth"],
+    "Public Sector": ["Policy analysis", "Public procurement", "Grant writing", "Stakeholder engagement"],
+    "Nonprofit": ["Fundraising", "Volunteer management", "Impact measurement", "Grant writing"],
+    "Consulting": ["Client management", "Business strategy", "Workshop facilitation", "Market research"],
+    "Biotechnology": ["Lab management", "Bioinformatics", "Regulatory affairs", "Clinical trials"],
+}
+GENERAL_SKILLS = [
+    "Leadership",
+    "Public speaking",
+    "Negotiation",
+    "Career planning",
+    "Product management",
+    "Data analysis",
+    "Project management",
+    "People management",
+    "Hiring and interviewing",
+    "Machine learning",
+    "UX research",
+    "Entrepreneurship",
+    "Personal branding",
+    "Work-life balance",
+]
+FIRST_NAMES = [
+    "Amara",
+    "Ben",
+    "Chen",
+    "Dalia",
+    "Emeka",
+    "Fatima",
+    "Gabriel",
+    "Hana",
+    "Ibrahim",
+    "Jasmine",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oscar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tomoko",
+    "Umar",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Aisha",
+    "Bruno",
+    "Carmen",
+    "Diego",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Mei",
+    "Noah",
+    "Olga",
+    "Pablo",
+    "Rania",
+    "Sofia",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Yara",
+]
+LAST_NAMES = [
+    "Okafor",
+    "Schmidt",
+    "Nakamura",
+    "Haddad",
+    "Silva",
+    "Kowalski",
+    "Mensah",
+    "Larsen",
+    "Patel",
+    "Rossi",
+    "Novak",
+    "Garcia",
+    "Ibrahim",
+    "Chen",
+    "Dubois",
+    "Andersson",
+    "Mwangi",
+    "O'Brien",
+    "Kaya",
+    "Santos",
+    "Yilmaz",
+    "Fischer",
+    "Moreau",
+    "Adeyemi",
+    "Tanaka",
+    "Kim",
+    "Nguyen",
+    "Hernandez",
+    "Popescu",
+    "Lindqvist",
+    "Cohen",
+    "Ferreira",
+    "Ivanova",
+    "Müller",
+    "Rahman",
+    "Sato",
+    "Walsh",
+    "Zhang",
+    "Abebe",
+    "Costa",
+]
+TITLES = [
+    "Engineering Manager",
+    "Senior Analyst",
+    "Director of Operations",
+    "Principal Consultant",
+    "Head of Product",
+    "Research Lead",
+    "Staff Engineer",
+    "Programme Director",
+    "Founder",
+    "Senior Designer",
+    "Team Lead",
+    "Chief of Staff",
+    "VP Marketing",
+    "Policy Adviser",
+]
+TIMEZONES = [
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "America/New_York",
+    "America/Chicago",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+MENTEE_BIOS = [
+    "Two years into my first role and looking for someone who has walked the path before me.",
+    "Switching careers after a decade elsewhere; I learn fast and want to learn the right things.",
+    "Recently promoted to lead a small team and keen to do it well.",
+    "Final-year student preparing for my first job in the field.",
+    "Returning to work after a career break and rebuilding my network and confidence.",
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    full_name: str
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(username=DEMO_ADMIN).exists()
+
+
+def demo_logins() -> list[DemoLogin]:
+    order = [DEMO_ADMIN, DEMO_MENTOR, DEMO_MENTEE]
+    users = sorted(User.objects.filter(username__in=order), key=lambda u: order.index(u.username))
+    return [DemoLogin(u.username, "program admin" if u.is_staff else u.role, u.full_name) for u in users]
+
+
+@transaction.atomic
+def demo_program_build(
+    *, mentors: int = 60, mentees: int = 180, seed: int = 2026, progress: Callable[[int], None] = lambda n: None
+) -> None:
+    """Create the demo program. `progress(n)` is told each time n more people exist."""
+    rng = random.Random(seed)
+    password = make_password(DEMO_PASSWORD)
+
+    industries = {name: Industry.objects.get_or_create(name=name)[0] for name in INDUSTRY_SKILLS}
+    skill_names = sorted({s for skills in INDUSTRY_SKILLS.values() for s in skills} | set(GENERAL_SKILLS))
+    Skill.objects.bulk_create([Skill(name=name) for name in skill_names], ignore_conflicts=True)
+    skills = {s.name: s for s in Skill.objects.filter(name__in=skill_names)}
+
+    User.objects.create(
+        username=DEMO_ADMIN,
+        email="admin@example.org",
+        full_name="Alex Admin",
+        is_staff=True,
+        is_superuser=True,
+        password=password,
+    )
+    progress(1)
+
+    names = _unique_names(rng, mentors + mentees)
+    mentor_names, mentee_names = names[:mentors], names[mentors:]
+
+    mentor_users = _create_users(mentor_names, User.Role.MENTOR, DEMO_MENTOR, password)
+    mentor_profiles = []
+    mentor_skills = []
+    for user in mentor_users:
+        industry_name = rng.choice(list(INDUSTRY_SKILLS))
+        own = rng.sample(INDUSTRY_SKILLS[industry_name], k=min(3, len(INDUSTRY_SKILLS[industry_name])))
+        own += rng.sample(GENERAL_SKILLS, k=2)
+        years = rng.randint(5, 30)
+        profile = MentorProfile(
+            user=user,
+            headline=f"{rng.choice(TITLES)} · {years} years in {industry_name.lower()}",
+            bio=(
+                f"I have spent {years} years in {industry_name.lower()}, most recently as a "
+                f"{rng.choice(TITLES).lower()}. Happy to help with {own[0].lower()} and {own[-1].lower()}."
+            ),
+            industry=industries[industry_name],
+            years_experience=years,
+            capacity=rng.choice([1, 2, 2, 3, 3, 4, 5]),
+            accepting_requests=rng.random() > 0.1,
+            timezone=rng.choice(TIMEZONES),
+        )
+        mentor_profiles.append(profile)
+        mentor_skills.append(own)
+    MentorProfile.objects.bulk_create(mentor_profiles)
+    _link_skills(MentorProfile, mentor_profiles, mentor_skills, skills)
+    progress(len(mentor_users))
+
+    mentee_users = _create_users(mentee_names, User.Role.MENTEE, DEMO_MENTEE, password)
+    mentee_profiles = []
+    mentee_skills = []
+    for user in mentee_users:
+        industry_name = rng.choice(list(INDUSTRY_SKILLS))
+        wanted = rng.sample(INDUSTRY_SKILLS[industry_name], k=2) + rng.sample(GENERAL_SKILLS, k=rng.randint(1, 2))
+        mentee_profiles.append(
+            MenteeProfile(
+                user=user,
+                bio=rng.choice(MENTEE_BIOS),
+                industry=industries[industry_name],
+                timezone=rng.choice(TIMEZONES),
+            )
+        )
+        mentee_skills.append(wanted)
+    MenteeProfile.objects.bulk_create(mentee_profiles)
+    _link_skills(MenteeProfile, mentee_profiles, mentee_skills, skills)
+    progress(len(mentee_users))
+
+
+def _unique_names(rng: random.Random, count: int) -> list[str]:
+    pairs = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
+    if count > len(pairs):
+        raise ValueError(f"The demo has names for at most {len(pairs)} people.")
+    return [f"{first} {last}" for first, last in rng.sample(pairs, k=count)]
+
+
+def _create_users(full_names: list[str], role: str, first_username: str, password: str) -> list[User]:
+    users = []
+    for index, full_name in enumerate(full_names):
+        username = first_username if index == 0 else _username(full_name)
+        email = f"{username}@example.org"
+        users.append(User(username=username, email=email, full_name=full_name, role=role, password=password))
+    return User.objects.bulk_create(users)
+
+
+def _username(full_name: str) -> str:
+    return ".".join(part.lower() for part in full_name.replace("'", "").replace("ü", "ue").split())
+
+
+def _link_skills(model, profiles, skill_lists, skills_by_name) -> None:
+    through = model.skills.through
+    rows = [
+        through(**{f"{model._meta.model_name}_id": profile.pk, "skill_id": skills_by_name[name].pk})
+        for profile, names in zip(profiles, skill_lists, strict=True)
+        for name in dict.fromkeys(names)
+    ]
+    through.objects.bulk_create(rows)

@@ -1,0 +1,152 @@
+"""People: the user with a role, the two participant profiles, and the shared skill and industry taxonomy."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+MAX_CAPACITY = 50
+MAX_YEARS_EXPERIENCE = 70
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _known_timezones():
+        raise ValidationError(f'Unknown time zone "{value}"; use an IANA name such as "Europe/Berlin".')
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+class User(AbstractUser):
+    """A person on the platform. Mentees and mentors have a `role`; program admins are staff and have none."""
+
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField("email address")
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        constraints = [
+            # "Alice" and "alice" are one person to the people who type them.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def is_program_admin(self) -> bool:
+        return self.is_staff
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role == self.Role.MENTEE
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == self.Role.MENTOR
+
+    @property
+    def profile(self) -> "MentorProfile | MenteeProfile | None":
+        """The role profile: a mentor's or a mentee's; program admins have none."""
+        if self.is_mentor:
+            return self.mentor_profile
+        if self.is_mentee:
+            return self.mentee_profile
+        return None
+
+
+class TaxonomyTerm(models.Model):
+    """A named term shared by all profiles; unique whatever its case, and created when first named."""
+
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+
+
+class Industry(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name_plural = "industries"
+        constraints = [models.UniqueConstraint(Lower("name"), name="industry_name_ci_unique")]
+
+
+class Profile(TimeStampedModel):
+    bio = models.TextField(blank=True, max_length=4000)
+    industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    class Meta:
+        abstract = True
+
+
+class MentorProfile(Profile):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
+    headline = models.CharField(max_length=160, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="mentor_profiles")
+    years_experience = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_YEARS_EXPERIENCE)])
+    capacity = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(MAX_CAPACITY)],
+        help_text="How many mentees this mentor takes at once.",
+    )
+    accepting_requests = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0, capacity__lte=MAX_CAPACITY), name="mentor_capacity_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor {self.user}"
+
+
+class MenteeProfile(Profile):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentee_profile")
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="mentee_profiles", help_text="Skills the mentee wants to grow."
+    )
+
+    def __str__(self) -> str:
+        return f"Mentee {self.user}"

@@ -1,0 +1,30 @@
+"""Reads for accounts: querysets that pages and API views render in a fixed number of queries."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Industry, Skill, TaxonomyTerm, User
+
+
+def _taxonomy_search(model: type[TaxonomyTerm], query: str | None) -> QuerySet:
+    terms = model.objects.order_by("name")
+    query = (query or "").strip()
+    if query:
+        terms = terms.filter(name__icontains=query)
+    return terms
+
+
+def skill_list(*, query: str | None = None) -> QuerySet[Skill]:
+    return _taxonomy_search(Skill, query)
+
+
+def industry_list(*, query: str | None = None) -> QuerySet[Industry]:
+    return _taxonomy_search(Industry, query)
+
+
+def user_with_profile(*, user_id: int) -> User:
+    """The user and their role profile, with its industry and skills, in three queries."""
+    return (
+        User.objects.select_related("mentor_profile__industry", "mentee_profile__industry")
+        .prefetch_related("mentor_profile__skills", "mentee_profile__skills")
+        .get(pk=user_id)
+    )

@@ -1,0 +1,5 @@
+# Load the Celery app with Django so that `@shared_task` binds to it and `transaction.on_commit(task.delay)`
+# publishes through the configured broker.
+from config.celery_app import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,12 @@
+"""pytest settings: the local ones, made fast and quiet. Database and broker still come from the environment."""
+
+from .local import *  # noqa: F403
+
+SECRET_KEY = "django-insecure-test-only"
+DEBUG = False
+# Hashing is not what the tests are about; PBKDF2 at full strength would dominate their time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process unless a test starts a real worker and turns this off for itself.
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,100 @@
+"""Personas shared by every test, and the rule for tests that need a real service.
+
+A test that needs PostgreSQL, Redis or Chromium skips on a laptop that lacks it, and fails when CI=true:
+CI must run it for real.
+"""
+
+import os
+import shutil
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import AdminFactory, MenteeFactory, MentorFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require_service(available: bool, what: str) -> None:
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true; .ci/run starts it.")
+    pytest.skip(f"{what} is not available here (bash .ci/run sets it up).")
+
+
+@pytest.fixture
+def postgres(db):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def redis_url():
+    url = settings.REDIS_URL
+    reachable = False
+    if url:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        try:
+            reachable = bool(client.ping())
+        except redis.RedisError:
+            reachable = False
+        finally:
+            client.close()
+    require_service(reachable, "Redis (REDIS_URL=redis://…)")
+    return url
+
+
+@pytest.fixture
+def chromium_path():
+    require_service(shutil.which(CHROMIUM) is not None, f"Chromium at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def mentee(db):
+    return MenteeFactory(username="maya", full_name="Maya Mentee")
+
+
+@pytest.fixture
+def mentor(db):
+    return MentorFactory(username="otto", full_name="Otto Mentor")
+
+
+@pytest.fixture
+def outsider(db):
+    return MenteeFactory(username="oscar", full_name="Oscar Outsider")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="ada", full_name="Ada Admin")
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def mentee_client(mentee):
+    return client_for(mentee)
+
+
+@pytest.fixture
+def mentor_client(mentor):
+    return client_for(mentor)
+
+
+@pytest.fixture
+def admin_client_api(admin_user):
+    return client_for(admin_user)

@@ -1,0 +1,105 @@
+"""A real Celery worker process consumes a real task through Redis, against the test's own database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from config.celery_app import app as celery_app
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url_of_this_test() -> str:
+    # The worker is another process: point it at pytest-django's test database, not the configured one,
+    # so that it sees the rows this test commits (and only those).
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker_queue(redis_url):
+    """A queue of this test's own, so that the worker takes only the tasks this test sends."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    yield queue
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
+
+
+@pytest.fixture
+def worker_process(worker_queue, postgres, transactional_db, tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": _database_url_of_this_test(),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "CONN_MAX_AGE": "0",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+        "-Q", worker_queue, "-n", f"{worker_queue}@%h",
+    ]  # fmt: skip
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield process, tmp_path / "mail", tmp_path / "worker.log"
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+def _wait_for(predicate, *, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    return None
+
+
+def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process, anon):
+    process, mail_dir, log_path = worker_process
+
+    response = anon.post(
+        "/api/v1/auth/register/",
+        {
+            "username": "worker.test",
+            "email": "worker.test@example.org",
+            "password": "a-long-unusual-secret",
+            "role": "mentee",
+            "full_name": "Wendy Worker",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert User.objects.filter(username="worker.test").exists()
+
+    def sent_mail():
+        files = list(mail_dir.glob("*.log")) if mail_dir.exists() else []
+        return "".join(f.read_text() for f in files) if files else None
+
+    sent = _wait_for(sent_mail, seconds=60)
+
+    assert process.poll() is None, f"the worker died:\n{log_path.read_text()}"
+    assert sent, f"no email from the worker within 60 s; its log:\n{log_path.read_text()}"
+    assert "To: worker.test@example.org" in sent
+    assert "Subject: Welcome to the mentorship program" in sent
+    assert "Hello Wendy" in sent
+    assert "succeeded" in log_path.read_text()

@@ -1,0 +1,76 @@
+"""The README stays true: its commands are the Makefile's and CI's, and docker-compose runs what it documents."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _make_dry_run(target: str) -> str:
+    return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_readme_gives_the_two_commands_in_order():
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    assert blocks[0].strip() == "make run"
+    assert blocks[1].strip() == "make test"
+
+
+def test_make_run_sets_up_migrates_seeds_and_serves_on_port_8000():
+    steps = _make_dry_run("run")
+    assert "-m venv" in steps or ".installed-runtime" in steps
+    assert "manage.py migrate" in steps
+    assert "manage.py seed_demo" in steps
+    assert "runserver 127.0.0.1:8000" in steps
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, flags=re.M)
+
+
+def test_compose_file_names_the_four_services():
+    assert set(_compose()["services"]) == {"web", "worker", "db", "redis"}
+
+
+def test_compose_images_are_postgresql_16_and_redis_7():
+    services = _compose()["services"]
+    assert services["db"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+
+
+def test_compose_web_serves_with_gunicorn_and_the_worker_runs_the_documented_command():
+    services = _compose()["services"]
+    assert "gunicorn config.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"] in README
+    assert f"$(VENV)/bin/{services['worker']['command']}" in (ROOT / "Makefile").read_text()
+
+
+def test_compose_app_services_are_configured_by_the_documented_variables():
+    services = _compose()["services"]
+    for name in ("web", "worker"):
+        for variable in services[name]["environment"]:
+            assert f"`{variable}`" in README, f"{variable} is not documented in the README"
+
+
+def test_dockerfile_installs_the_pinned_requirements_and_runs_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert '"gunicorn", "config.wsgi"' in dockerfile
+
+
+def test_every_requirement_is_pinned():
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert "==" in line, f"{name}: {line} is not pinned"
