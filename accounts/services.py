@@ -72,6 +72,16 @@ def _check_unique_identity(*, username: str | None, email: str | None, exclude_p
         raise ValidationError(errors)
 
 
+def _save_identity(user: User, *, update_fields: list[str] | None = None) -> None:
+    """Save, turning a lost race for a username or email (checked just before) into the same 400."""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=update_fields)
+    except IntegrityError:
+        _check_unique_identity(username=user.username, email=user.email, exclude_pk=user.pk)
+        raise
+
+
 @transaction.atomic
 def user_register(*, username: str, email: str, password: str, role: str, full_name: str) -> User:
     """Create a mentee or mentor with an empty profile, and send the welcome email once the row is committed."""
@@ -86,13 +96,7 @@ def user_register(*, username: str, email: str, password: str, role: str, full_n
         raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        # Lost a race with a registration of the same username or email between the check and the insert.
-        _check_unique_identity(username=username, email=email)
-        raise
+    _save_identity(user)
 
     profile_model = MentorProfile if role == User.Role.MENTOR else MenteeProfile
     profile_model.objects.create(user=user)
@@ -116,7 +120,7 @@ def profile_update(*, user: User, changes: dict) -> User:
         setattr(user, name, value)
     if account:
         user.full_clean(exclude=["password"])
-        user.save(update_fields=[*account])
+        _save_identity(user, update_fields=[*account])
 
     if not profile:
         return user

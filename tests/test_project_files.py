@@ -15,7 +15,8 @@ def _compose():
 
 
 def _make_dry_run(target: str) -> str:
-    return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    """What `make TARGET` would run on a fresh clone (-B: as if nothing were built yet)."""
+    return subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def test_readme_gives_the_two_commands_in_order():
@@ -26,7 +27,8 @@ def test_readme_gives_the_two_commands_in_order():
 
 def test_make_run_sets_up_migrates_seeds_and_serves_on_port_8000():
     steps = _make_dry_run("run")
-    assert "-m venv" in steps or ".installed-runtime" in steps
+    assert "-m venv .venv" in steps
+    assert "pip install --quiet -r requirements.txt" in steps
     assert "manage.py migrate" in steps
     assert "manage.py seed_demo" in steps
     assert "runserver 127.0.0.1:8000" in steps
