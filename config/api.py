@@ -1,14 +1,31 @@
 """API plumbing shared by every app: pagination and the error shapes of API.md."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import Conflict
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "That conflicts with the current state."
+    default_code = "conflict"
 
 
 class StandardPagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 100; more is cut to 100, nonsense is a 400)."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+            raise exceptions.ValidationError({self.page_size_query_param: ["A whole number from 1 to 100."]})
+        return super().get_page_size(request)
 
 
 def _django_validation_detail(error: DjangoValidationError) -> dict | list:
@@ -22,7 +39,12 @@ def _django_validation_detail(error: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: a Django ValidationError raised by a service is a 400 with field messages."""
+    """DRF's handler, plus the errors services raise: Django's ValidationError is a 400 with field messages,
+    Conflict a 409, a row that does not exist (or may not be seen) a 404."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.message, code=exc.code)
+    elif isinstance(exc, ObjectDoesNotExist):
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, MenteeFactory, MentorFactory
+from tests.factories import AdminFactory, MenteeFactory, MentorFactory, MentorshipFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -70,6 +70,17 @@ def outsider(db):
 
 
 @pytest.fixture
+def outsider_mentor(db):
+    return MentorFactory(username="olga", full_name="Olga Othermentor")
+
+
+@pytest.fixture
+def mentorship(mentee, mentor):
+    """Maya is mentored by Otto."""
+    return MentorshipFactory(mentee=mentee, mentor=mentor)
+
+
+@pytest.fixture
 def admin_user(db):
     return AdminFactory(username="ada", full_name="Ada Admin")
 
@@ -93,6 +104,16 @@ def mentee_client(mentee):
 @pytest.fixture
 def mentor_client(mentor):
     return client_for(mentor)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return client_for(outsider)
+
+
+@pytest.fixture
+def outsider_mentor_client(outsider_mentor):
+    return client_for(outsider_mentor)
 
 
 @pytest.fixture

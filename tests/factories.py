@@ -1,5 +1,8 @@
+import datetime as dt
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
@@ -61,3 +64,52 @@ class MentorFactory(UserFactory):
 class MenteeFactory(UserFactory):
     role = User.Role.MENTEE
     mentee_profile = factory.RelatedFactory(MenteeProfileFactory, factory_related_name="user")
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Goal"
+        skip_postgeneration_save = True
+
+    mentee = factory.SubFactory(MenteeFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    description = "Lead a team of five by the end of the year."
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Milestone"
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+
+
+class RequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "mentorship.MentorshipRequest"
+        skip_postgeneration_save = True
+
+    mentee = factory.SubFactory(MenteeFactory)
+    mentor = factory.SubFactory(MentorFactory)
+    message = "Would you mentor me?"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class MentorshipFactory(DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Mentorship"
+
+    mentee = factory.SubFactory(MenteeFactory)
+    mentor = factory.SubFactory(MentorFactory)
+    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+
+
+class SessionFactory(DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Session"
+        skip_postgeneration_save = True
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    duration_minutes = 45
+    notes = "Talked about delegation."

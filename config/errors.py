@@ -1,0 +1,15 @@
+"""Domain errors that services raise and the API turns into status codes (see config.api.exception_handler).
+
+Services also raise Django's ValidationError (400, with field messages), PermissionDenied (403) and
+ObjectDoesNotExist / Http404 (404); these are the ones Django has no word for.
+"""
+
+
+class Conflict(Exception):
+    """The request is valid but the state of things forbids it now (409): a request no longer pending, a
+    mentor at capacity, a session already rated."""
+
+    def __init__(self, message: str, *, code: str = "conflict"):
+        super().__init__(message)
+        self.message = message
+        self.code = code

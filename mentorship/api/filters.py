@@ -1,0 +1,77 @@
+"""Query-string filters of the mentor directory. Unknown values are 400s, not silently ignored."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+
+from accounts.models import MentorProfile
+
+MAX_SKILL_FILTERS = 10
+
+
+class _TermsField(forms.Field):
+    """Every value of a repeated query parameter (`?skill=a&skill=b`), stripped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = [v.strip() for v in (value or []) if v and v.strip()]
+        if len(values) > MAX_SKILL_FILTERS:
+            raise forms.ValidationError(f"Filter by at most {MAX_SKILL_FILTERS} skills.")
+        return values
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class TermsFilter(django_filters.Filter):
+    field_class = _TermsField
+
+
+def _term_lookup(prefix: str, value: str) -> Q:
+    """A taxonomy term named by id (digits) or by name in any case."""
+    return Q(**{f"{prefix}__id": int(value)}) if value.isdigit() else Q(**{f"{prefix}__name__iexact": value})
+
+
+class MentorFilter(django_filters.FilterSet):
+    skill = TermsFilter(method="filter_skills", help_text="Repeatable; a mentor must have every one (name or id).")
+    industry = django_filters.CharFilter(method="filter_industry", help_text="Industry name (any case) or id.")
+    q = django_filters.CharFilter(method="filter_text", max_length=100, help_text="Words in name, headline or bio.")
+    accepting = django_filters.TypedChoiceFilter(
+        method="filter_accepting",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        help_text="true: accepting requests with an open slot now; false: the others.",
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("user__full_name", "name"),
+            ("years_experience", "years_experience"),
+            ("open_slots", "open_slots"),
+            ("created_at", "joined"),
+        ),
+    )
+
+    class Meta:
+        model = MentorProfile
+        fields = []
+
+    def filter_skills(self, queryset, name, values):
+        # One join per skill: a mentor matches only when every named skill is theirs.
+        for value in values:
+            queryset = queryset.filter(_term_lookup("skills", value))
+        return queryset
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(_term_lookup("industry", value.strip()))
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(user__full_name__icontains=word) | Q(headline__icontains=word) | Q(bio__icontains=word)
+            )
+        return queryset
+
+    @extend_schema_field({"type": "string", "enum": ["true", "false"]})
+    def filter_accepting(self, queryset, name, value):
+        open_now = Q(accepting_requests=True, open_slots__gt=0)
+        return queryset.filter(open_now) if value else queryset.exclude(open_now)

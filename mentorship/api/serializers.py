@@ -1,0 +1,174 @@
+"""Input and output shapes of the mentorship API."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api.serializers import MAX_SKILLS_PER_PROFILE, StrictInputSerializer, TaxonomyRefField
+from mentorship.models import MAX_SESSION_MINUTES, Goal, MentorshipRequest
+
+MAX_GOALS_PER_ITEM = 20
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class GoalRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+def _goal_ids_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=MAX_GOALS_PER_ITEM, required=False, **kwargs
+    )
+
+
+# --- Mentors ----------------------------------------------------------------------------------------------
+
+
+class MentorOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="user_id", help_text="The mentor's user id; use it in requests.")
+    username = serializers.CharField(source="user.username")
+    full_name = serializers.CharField(source="user.full_name")
+    headline = serializers.CharField()
+    bio = serializers.CharField()
+    industry = serializers.StringRelatedField(allow_null=True)
+    skills = serializers.StringRelatedField(many=True)
+    years_experience = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    open_slots = serializers.IntegerField(
+        help_text="Capacity less active mentorships and pending match-round offers; never below 0."
+    )
+    accepting_requests = serializers.BooleanField()
+    timezone = serializers.CharField()
+
+
+# --- Requests ---------------------------------------------------------------------------------------------
+
+
+class RequestCreateInput(StrictInputSerializer):
+    mentor = serializers.IntegerField(min_value=1, help_text="The mentor's id.")
+    message = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    goals = _goal_ids_field(help_text="Ids of your goals to work on together.", default=list)
+
+
+class RequestDeclineInput(StrictInputSerializer):
+    reason = serializers.ChoiceField(
+        choices=MentorshipRequest.DeclineReason.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RequestOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentee = PersonOutput()
+    mentor = PersonOutput()
+    message = serializers.CharField()
+    goals = GoalRefOutput(many=True)
+    origin = serializers.ChoiceField(choices=MentorshipRequest.Origin.choices)
+    status = serializers.ChoiceField(choices=MentorshipRequest.Status.choices)
+    decline_reason = serializers.CharField(help_text="One of the fixed reasons, or empty.")
+    decline_note = serializers.CharField()
+    close_reason = serializers.CharField(help_text='"mentee_matched" when closed because the mentee found a mentor.')
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    mentorship = serializers.SerializerMethodField()
+
+    def get_mentorship(self, request: MentorshipRequest) -> int | None:
+        mentorship = getattr(request, "mentorship", None)
+        return mentorship.pk if mentorship else None
+
+
+# --- Mentorships, sessions, feedback ----------------------------------------------------------------------
+
+
+class MentorshipOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentee = PersonOutput()
+    mentor = PersonOutput()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    request = serializers.IntegerField(source="request_id", allow_null=True)
+    session_count = serializers.IntegerField()
+
+
+class SessionInput(StrictInputSerializer):
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
+    notes = serializers.CharField(max_length=10000, allow_blank=True, required=False, default="")
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=80), max_length=20, required=False, default=list
+    )
+    goals = _goal_ids_field(help_text="Ids of the mentee's goals this session worked on.", default=list)
+
+
+class FeedbackInput(StrictInputSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class FeedbackOutput(serializers.Serializer):
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class SessionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentorship = serializers.IntegerField(source="mentorship_id")
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField()
+    notes = serializers.CharField()
+    topics = serializers.ListField(child=serializers.CharField())
+    goals = GoalRefOutput(many=True)
+    feedback = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(FeedbackOutput(allow_null=True))
+    def get_feedback(self, session) -> dict | None:
+        feedback = getattr(session, "feedback", None)
+        return FeedbackOutput(feedback).data if feedback else None
+
+
+# --- Goals and milestones ---------------------------------------------------------------------------------
+
+
+class MilestoneInput(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    due_date = serializers.DateField(allow_null=True, required=False)
+    done = serializers.BooleanField(required=False)
+
+
+class MilestoneOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    done = serializers.BooleanField()
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
+class GoalInput(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=4000, allow_blank=True, required=False)
+    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, required=False)
+    target_date = serializers.DateField(allow_null=True, required=False)
+    status = serializers.ChoiceField(choices=Goal.Status.choices, required=False)
+
+
+class GoalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentee = PersonOutput()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    skills = serializers.StringRelatedField(many=True)
+    target_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    progress = serializers.FloatField(help_text="Share of milestones done, 0..1.")
+    milestones = MilestoneOutput(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

@@ -1,0 +1,221 @@
+"""Mentorship API: each view finds the object among those the caller may see (404 otherwise), validates the
+body, calls one service, and serializes the result. The services decide who may act (403) and when (409)."""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import MentorProfile
+from config.schema import ErrorDetail
+from mentorship import selectors, services
+from mentorship.api import serializers as s
+from mentorship.api.filters import MentorFilter
+from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
+
+CONFLICT = {409: ErrorDetail}
+
+
+def _status_filter(model) -> type[django_filters.FilterSet]:
+    """`?status=` among the model's statuses; anything else is a 400."""
+    meta = type("Meta", (), {"model": model, "fields": ["status"]})
+    return type(f"{model.__name__}StatusFilter", (django_filters.FilterSet,), {"Meta": meta})
+
+
+@extend_schema_view(
+    list=extend_schema(description="The mentor directory: filter by skills, industry, words and availability."),
+    retrieve=extend_schema(description="One mentor, with `open_slots`."),
+)
+class MentorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = MentorProfile.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.MentorOutput
+    filterset_class = MentorFilter
+    lookup_field = "user_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.mentor_directory().order_by("user__full_name", "user_id")
+
+
+class RequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Mentees see the requests they sent, mentors the ones they received, program admins all."""
+
+    queryset = MentorshipRequest.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.RequestOutput
+    filterset_class = _status_filter(MentorshipRequest)
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.request_list_for(user=self.request.user)
+
+    def _respond(self, request_id: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.RequestOutput(self.get_queryset().get(pk=request_id)).data, status=code)
+
+    @extend_schema(request=s.RequestCreateInput, responses={201: s.RequestOutput, **CONFLICT})
+    def create(self, request):
+        data = s.RequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.request_create(
+            mentee=request.user,
+            mentor_id=data.validated_data["mentor"],
+            message=data.validated_data["message"],
+            goal_ids=data.validated_data["goals"],
+        )
+        return self._respond(created.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.RequestOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The mentor accepts: the mentorship starts (see `mentorship` in the answer)."""
+        services.request_accept(request_id=self.get_object().pk, mentor=request.user)
+        return self._respond(pk)
+
+    @extend_schema(request=s.RequestDeclineInput, responses={200: s.RequestOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        target = self.get_object()
+        data = s.RequestDeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.request_decline(
+            request_id=target.pk,
+            mentor=request.user,
+            reason=data.validated_data["reason"],
+            note=data.validated_data["note"],
+        )
+        return self._respond(pk)
+
+    @extend_schema(request=None, responses={200: s.RequestOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        services.request_withdraw(request_id=self.get_object().pk, mentee=request.user)
+        return self._respond(pk)
+
+
+class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
+    """A mentorship's two people see it; program admins see all."""
+
+    queryset = Mentorship.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.MentorshipOutput
+    filterset_class = _status_filter(Mentorship)
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.mentorship_list_for(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: s.MentorshipOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Either person ends the mentorship; the mentor's slot is free again."""
+        services.mentorship_complete(mentorship_id=self.get_object().pk, user=request.user)
+        return Response(s.MentorshipOutput(self.get_queryset().get(pk=pk)).data)
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The sessions of one mentorship: both people read them, the mentor logs them, the mentee rates them."""
+
+    queryset = Session.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.SessionOutput
+    lookup_value_regex = r"\d+"
+
+    def mentorship(self) -> Mentorship:
+        visible = selectors.mentorship_list_for(user=self.request.user)
+        return get_object_or_404(visible, pk=self.kwargs["mentorship_pk"])
+
+    def get_queryset(self):
+        return selectors.session_list(mentorship=self.mentorship())
+
+    @extend_schema(request=s.SessionInput, responses={201: s.SessionOutput, **CONFLICT})
+    def create(self, request, mentorship_pk=None):
+        mentorship = self.mentorship()
+        data = s.SessionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        session = services.session_log(
+            mentorship=mentorship, mentor=request.user, goal_ids=fields.pop("goals"), **fields
+        )
+        return Response(s.SessionOutput(self.get_queryset().get(pk=session.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FeedbackInput, responses={201: s.FeedbackOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, mentorship_pk=None, pk=None):
+        """The mentee rates the session, once."""
+        session = self.get_object()
+        data = s.FeedbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = services.feedback_give(session=session, mentee=request.user, **data.validated_data)
+        return Response(s.FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class GoalViewSet(viewsets.ModelViewSet):
+    """A mentee's goals: the mentee owns them, their active mentor reads them, program admins read all."""
+
+    queryset = Goal.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.GoalOutput
+    filterset_class = _status_filter(Goal)
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.goal_list_for(user=self.request.user)
+
+    def _respond(self, goal_id: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.GoalOutput(self.get_queryset().get(pk=goal_id)).data, status=code)
+
+    @extend_schema(request=s.GoalInput, responses={201: s.GoalOutput})
+    def create(self, request):
+        data = s.GoalInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal = services.goal_create(mentee=request.user, **data.validated_data)
+        return self._respond(goal.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.GoalInput, responses={200: s.GoalOutput})
+    def partial_update(self, request, pk=None):
+        goal = self.get_object()
+        data = s.GoalInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.goal_update(goal=goal, user=request.user, changes=data.validated_data)
+        return self._respond(goal.pk)
+
+    def destroy(self, request, pk=None):
+        services.goal_delete(goal=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MilestoneViewSet(viewsets.ModelViewSet):
+    """The milestones of one goal; the goal's progress is the share of them done."""
+
+    queryset = Milestone.objects.none()  # for the schema; get_queryset() scopes to the caller
+    serializer_class = s.MilestoneOutput
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def goal(self) -> Goal:
+        return get_object_or_404(selectors.goal_list_for(user=self.request.user), pk=self.kwargs["goal_pk"])
+
+    def get_queryset(self):
+        return selectors.milestone_list(goal=self.goal())
+
+    @extend_schema(request=s.MilestoneInput, responses={201: s.MilestoneOutput})
+    def create(self, request, goal_pk=None):
+        goal = self.goal()
+        data = s.MilestoneInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        milestone = services.milestone_create(goal=goal, user=request.user, **data.validated_data)
+        return Response(s.MilestoneOutput(milestone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MilestoneInput, responses={200: s.MilestoneOutput})
+    def partial_update(self, request, goal_pk=None, pk=None):
+        milestone = self.get_object()
+        data = s.MilestoneInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        milestone = services.milestone_update(milestone=milestone, user=request.user, changes=data.validated_data)
+        return Response(s.MilestoneOutput(milestone).data)
+
+    def destroy(self, request, goal_pk=None, pk=None):
+        services.milestone_delete(milestone=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

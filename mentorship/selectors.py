@@ -1,0 +1,97 @@
+"""Reads of the mentorship lifecycle, scoped to who may see what: a row the caller may not see is simply not
+in their queryset, so the API answers 404 for it without revealing that it exists."""
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from accounts.models import MentorProfile, User
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+
+
+def mentor_offers_held(*, mentor_id: int, excluding_request_id: int | None = None) -> int:
+    """Pending offers a match round made on this mentor's behalf: they hold a slot until answered."""
+    offers = MentorshipRequest.objects.pending().filter(
+        mentor_id=mentor_id, origin=MentorshipRequest.Origin.MATCH_ROUND
+    )
+    if excluding_request_id is not None:
+        offers = offers.exclude(pk=excluding_request_id)
+    return offers.count()
+
+
+def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
+    counted = queryset.filter(**{field: OuterRef("user_id")}).order_by().values(field)
+    counted = counted.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def mentor_directory() -> QuerySet[MentorProfile]:
+    """Mentor profiles with `active_mentees`, `offers_held` and `open_slots`, ready to render in a constant
+    number of queries (profiles with user and industry, then all their skills at once)."""
+    return (
+        MentorProfile.objects.select_related("user", "industry")
+        .prefetch_related("skills")
+        .filter(user__is_active=True)
+        .annotate(
+            active_mentees=_count_subquery(Mentorship.objects.active(), "mentor_id"),
+            offers_held=_count_subquery(
+                MentorshipRequest.objects.pending().filter(origin=MentorshipRequest.Origin.MATCH_ROUND), "mentor_id"
+            ),
+        )
+        .annotate(open_slots=Greatest(Value(0), F("capacity") - F("active_mentees") - F("offers_held")))
+    )
+
+
+def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:
+    if user.is_program_admin:
+        requests = MentorshipRequest.objects.all()
+    elif user.is_mentor:
+        requests = MentorshipRequest.objects.filter(mentor=user)
+    else:
+        requests = MentorshipRequest.objects.filter(mentee=user)
+    return requests.select_related("mentee", "mentor", "mentorship").prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id"))
+    )
+
+
+def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
+    if user.is_program_admin:
+        mentorships = Mentorship.objects.all()
+    else:
+        mentorships = Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+    # An aggregate drops Meta.ordering, so the order is said again.
+    return (
+        mentorships.select_related("mentee", "mentor")
+        .annotate(session_count=Count("sessions"))
+        .order_by("-started_at", "-id")
+    )
+
+
+def session_list(*, mentorship: Mentorship) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(mentorship=mentorship)
+        .select_related("mentorship")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")),
+            Prefetch("feedback", queryset=Feedback.objects.all()),
+        )
+    )
+
+
+def goal_list_for(*, user: User) -> QuerySet[Goal]:
+    """A mentee's own goals; for a mentor, the goals of the mentees they mentor now; admins see all."""
+    if user.is_program_admin:
+        goals = Goal.objects.all()
+    elif user.is_mentor:
+        goals = Goal.objects.filter(mentee__in=Mentorship.objects.active().filter(mentor=user).values("mentee_id"))
+    else:
+        goals = Goal.objects.filter(mentee=user)
+    return (
+        goals.with_progress()
+        .select_related("mentee")
+        .prefetch_related("skills", "milestones")
+        .order_by("-created_at", "-id")
+    )
+
+
+def milestone_list(*, goal: Goal) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(goal=goal)

@@ -1,0 +1,367 @@
+"""Every write of the mentorship lifecycle, each in one transaction.
+
+Capacity is checked under row locks, always taken in the same order (the mentor's profile, the mentee's
+profile, then requests), so that concurrent accepts queue up instead of over-booking or deadlocking.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import MenteeProfile, MentorProfile, Skill, User
+from accounts.services import TaxonomyRef, taxonomy_resolve
+from config.errors import Conflict
+from mentorship import tasks
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.selectors import mentor_offers_held
+
+Status = MentorshipRequest.Status
+
+
+# --- Goals and milestones ---------------------------------------------------------------------------------
+
+
+def _own_goals(*, mentee: User, goal_ids: Iterable[int], field: str = "goals") -> list[Goal]:
+    goal_ids = list(dict.fromkeys(goal_ids))
+    goals = {g.pk: g for g in Goal.objects.filter(mentee=mentee, pk__in=goal_ids)}
+    unknown = [pk for pk in goal_ids if pk not in goals]
+    if unknown:
+        raise ValidationError({field: [f"You have no goal with id {pk}." for pk in unknown]})
+    return [goals[pk] for pk in goal_ids]
+
+
+def _require_owner(goal: Goal, user: User) -> None:
+    if goal.mentee_id != user.pk:
+        raise PermissionDenied("Only the mentee who set this goal can change it.")
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    mentee: User,
+    title: str,
+    description: str = "",
+    skills: Iterable[TaxonomyRef] = (),
+    target_date: dt.date | None = None,
+    status: str = Goal.Status.OPEN,
+) -> Goal:
+    if not mentee.is_mentee:
+        raise PermissionDenied("Only mentees set goals.")
+    if target_date is not None and target_date < timezone.localdate():
+        raise ValidationError({"target_date": ["A new goal's target date cannot be in the past."]})
+    goal = Goal(mentee=mentee, title=title, description=description, target_date=target_date, status=status)
+    goal.full_clean()
+    goal.save()
+    goal.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, user: User, changes: dict) -> Goal:
+    _require_owner(goal, user)
+    changes = dict(changes)
+    skills = changes.pop("skills", None)
+    for name, value in changes.items():
+        setattr(goal, name, value)
+    goal.full_clean()
+    if changes:
+        goal.save(update_fields=[*changes, "updated_at"])
+    if skills is not None:
+        goal.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, user: User) -> None:
+    _require_owner(goal, user)
+    goal.delete()
+
+
+@transaction.atomic
+def milestone_create(
+    *, goal: Goal, user: User, title: str, due_date: dt.date | None = None, done: bool = False
+) -> Milestone:
+    _require_owner(goal, user)
+    milestone = Milestone(
+        goal=goal, title=title, due_date=due_date, done=done, done_at=timezone.now() if done else None
+    )
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, user: User, changes: dict) -> Milestone:
+    _require_owner(milestone.goal, user)
+    changes = dict(changes)
+    if "done" in changes and changes["done"] != milestone.done:
+        changes["done_at"] = timezone.now() if changes["done"] else None
+    for name, value in changes.items():
+        setattr(milestone, name, value)
+    milestone.full_clean()
+    if changes:
+        milestone.save(update_fields=[*changes, "updated_at"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, user: User) -> None:
+    _require_owner(milestone.goal, user)
+    milestone.delete()
+
+
+# --- Requests ---------------------------------------------------------------------------------------------
+
+
+def _active_count(**who) -> int:
+    return Mentorship.objects.active().filter(**who).count()
+
+
+@transaction.atomic
+def request_create(
+    *,
+    mentee: User,
+    mentor_id: int,
+    message: str = "",
+    goal_ids: Iterable[int] = (),
+    origin: str = MentorshipRequest.Origin.SELF,
+) -> MentorshipRequest:
+    """A mentee asks a mentor. 409 when the pair already has a pending request or an active mentorship, the
+    mentor is not accepting or is full, or the mentee already has as many mentors as the program allows."""
+    if not mentee.is_mentee:
+        raise PermissionDenied("Only mentees send mentorship requests.")
+    mentor_profile = MentorProfile.objects.select_related("user").filter(user_id=mentor_id).first()
+    if mentor_profile is None:
+        raise ValidationError({"mentor": [f"No mentor with id {mentor_id}."]})
+    mentor = mentor_profile.user
+    goals = _own_goals(mentee=mentee, goal_ids=goal_ids)
+
+    if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
+        raise Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
+    if Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists():
+        raise Conflict(f"{mentor} is already your mentor.", code="already_mentored")
+    if _active_count(mentee=mentee) >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+        raise Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
+    if origin == MentorshipRequest.Origin.SELF:
+        if not mentor_profile.accepting_requests:
+            raise Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
+        if _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk) >= mentor_profile.capacity:
+            raise Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
+
+    request = MentorshipRequest(
+        mentee=mentee,
+        mentor=mentor,
+        message=message,
+        origin=origin,
+        expires_at=timezone.now() + dt.timedelta(days=settings.REQUEST_EXPIRY_DAYS),
+    )
+    request.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # A twin request from a double click committed first: the constraint keeps one pending per pair.
+        raise Conflict(f"You already have a pending request with {mentor}.", code="request_pending") from None
+    request.goals.set(goals)
+    _notify(request, "received")
+    return request
+
+
+def _lock_request(request_id: int) -> MentorshipRequest:
+    return MentorshipRequest.objects.select_for_update().get(pk=request_id)
+
+
+def _require_pending(request: MentorshipRequest, action: str) -> None:
+    if request.status != Status.PENDING:
+        raise Conflict(f"This request is {request.status}; only a pending request can be {action}.", code="not_pending")
+    if request.expires_at <= timezone.now():
+        raise Conflict(f"This request expired on {request.expires_at:%Y-%m-%d}.", code="expired")
+
+
+@transaction.atomic
+def request_accept(*, request_id: int, mentor: User) -> Mentorship:
+    """The mentor accepts: a mentorship begins, within the mentor's capacity and the mentee's limit."""
+    # Locks in one order for every accept: mentor, mentee, then requests. A request's people never change,
+    # so reading them before the locks is safe; locking the request first would deadlock against an accept
+    # for the same mentee that is closing this very request.
+    people = MentorshipRequest.objects.filter(pk=request_id).values("mentor_id", "mentee_id").first()
+    if people is None or people["mentor_id"] != mentor.pk or not mentor.is_mentor:
+        raise PermissionDenied("Only the mentor who received this request can accept it.")
+    mentor_profile = MentorProfile.objects.select_for_update().get(user=mentor)
+    MenteeProfile.objects.select_for_update().get(user_id=people["mentee_id"])
+    request = _lock_request(request_id)
+    _require_pending(request, "accepted")
+
+    held = _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk, excluding_request_id=request.pk)
+    if held >= mentor_profile.capacity:
+        raise Conflict(
+            f"You are at capacity ({mentor_profile.capacity} mentee{'s' if mentor_profile.capacity != 1 else ''}). "
+            "Complete a mentorship or raise your capacity first.",
+            code="mentor_full",
+        )
+    mentee_active = _active_count(mentee_id=request.mentee_id)
+    if mentee_active >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+        raise Conflict("This mentee already has as many mentors as the program allows.", code="mentee_full")
+
+    now = timezone.now()
+    mentorship = Mentorship.objects.create(mentee_id=request.mentee_id, mentor=mentor, request=request, started_at=now)
+    request.status = Status.ACCEPTED
+    request.responded_at = now
+    request.save(update_fields=["status", "responded_at", "updated_at"])
+    _notify(request, "accepted")
+
+    if mentee_active + 1 >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+        _close_other_requests(mentee_id=request.mentee_id, now=now)
+    return mentorship
+
+
+def _close_other_requests(*, mentee_id: int, now: dt.datetime) -> None:
+    """The mentee has all the mentors they may have: their other pending requests close, and those mentors
+    are told."""
+    others = list(MentorshipRequest.objects.pending().select_for_update().filter(mentee_id=mentee_id))
+    for other in others:
+        other.status = Status.WITHDRAWN
+        other.close_reason = MentorshipRequest.CloseReason.MENTEE_MATCHED
+        other.responded_at = other.updated_at = now
+    MentorshipRequest.objects.bulk_update(others, ["status", "close_reason", "responded_at", "updated_at"])
+    for other in others:
+        _notify(other, "closed")
+
+
+@transaction.atomic
+def request_decline(*, request_id: int, mentor: User, reason: str = "", note: str = "") -> MentorshipRequest:
+    request = _lock_request(request_id)
+    if request.mentor_id != mentor.pk:
+        raise PermissionDenied("Only the mentor who received this request can decline it.")
+    _require_pending(request, "declined")
+    request.status = Status.DECLINED
+    request.decline_reason = reason
+    request.decline_note = note
+    request.responded_at = timezone.now()
+    request.full_clean(validate_constraints=False)
+    request.save(update_fields=["status", "decline_reason", "decline_note", "responded_at", "updated_at"])
+    _notify(request, "declined")
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request_id: int, mentee: User) -> MentorshipRequest:
+    request = _lock_request(request_id)
+    if request.mentee_id != mentee.pk:
+        raise PermissionDenied("Only the mentee who sent this request can withdraw it.")
+    _require_pending(request, "withdrawn")
+    request.status = Status.WITHDRAWN
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def requests_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire the pending requests whose time is up; tell both people. Returns how many expired."""
+    now = now or timezone.now()
+    due = list(MentorshipRequest.objects.pending().filter(expires_at__lte=now).select_for_update(skip_locked=True))
+    for request in due:
+        request.status = Status.EXPIRED
+        request.responded_at = request.updated_at = now
+    MentorshipRequest.objects.bulk_update(due, ["status", "responded_at", "updated_at"])
+    for request in due:
+        _notify(request, "expired")
+    return len(due)
+
+
+# --- Mentorships, sessions, feedback ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship_id)
+    if user.pk not in (mentorship.mentee_id, mentorship.mentor_id):
+        raise PermissionDenied("Only the mentor or the mentee can complete a mentorship.")
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise Conflict("This mentorship is already completed.", code="not_active")
+    mentorship.status = Mentorship.Status.COMPLETED
+    mentorship.ended_at = timezone.now()
+    mentorship.ended_by = user
+    mentorship.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+    return mentorship
+
+
+@transaction.atomic
+def session_log(
+    *,
+    mentorship: Mentorship,
+    mentor: User,
+    date: dt.date,
+    duration_minutes: int,
+    notes: str = "",
+    topics: Iterable[str] = (),
+    goal_ids: Iterable[int] = (),
+) -> Session:
+    if mentorship.mentor_id != mentor.pk:
+        raise PermissionDenied("Only the mentor logs sessions.")
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise Conflict("This mentorship is completed; it takes no new sessions.", code="not_active")
+    if date > timezone.localdate():
+        raise ValidationError({"date": ["A session cannot be logged for a date in the future."]})
+    if date < timezone.localtime(mentorship.started_at).date():
+        raise ValidationError({"date": ["This date is before the mentorship started."]})
+    goals = _own_goals(mentee=mentorship.mentee, goal_ids=goal_ids)
+    session = Session(
+        mentorship=mentorship,
+        date=date,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        topics=list(dict.fromkeys(topics)),
+    )
+    session.full_clean()
+    session.save()
+    session.goals.set(goals)
+    return session
+
+
+@transaction.atomic
+def feedback_give(*, session: Session, mentee: User, rating: int, comment: str = "") -> Feedback:
+    if session.mentorship.mentee_id != mentee.pk:
+        raise PermissionDenied("Only the mentee rates a session.")
+    feedback = Feedback(session=session, rating=rating, comment=comment)
+    feedback.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:
+        raise Conflict("You have already rated this session.", code="already_rated") from None
+    return feedback
+
+
+# --- Notifications ----------------------------------------------------------------------------------------
+
+NOTIFICATIONS = {
+    # kind: (who is told, subject)
+    "received": (("mentor",), "New mentorship request from {mentee}"),
+    "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
+    "declined": (("mentee",), "{mentor} declined your mentorship request"),
+    "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),
+    "closed": (("mentor",), "{mentee} found a mentor: their request to you is closed"),
+}
+
+
+def _notify(request: MentorshipRequest, kind: str) -> None:
+    request_id = request.pk
+    transaction.on_commit(lambda: tasks.send_request_notification.delay(request_id, kind))
+
+
+def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
+    recipients, subject = NOTIFICATIONS[kind]
+    for role in recipients:
+        person = getattr(request, role)
+        context = {"request": request, "recipient": person, "kind": kind}
+        person.email_user(
+            subject.format(mentee=request.mentee, mentor=request.mentor),
+            render_to_string(f"emails/request_{kind}.txt", context),
+        )

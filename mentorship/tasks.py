@@ -1,0 +1,21 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from mentorship import services
+from mentorship.models import MentorshipRequest
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=30, retry_kwargs={"max_retries": 5}
+)
+def send_request_notification(request_id: int, kind: str) -> None:
+    request = MentorshipRequest.objects.select_related("mentee", "mentor").filter(pk=request_id).first()
+    if request is not None:
+        services.request_notification_send(request=request, kind=kind)
+
+
+@shared_task
+def expire_requests() -> int:
+    """Run by celery beat every 15 minutes."""
+    return services.requests_expire()

@@ -1,0 +1,185 @@
+"""Every API endpoint against every persona: who gets in (ok), who is told to sign in (401), who may see but not
+act (403), and who must not learn that the object exists (404).
+
+The table is checked against the URLconf: a new endpoint (or method) without a row here fails the test.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.conftest import client_for
+from tests.factories import (
+    AdminFactory,
+    GoalFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    MilestoneFactory,
+    RequestFactory,
+    SessionFactory,
+)
+
+OK = "ok"  # passed the permission checks: any answer but 401, 403, 404 or a 5xx
+PERSONAS = ("anonymous", "mentee", "mentor", "outsider_mentee", "outsider_mentor", "admin")
+
+
+def row(anonymous, mentee, mentor, outsider_mentee, outsider_mentor, admin):
+    return dict(zip(PERSONAS, (anonymous, mentee, mentor, outsider_mentee, outsider_mentor, admin), strict=True))
+
+
+EVERYONE = row(OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(401, OK, OK, OK, OK, OK)
+THE_TWO_AND_ADMINS_READ = row(401, OK, OK, 404, 404, OK)
+MENTEE_WRITES = row(401, OK, 403, 404, 404, 403)
+MENTOR_WRITES = row(401, 403, OK, 404, 404, 403)
+EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
+
+TODAY = str(timezone.localdate())
+
+# (route name, method): (who gets what, request body)
+TABLE = {
+    ("api-register", "POST"): (EVERYONE, "register"),
+    ("api-token", "POST"): (EVERYONE, {"username": "maya", "password": "wrong"}),
+    ("schema", "GET"): (EVERYONE, None),
+    ("api-docs", "GET"): (EVERYONE, None),
+    ("api-me", "GET"): (SIGNED_IN, None),
+    ("api-me", "PATCH"): (SIGNED_IN, {"full_name": "New Name"}),
+    ("api-skills", "GET"): (SIGNED_IN, None),
+    ("api-industries", "GET"): (SIGNED_IN, None),
+    ("mentor-list", "GET"): (SIGNED_IN, None),
+    ("mentor-detail", "GET"): (SIGNED_IN, None),
+    ("request-list", "GET"): (SIGNED_IN, None),
+    ("request-list", "POST"): (row(401, OK, 403, OK, 403, 403), "new_request"),
+    ("request-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("request-accept", "POST"): (MENTOR_WRITES, {}),
+    ("request-decline", "POST"): (MENTOR_WRITES, {"reason": "unavailable"}),
+    ("request-withdraw", "POST"): (MENTEE_WRITES, {}),
+    ("mentorship-list", "GET"): (SIGNED_IN, None),
+    ("mentorship-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("mentorship-complete", "POST"): (EITHER_OF_THE_TWO, {}),
+    ("session-list", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("session-list", "POST"): (MENTOR_WRITES, {"date": TODAY, "duration_minutes": 30}),
+    ("session-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("session-feedback", "POST"): (MENTEE_WRITES, {"rating": 4}),
+    ("goal-list", "GET"): (SIGNED_IN, None),
+    ("goal-list", "POST"): (row(401, OK, 403, OK, 403, 403), {"title": "Ship a side project"}),
+    ("goal-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("goal-detail", "PATCH"): (MENTEE_WRITES, {"status": "achieved"}),
+    ("goal-detail", "DELETE"): (MENTEE_WRITES, None),
+    ("milestone-list", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("milestone-list", "POST"): (MENTEE_WRITES, {"title": "Draft the outline"}),
+    ("milestone-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("milestone-detail", "PATCH"): (MENTEE_WRITES, {"done": True}),
+    ("milestone-detail", "DELETE"): (MENTEE_WRITES, None),
+}
+
+
+def _api_endpoints() -> set[tuple[str, str]]:
+    """(route name, method) of every endpoint under /api/v1/, read from the URLconf."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/") and pattern.name:
+                if "format" in pattern.pattern.regex.groupindex:
+                    continue  # DRF's optional `.json` suffix twins
+                callback = pattern.callback
+                actions = getattr(callback, "actions", None)
+                if actions:
+                    methods = [m for m in actions if m in callback.cls.http_method_names]
+                else:
+                    view = callback.view_class
+                    methods = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)]
+                # HEAD and OPTIONS mirror GET and describe: they follow the same permissions.
+                found.update((pattern.name, m.upper()) for m in methods if m not in ("head", "options"))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_api_endpoint_has_a_row_in_the_table():
+    endpoints = _api_endpoints()
+
+    assert endpoints - TABLE.keys() == set(), "endpoints with no permission row"
+    assert TABLE.keys() - endpoints == set(), "rows for endpoints that no longer exist"
+
+
+@pytest.fixture
+def world(db):
+    """Maya is mentored by Otto; they have a session; Maya has a goal with a milestone and a pending request
+    to Tara. Oscar (mentee) and Olga (mentor) are outsiders; Ada is a program admin."""
+    people = {
+        "mentee": MenteeFactory(username="maya"),
+        "mentor": MentorFactory(username="otto"),
+        "outsider_mentee": MenteeFactory(username="oscar"),
+        "outsider_mentor": MentorFactory(username="olga"),
+        "admin": AdminFactory(username="ada"),
+    }
+    tara = MentorFactory(username="tara")
+    mentorship = MentorshipFactory(mentee=people["mentee"], mentor=people["mentor"])
+    goal = GoalFactory(mentee=people["mentee"])
+    # The request walked is Maya's to Otto: accepting it meets a conflict (409), which is past the checks.
+    request = RequestFactory(mentee=people["mentee"], mentor=people["mentor"])
+    return {
+        "people": people,
+        "tara": tara,
+        "kwargs": {
+            "mentor-detail": {"id": people["mentor"].pk},
+            "request": {"pk": request.pk},
+            "mentorship": {"pk": mentorship.pk},
+            "session-list": {"mentorship_pk": mentorship.pk},
+            "session": {"mentorship_pk": mentorship.pk, "pk": SessionFactory(mentorship=mentorship).pk},
+            "goal": {"pk": goal.pk},
+            "milestone-list": {"goal_pk": goal.pk},
+            "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
+        },
+    }
+
+
+def _url(name: str, world) -> str:
+    """Route names carry their object's kwargs by full name (`session-list`) or by base (`session-detail`)."""
+    kwargs = world["kwargs"]
+    base, _, kind = name.rpartition("-")
+    default = {} if kind == "list" else kwargs.get(base, {})
+    return reverse(name, kwargs=kwargs.get(name, default))
+
+
+def _body(body, world):
+    if body == "register":
+        return {
+            "username": "newcomer",
+            "email": "newcomer@example.org",
+            "password": "a-long-unusual-secret",
+            "role": "mentee",
+            "full_name": "New Comer",
+        }
+    if body == "new_request":
+        return {"mentor": world["tara"].pk, "message": "Hello"}
+    return body
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "method"), sorted(TABLE))
+def test_who_may_do_what(world, name, method, persona):
+    expected, body = TABLE[(name, method)]
+    client = APIClient() if persona == "anonymous" else client_for(world["people"][persona])
+
+    response = getattr(client, method.lower())(_url(name, world), _body(body, world), format="json")
+
+    got = response.status_code
+    assert got < 500
+    if expected[persona] == OK:
+        assert got not in (401, 403, 404), f"{persona} {method} {name}: {got} {getattr(response, 'data', '')}"
+    else:
+        assert got == expected[persona], f"{persona} {method} {name}: {got}"
+
+
+def test_the_walk_reaches_the_conflict_beyond_the_checks(world):
+    """The mentor's accept in the walk passes every check and stops at the state: a 409, not a pass by luck."""
+    url = reverse("request-accept", kwargs=world["kwargs"]["request"])
+    assert client_for(world["people"]["mentor"]).post(url).status_code == 409
