@@ -1,6 +1,5 @@
 """The whole journey over the API, as a client would make it: tokens, no shortcuts."""
 
-
 import pytest
 from django.core import mail
 from django.utils import timezone
