@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check worker clean
+.PHONY: run test lint format migrations-check worker beat clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ migrations-check: $(VENV)/.installed-runtime
 ## A Celery worker for the configured REDIS_URL (the same command docker-compose runs).
 worker: $(VENV)/.installed-runtime
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+## Celery's scheduler for periodic tasks (one per deployment).
+beat: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -5,7 +5,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import MentorProfile, User
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
 
 def mentor_offers_held(*, mentor_id: int, excluding_request_id: int | None = None) -> int:
@@ -53,14 +53,17 @@ def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:
     )
 
 
-def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
+def mentorships_visible_to(*, user: User) -> QuerySet[Mentorship]:
     if user.is_program_admin:
-        mentorships = Mentorship.objects.all()
-    else:
-        mentorships = Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+        return Mentorship.objects.all()
+    return Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+
+
+def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
     # An aggregate drops Meta.ordering, so the order is said again.
     return (
-        mentorships.select_related("mentee", "mentor")
+        mentorships_visible_to(user=user)
+        .select_related("mentee", "mentor")
         .annotate(session_count=Count("sessions"))
         .order_by("-started_at", "-id")
     )
@@ -69,24 +72,24 @@ def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
 def session_list(*, mentorship: Mentorship) -> QuerySet[Session]:
     return (
         Session.objects.filter(mentorship=mentorship)
-        .select_related("mentorship")
-        .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")),
-            Prefetch("feedback", queryset=Feedback.objects.all()),
-        )
+        .select_related("feedback")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")))
     )
 
 
-def goal_list_for(*, user: User) -> QuerySet[Goal]:
+def goals_visible_to(*, user: User) -> QuerySet[Goal]:
     """A mentee's own goals; for a mentor, the goals of the mentees they mentor now; admins see all."""
     if user.is_program_admin:
-        goals = Goal.objects.all()
-    elif user.is_mentor:
-        goals = Goal.objects.filter(mentee__in=Mentorship.objects.active().filter(mentor=user).values("mentee_id"))
-    else:
-        goals = Goal.objects.filter(mentee=user)
+        return Goal.objects.all()
+    if user.is_mentor:
+        return Goal.objects.filter(mentee__in=Mentorship.objects.active().filter(mentor=user).values("mentee_id"))
+    return Goal.objects.filter(mentee=user)
+
+
+def goal_list_for(*, user: User) -> QuerySet[Goal]:
     return (
-        goals.with_progress()
+        goals_visible_to(user=user)
+        .with_progress()
         .select_related("mentee")
         .prefetch_related("skills", "milestones")
         .order_by("-created_at", "-id")

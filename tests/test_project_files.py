@@ -39,8 +39,8 @@ def test_ci_runs_the_readme_test_command():
     assert re.search(r"^make test$", ci, flags=re.M)
 
 
-def test_compose_file_names_the_four_services():
-    assert set(_compose()["services"]) == {"web", "worker", "db", "redis"}
+def test_compose_file_names_the_four_services_and_the_scheduler():
+    assert set(_compose()["services"]) == {"web", "worker", "db", "redis", "beat"}
 
 
 def test_compose_images_are_postgresql_16_and_redis_7():
@@ -52,13 +52,16 @@ def test_compose_images_are_postgresql_16_and_redis_7():
 def test_compose_web_serves_with_gunicorn_and_the_worker_runs_the_documented_command():
     services = _compose()["services"]
     assert "gunicorn config.wsgi" in services["web"]["command"]
-    assert services["worker"]["command"] in README
-    assert f"$(VENV)/bin/{services['worker']['command']}" in (ROOT / "Makefile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for name in ("worker", "beat"):
+        command = services[name]["command"].split(" --schedule")[0]
+        assert command in README
+        assert f"$(VENV)/bin/{command}" in makefile
 
 
 def test_compose_app_services_are_configured_by_the_documented_variables():
     services = _compose()["services"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         for variable in services[name]["environment"]:
             assert f"`{variable}`" in README, f"{variable} is not documented in the README"
 

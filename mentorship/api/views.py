@@ -123,7 +123,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = r"\d+"
 
     def mentorship(self) -> Mentorship:
-        visible = selectors.mentorship_list_for(user=self.request.user)
+        visible = selectors.mentorships_visible_to(user=self.request.user)
         return get_object_or_404(visible, pk=self.kwargs["mentorship_pk"])
 
     def get_queryset(self):
@@ -195,7 +195,7 @@ class MilestoneViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
 
     def goal(self) -> Goal:
-        return get_object_or_404(selectors.goal_list_for(user=self.request.user), pk=self.kwargs["goal_pk"])
+        return get_object_or_404(selectors.goals_visible_to(user=self.request.user), pk=self.kwargs["goal_pk"])
 
     def get_queryset(self):
         return selectors.milestone_list(goal=self.goal())

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("title", "mentee", "status", "target_date")
+    list_filter = ("status",)
+    list_select_related = ("mentee",)
+    search_fields = ("title", "mentee__full_name", "mentee__username")
+    raw_id_fields = ("mentee",)
+    autocomplete_fields = ("skills",)
+    inlines = [MilestoneInline]
+
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(admin.ModelAdmin):
+    list_display = ("mentee", "mentor", "status", "origin", "created_at", "expires_at")
+    list_filter = ("status", "origin", "decline_reason")
+    list_select_related = ("mentee", "mentor")
+    search_fields = ("mentee__full_name", "mentor__full_name")
+    raw_id_fields = ("mentee", "mentor", "goals")
+    # State changes go through the API's services (accept locks capacity); here they are read-only.
+    readonly_fields = ("status", "responded_at", "close_reason")
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ("date", "duration_minutes", "notes")
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "mentee", "status", "started_at", "ended_at")
+    list_filter = ("status",)
+    list_select_related = ("mentee", "mentor")
+    search_fields = ("mentee__full_name", "mentor__full_name")
+    raw_id_fields = ("mentee", "mentor", "request", "ended_by")
+    readonly_fields = ("status", "started_at", "ended_at", "ended_by")
+    inlines = [SessionInline]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("session", "rating", "created_at")
+    list_filter = ("rating",)
+    list_select_related = ("session",)
+    raw_id_fields = ("session",)

@@ -1,0 +1,35 @@
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from accounts import demo as people
+from mentorship import demo as lifecycle
+
+LIFECYCLE_STEPS = 4
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a believable demo program (mentors, mentees, goals, requests in every state, mentorships, sessions "
+        "and feedback) and print the demo logins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mentors", type=int, default=60)
+        parser.add_argument("--mentees", type=int, default=180)
+
+    def handle(self, *args, mentors, mentees, **options):
+        if people.demo_is_loaded():
+            self.stdout.write("The demo program is already loaded.")
+        else:
+            total = 1 + mentors + mentees + LIFECYCLE_STEPS
+            with tqdm(total=total, desc="Building the demo program", unit="step", file=sys.stderr) as bar:
+                people.demo_program_build(mentors=mentors, mentees=mentees, progress=bar.update)
+                lifecycle.demo_lifecycle_build(progress=bar.update)
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {mentors} mentors and {mentees} mentees with their history.")
+            )
+        self.stdout.write(f"Demo logins (password for all: {people.DEMO_PASSWORD}):")
+        for login in people.demo_logins():
+            self.stdout.write(f"  {login.username:<8} {login.role:<14} {login.full_name}")
