@@ -138,6 +138,8 @@ def profile_update(*, user: User, changes: dict) -> User:
         role_profile.save(update_fields=[*profile, "updated_at"])
     if skills is not None:
         role_profile.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
+        if not profile:  # the profile changed all the same: readers that cache by `updated_at` must see it
+            role_profile.save(update_fields=["updated_at"])
     return user
 
 

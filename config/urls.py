@@ -6,6 +6,7 @@ from config.health import healthz
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("matching.api.urls")),  # before mentorship's: /mentors/recommended/ is more specific
     path("", include("mentorship.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

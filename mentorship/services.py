@@ -168,7 +168,7 @@ def request_create(
         # A twin request from a double click committed first: the constraint keeps one pending per pair.
         raise Conflict(f"You already have a pending request with {mentor}.", code="request_pending") from None
     request.goals.set(goals)
-    _notify(request, "received")
+    notify_request(request, "received")
     return request
 
 
@@ -213,7 +213,7 @@ def request_accept(*, request_id: int, mentor: User) -> Mentorship:
     request.status = Status.ACCEPTED
     request.responded_at = now
     request.save(update_fields=["status", "responded_at", "updated_at"])
-    _notify(request, "accepted")
+    notify_request(request, "accepted")
 
     if mentee_active + 1 >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
         _close_other_requests(mentee_id=request.mentee_id, now=now)
@@ -230,7 +230,7 @@ def _close_other_requests(*, mentee_id: int, now: dt.datetime) -> None:
         other.responded_at = other.updated_at = now
     MentorshipRequest.objects.bulk_update(others, ["status", "close_reason", "responded_at", "updated_at"])
     for other in others:
-        _notify(other, "closed")
+        notify_request(other, "closed")
 
 
 @transaction.atomic
@@ -245,7 +245,7 @@ def request_decline(*, request_id: int, mentor: User, reason: str = "", note: st
     request.responded_at = timezone.now()
     request.full_clean(validate_constraints=False)
     request.save(update_fields=["status", "decline_reason", "decline_note", "responded_at", "updated_at"])
-    _notify(request, "declined")
+    notify_request(request, "declined")
     return request
 
 
@@ -271,7 +271,7 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
         request.responded_at = request.updated_at = now
     MentorshipRequest.objects.bulk_update(due, ["status", "responded_at", "updated_at"])
     for request in due:
-        _notify(request, "expired")
+        notify_request(request, "expired")
     return len(due)
 
 
@@ -344,6 +344,7 @@ def feedback_give(*, session: Session, mentee: User, rating: int, comment: str =
 NOTIFICATIONS = {
     # kind: (who is told, subject)
     "received": (("mentor",), "New mentorship request from {mentee}"),
+    "offered": (("mentor",), "The program proposes {mentee} as your mentee"),
     "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
     "declined": (("mentee",), "{mentor} declined your mentorship request"),
     "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),
@@ -351,7 +352,8 @@ NOTIFICATIONS = {
 }
 
 
-def _notify(request: MentorshipRequest, kind: str) -> None:
+def notify_request(request: MentorshipRequest, kind: str) -> None:
+    """Email the people concerned once the transaction commits (kinds: NOTIFICATIONS)."""
     request_id = request.pk
     transaction.on_commit(lambda: tasks.send_request_notification.delay(request_id, kind))
 

@@ -113,3 +113,29 @@ class SessionFactory(DjangoModelFactory):
     date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
     duration_minutes = 45
     notes = "Talked about delegation."
+
+
+class MatchRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.MatchRound"
+
+    name = factory.Sequence(lambda n: f"Round {n}")
+    weights = factory.LazyFunction(lambda: {"skills": 1.0, "industry": 0.5, "goals": 1.0})
+
+
+class MatchProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = "matching.MatchProposal"
+
+    round = factory.SubFactory(MatchRoundFactory)
+    mentee = factory.SubFactory(MenteeFactory)
+    mentor = factory.SubFactory(MentorFactory)
+    score = 0.5
+    explanation = factory.LazyFunction(
+        lambda: {
+            "blocks": {"skills": 0.3, "industry": 0.2, "goals": 0.0},
+            "shared_skills": ["Python"],
+            "industry": None,
+            "shared_goal_words": [],
+        }
+    )

@@ -13,6 +13,8 @@ from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
     GoalFactory,
+    MatchProposalFactory,
+    MatchRoundFactory,
     MenteeFactory,
     MentorFactory,
     MentorshipFactory,
@@ -35,6 +37,7 @@ THE_TWO_AND_ADMINS_READ = row(401, OK, OK, 404, 404, OK)
 MENTEE_WRITES = row(401, OK, 403, 404, 404, 403)
 MENTOR_WRITES = row(401, 403, OK, 404, 404, 403)
 EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
+ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 
 TODAY = str(timezone.localdate())
 
@@ -73,6 +76,14 @@ TABLE = {
     ("milestone-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
     ("milestone-detail", "PATCH"): (MENTEE_WRITES, {"done": True}),
     ("milestone-detail", "DELETE"): (MENTEE_WRITES, None),
+    ("mentor-recommended", "GET"): (row(401, OK, 403, OK, 403, 403), None),
+    ("match-round-list", "GET"): (ADMINS_ONLY, None),
+    ("match-round-list", "POST"): (ADMINS_ONLY, {"name": "Spring round"}),
+    ("match-round-detail", "GET"): (ADMINS_ONLY, None),
+    ("match-round-proposals", "GET"): (ADMINS_ONLY, None),
+    ("match-round-override", "PATCH"): (ADMINS_ONLY, "override"),
+    ("match-round-publish", "POST"): (ADMINS_ONLY, {}),
+    ("match-round-cancel", "POST"): (ADMINS_ONLY, {}),
 }
 
 
@@ -122,6 +133,8 @@ def world(db):
     }
     tara = MentorFactory(username="tara")
     mentorship = MentorshipFactory(mentee=people["mentee"], mentor=people["mentor"])
+    match_round = MatchRoundFactory(status="proposed")
+    proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)
     goal = GoalFactory(mentee=people["mentee"])
     # The request walked is Maya's to Otto: accepting it meets a conflict (409), which is past the checks.
     request = RequestFactory(mentee=people["mentee"], mentor=people["mentor"])
@@ -137,7 +150,10 @@ def world(db):
             "goal": {"pk": goal.pk},
             "milestone-list": {"goal_pk": goal.pk},
             "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
+            "match-round": {"pk": match_round.pk},
+            "match-round-override": {"pk": match_round.pk, "proposal_id": proposal.pk},
         },
+        "proposal": proposal,
     }
 
 
@@ -160,6 +176,8 @@ def _body(body, world):
         }
     if body == "new_request":
         return {"mentor": world["tara"].pk, "message": "Hello"}
+    if body == "override":
+        return {"mentor": world["people"]["outsider_mentor"].pk}
     return body
 
 

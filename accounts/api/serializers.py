@@ -11,14 +11,21 @@ MAX_SKILLS_PER_PROFILE = 30
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """An input serializer that names the fields it does not know instead of silently dropping them."""
+    """An input serializer that names the fields it does not know instead of silently dropping them (nested
+    ones too)."""
 
-    def validate(self, attrs):
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
-        return attrs
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        errors = {name: ["This field is not accepted here."] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 80}]})

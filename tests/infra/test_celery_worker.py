@@ -13,6 +13,9 @@ from django.db import connection
 
 from accounts.models import User
 from config.celery_app import app as celery_app
+from matching.models import MatchRound
+from tests.conftest import client_for
+from tests.factories import MenteeFactory, MentorFactory, SkillFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -103,3 +106,28 @@ def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process
     assert "Subject: Welcome to the mentorship program" in sent
     assert "Hello Wendy" in sent
     assert "succeeded" in log_path.read_text()
+
+
+def test_worker_process_runs_a_match_round_to_its_proposals(worker_process, admin_user):
+    process, _, log_path = worker_process
+    for i in range(6):
+        MenteeFactory(username=f"waiting{i}").mentee_profile.skills.set([SkillFactory(name="Python")])
+    for i in range(2):
+        MentorFactory(username=f"offering{i}").mentor_profile.skills.set([SkillFactory(name="Python")])
+
+    response = client_for(admin_user).post("/api/v1/match-rounds/", {"name": "Through Redis"}, format="json")
+    assert response.status_code == 202
+    round_id = response.json()["id"]
+
+    def finished():
+        status = MatchRound.objects.get(pk=round_id).status
+        return status if status not in ("queued", "running") else None
+
+    status = _wait_for(finished, seconds=90)
+
+    assert process.poll() is None, f"the worker died:\n{log_path.read_text()}"
+    assert status == "proposed", f"round ended {status}; worker log:\n{log_path.read_text()}"
+    match_round = MatchRound.objects.get(pk=round_id)
+    assert match_round.progress == 1.0
+    assert match_round.proposals.count() == 4  # two mentors with two slots each
+    assert "matching.tasks.run_match_round" in log_path.read_text()

@@ -1,0 +1,87 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api.serializers import StrictInputSerializer
+from matching.models import MatchRound
+from mentorship.api.serializers import MentorOutput, PersonOutput
+
+
+class WeightsInput(StrictInputSerializer):
+    skills = serializers.FloatField(min_value=0, max_value=100, required=False)
+    industry = serializers.FloatField(min_value=0, max_value=100, required=False)
+    goals = serializers.FloatField(min_value=0, max_value=100, required=False)
+
+
+class RoundCreateInput(StrictInputSerializer):
+    name = serializers.CharField(max_length=120)
+    weights = WeightsInput(required=False, help_text="Relative weights of the signals; only the proportions matter.")
+    mode = serializers.ChoiceField(choices=MatchRound.Mode.choices, required=False)
+    top_k = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    min_score = serializers.FloatField(min_value=0, max_value=1, required=False)
+    same_industry = serializers.BooleanField(required=False)
+    max_timezone_hours = serializers.FloatField(min_value=0, max_value=26, required=False, allow_null=True)
+
+
+class RoundStats(serializers.Serializer):
+    mentees = serializers.IntegerField(required=False)
+    mentors = serializers.IntegerField(required=False)
+    matched = serializers.IntegerField(required=False)
+    mean_score = serializers.FloatField(required=False)
+    total_score = serializers.FloatField(required=False)
+    blocking_pairs = serializers.IntegerField(required=False)
+    seconds = serializers.FloatField(required=False)
+    published = serializers.IntegerField(required=False)
+    skipped = serializers.IntegerField(required=False)
+
+
+class RoundOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    mode = serializers.CharField()
+    weights = serializers.DictField(child=serializers.FloatField())
+    top_k = serializers.IntegerField()
+    min_score = serializers.FloatField()
+    same_industry = serializers.BooleanField()
+    max_timezone_hours = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(choices=MatchRound.Status.choices)
+    progress = serializers.FloatField()
+    stats = serializers.SerializerMethodField()
+    error = serializers.CharField()
+    created_by = PersonOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(RoundStats)
+    def get_stats(self, match_round) -> dict:
+        return match_round.stats
+
+
+class ExplanationOutput(serializers.Serializer):
+    blocks = serializers.DictField(
+        child=serializers.FloatField(), help_text="Each signal's term; they add up to the score."
+    )
+    shared_skills = serializers.ListField(child=serializers.CharField())
+    industry = serializers.CharField(allow_null=True, help_text="The industry both share, if any.")
+    shared_goal_words = serializers.ListField(child=serializers.CharField())
+
+
+class ProposalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentee = PersonOutput()
+    mentor = PersonOutput()
+    score = serializers.FloatField()
+    explanation = ExplanationOutput()
+    proposed_mentor = PersonOutput(allow_null=True, help_text="The matcher's choice, when an admin overrode it.")
+    request = serializers.IntegerField(source="request_id", allow_null=True)
+
+
+class ProposalOverrideInput(StrictInputSerializer):
+    mentor = serializers.IntegerField(min_value=1)
+
+
+class RecommendedMentorOutput(serializers.Serializer):
+    mentor = MentorOutput()
+    score = serializers.FloatField(help_text="0..1")
+    explanation = ExplanationOutput()

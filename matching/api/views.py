@@ -1,0 +1,106 @@
+"""Match rounds (program admins) and recommendations (mentees): thin views over matching.services."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.schema import ErrorDetail
+from matching import exports, recommendations, selectors, services
+from matching.api import serializers as s
+from matching.api.renderers import ProposalCSVRenderer
+from matching.models import MatchProposal, MatchRound
+from mentorship.api.serializers import MentorOutput
+
+CONFLICT = {409: ErrorDetail}
+
+
+class IsProgramAdmin(permissions.BasePermission):
+    message = "Only program admins run match rounds."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
+
+
+class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
+    serializer_class = s.RoundOutput
+    permission_classes = [IsProgramAdmin]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.round_list()
+
+    @extend_schema(request=s.RoundCreateInput, responses={202: s.RoundOutput, **CONFLICT})
+    def create(self, request):
+        """Queue a round: 202 at once, the worker runs it; follow `status` and `progress`."""
+        data = s.RoundCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        match_round = services.round_create(created_by=request.user, **data.validated_data)
+        return Response(s.RoundOutput(self.get_queryset().get(pk=match_round.pk)).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "csv"], description="csv: every proposal, unpaginated")
+        ],
+        responses={200: s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ProposalCSVRenderer])
+    def proposals(self, request, pk=None):
+        """The round's proposals, best score first, with the reasons. `?format=csv` for a spreadsheet."""
+        match_round = self.get_object()
+        proposals = selectors.proposal_list(round_id=match_round.pk)
+        if request.accepted_renderer.format == "csv":
+            rows = exports.round_proposal_rows(match_round.pk)
+            filename = f"match-round-{match_round.pk}.csv"
+            return Response(list(rows), headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        page = self.paginate_queryset(proposals)
+        return self.get_paginated_response(s.ProposalOutput(page, many=True).data)
+
+    @extend_schema(request=s.ProposalOverrideInput, responses={200: s.ProposalOutput, **CONFLICT})
+    @action(detail=True, methods=["patch"], url_path=r"proposals/(?P<proposal_id>\d+)")
+    def override(self, request, pk=None, proposal_id=None):
+        """Propose another mentor to this mentee, one with a slot still open."""
+        match_round = self.get_object()
+        get_object_or_404(MatchProposal, pk=proposal_id, round=match_round)
+        data = s.ProposalOverrideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.proposal_override(
+            proposal_id=int(proposal_id), mentor_id=data.validated_data["mentor"], by=request.user
+        )
+        return Response(s.ProposalOutput(selectors.proposal_list(round_id=match_round.pk).get(pk=proposal_id)).data)
+
+    @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Turn the proposals into pending requests for the mentors to accept. Exactly once."""
+        services.round_publish(round_id=self.get_object().pk, by=request.user)
+        return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        services.round_cancel(round_id=self.get_object().pk, by=request.user)
+        return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
+
+
+class RecommendedMentorsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="How many, 1 to 50 (default 10).")],
+        responses=s.RecommendedMentorOutput(many=True),
+    )
+    def get(self, request):
+        """Mentors with an open slot ranked for the calling mentee, with the score and its reasons."""
+        if not request.user.is_mentee:
+            raise PermissionDenied("Recommendations are for mentees.")
+        raw = request.query_params.get("limit", "10")
+        if not raw.isdigit() or not 1 <= int(raw) <= recommendations.MAX_LIMIT:
+            raise ValidationError({"limit": [f"A whole number from 1 to {recommendations.MAX_LIMIT}."]})
+        ranked = recommendations.recommended_mentors(mentee=request.user, limit=int(raw))
+        return Response(
+            [{"mentor": MentorOutput(r.mentor).data, "score": r.score, "explanation": r.explanation} for r in ranked]
+        )

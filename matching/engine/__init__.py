@@ -1,0 +1,199 @@
+"""The matching engine: pure Python over numpy, scipy and scikit-learn. Plain data in, plain results out, so it
+can be tested, benchmarked and run at scale without a database.
+
+    result = match(mentees, mentors, capacities, weights=Weights(), options=Options(), excluded=[(3, 7)])
+"""
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching.engine.assignment import assign_optimal, assign_stable, blocking_pairs
+from matching.engine.candidates import Candidates, Rules, top_candidates
+from matching.engine.explain import explanations
+from matching.engine.features import Scorer, normalise_tag
+from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participants, Proposal, Weights
+
+__all__ = [
+    "BLOCKS",
+    "MODES",
+    "MatchResult",
+    "Options",
+    "Participants",
+    "Proposal",
+    "Scorer",
+    "Weights",
+    "explanations",
+    "match",
+    "recommend",
+    "score_pairs",
+]
+
+Progress = Callable[[float], None]
+
+# Shares of the progress bar per stage: the candidate search is most of the work.
+_STAGES = {"features": 0.1, "candidates": 0.75, "assignment": 0.1, "explain": 0.05}
+
+
+def match(
+    mentees: Participants,
+    mentors: Participants,
+    capacities: Sequence[int],
+    *,
+    weights: Weights,
+    options: Options,
+    excluded: Iterable[tuple[int, int]] = (),
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Propose mentors to mentees: each mentee at most once, no mentor beyond capacity, no excluded pair, no pair
+    below `options.min_score`, and the best total score (`optimal`) or a stable matching (`stable`)."""
+    if len(capacities) != len(mentors):
+        raise ValueError(f"{len(capacities)} capacities for {len(mentors)} mentors.")
+    report = _Reporter(progress)
+    seconds: dict[str, float] = {}
+    capacities = np.asarray(capacities, dtype=np.int64)
+
+    clock = time.perf_counter()
+    scorer = Scorer(weights).fit(mentees, mentors)
+    mentee_blocks, mentor_blocks = scorer.blocks(mentees), scorer.blocks(mentors)
+    rules = _rules(mentees, mentors, excluded, options)
+    seconds["features"] = time.perf_counter() - clock
+    report.stage_done("features")
+
+    clock = time.perf_counter()
+    candidates = top_candidates(
+        scorer.stacked(mentee_blocks),
+        scorer.stacked(mentor_blocks),
+        top_k=options.top_k,
+        rules=rules,
+        chunk_elements=options.chunk_elements,
+        progress=report.within("candidates"),
+    )
+    keep = capacities[candidates.mentor] > 0
+    candidates = Candidates(candidates.mentee[keep], candidates.mentor[keep], candidates.score[keep])
+    seconds["candidates"] = time.perf_counter() - clock
+    report.stage_done("candidates")
+
+    clock = time.perf_counter()
+    assign = assign_optimal if options.mode == "optimal" else assign_stable
+    chosen = assign(candidates, capacities, len(mentees))
+    blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
+    seconds["assignment"] = time.perf_counter() - clock
+    report.stage_done("assignment")
+
+    clock = time.perf_counter()
+    mentee_index, mentor_index = candidates.mentee[chosen], candidates.mentor[chosen]
+    scores, why = explanations(scorer, mentees, mentors, mentee_blocks, mentor_blocks, mentee_index, mentor_index)
+    proposals = [
+        Proposal(int(mentees.ids[a]), int(mentors.ids[b]), float(score), explanation)
+        for a, b, score, explanation in zip(mentee_index, mentor_index, scores, why, strict=True)
+    ]
+    seconds["explain"] = time.perf_counter() - clock
+    report.stage_done("explain")
+
+    total = float(np.sum(scores)) if len(proposals) else 0.0
+    stats = {
+        "mode": options.mode,
+        "mentees": len(mentees),
+        "mentors": len(mentors),
+        "matched": len(proposals),
+        "total_score": round(total, 6),
+        "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
+        "blocking_pairs": blocking,
+        "candidate_pairs": len(candidates),
+    }
+    return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
+
+
+def score_pairs(
+    mentees: Participants, mentors: Participants, pairs: Sequence[tuple[int, int]], *, weights: Weights
+) -> list[Proposal]:
+    """Score and explain given (mentee id, mentor id) pairs, with vocabularies fitted on both sides as a round's."""
+    scorer = Scorer(weights).fit(mentees, mentors)
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    mentee_index = np.array([mentee_at[a] for a, _ in pairs], dtype=np.int64)
+    mentor_index = np.array([mentor_at[b] for _, b in pairs], dtype=np.int64)
+    scores, why = explanations(
+        scorer, mentees, mentors, scorer.blocks(mentees), scorer.blocks(mentors), mentee_index, mentor_index
+    )
+    return [
+        Proposal(int(a), int(b), float(score), explanation)
+        for (a, b), score, explanation in zip(pairs, scores, why, strict=True)
+    ]
+
+
+def recommend(
+    mentee: Participants, mentors: Participants, *, weights: Weights, limit: int, scorer: Scorer | None = None
+) -> list[Proposal]:
+    """The `limit` best mentors for one mentee, best first, with the same scorer as a round.
+
+    Pass a `scorer` already fitted on the mentors (and the mentors' blocks cached by the caller) to answer a page
+    load quickly; see matching.recommendations.
+    """
+    scorer = scorer or Scorer(weights).fit(mentors)
+    return rank(mentee, mentors, scorer=scorer, mentor_blocks=scorer.blocks(mentors), limit=limit)
+
+
+def rank(
+    mentee: Participants, mentors: Participants, *, scorer: Scorer, mentor_blocks: dict[str, sp.csr_matrix], limit: int
+) -> list[Proposal]:
+    if len(mentee) != 1:
+        raise ValueError("rank() scores one mentee.")
+    if len(mentors) == 0:
+        return []
+    mentee_blocks = scorer.blocks(mentee)
+    scores = np.asarray((scorer.stacked(mentee_blocks) @ scorer.stacked(mentor_blocks).T).todense()).ravel()
+    order = np.lexsort((np.asarray(mentors.ids), -scores))[:limit]
+    order = order[scores[order] > 0]
+    exact, why = explanations(
+        scorer, mentee, mentors, mentee_blocks, mentor_blocks, np.zeros(len(order), dtype=np.int64), order
+    )
+    return [
+        Proposal(int(mentee.ids[0]), int(mentors.ids[b]), float(score), explanation)
+        for b, score, explanation in zip(order, exact, why, strict=True)
+    ]
+
+
+def _rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    pairs = [(mentee_at[a], mentor_at[b]) for a, b in excluded if a in mentee_at and b in mentor_at]
+    rows, cols = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True)) if pairs else ([], [])
+    excluded_matrix = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(mentees), len(mentors))
+    )
+    rules = {"excluded": excluded_matrix, "min_score": options.min_score}
+    if options.same_industry:
+        codes: dict[str, int] = {}
+        for side, key in ((mentees, "mentee_industry"), (mentors, "mentor_industry")):
+            rules[key] = np.array(
+                [codes.setdefault(normalise_tag(i), len(codes)) if i else -1 for i in side.industry], dtype=np.int64
+            )
+    if options.max_timezone_hours is not None:
+        for side, key in ((mentees, "mentee_offset"), (mentors, "mentor_offset")):
+            offsets = side.utc_offset_hours if side.utc_offset_hours is not None else [np.nan] * len(side)
+            rules[key] = np.array([np.nan if o is None else o for o in offsets], dtype=np.float64)
+        rules["max_timezone_hours"] = options.max_timezone_hours
+    return Rules(**rules)
+
+
+class _Reporter:
+    """Turns stage progress into one 0..1 figure for the caller's progress bar."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.done = 0.0
+
+    def within(self, stage: str) -> Progress | None:
+        if self.progress is None:
+            return None
+        base, share = self.done, _STAGES[stage]
+        return lambda fraction: self.progress(base + share * fraction)
+
+    def stage_done(self, stage: str) -> None:
+        self.done += _STAGES[stage]
+        if self.progress is not None:
+            self.progress(min(self.done, 1.0))

@@ -1,0 +1,93 @@
+"""Mentors ranked for one mentee with the round's scorer, fast enough for a page load.
+
+Fitting the scorer on every mentor is the slow part, so the fitted scorer and the mentors' features are kept in
+this process and rebuilt only when a mentor profile changed (their count or latest `updated_at` moved). Open
+slots change more often and are read fresh on every call.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from django.db.models import Count, Max
+
+from accounts.models import MentorProfile, User
+from matching import engine, selectors
+from mentorship.models import Mentorship, MentorshipRequest
+from mentorship.selectors import mentor_directory
+
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    mentor: MentorProfile
+    score: float
+    explanation: dict
+
+
+@dataclass(frozen=True)
+class _FittedMentors:
+    key: tuple
+    mentors: engine.Participants
+    scorer: engine.Scorer
+    blocks: dict[str, sp.csr_matrix]
+    stacked: sp.csr_matrix
+    index: dict[int, int]
+
+
+_cache: dict[str, _FittedMentors] = {}
+_lock = threading.Lock()
+
+
+def _fitted_mentors() -> _FittedMentors:
+    accepting = MentorProfile.objects.filter(accepting_requests=True, user__is_active=True)
+    summary = accepting.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    key = (summary["n"], summary["latest"])
+    cached = _cache.get("mentors")
+    if cached and cached.key == key:
+        return cached
+    with _lock:
+        cached = _cache.get("mentors")
+        if cached and cached.key == key:
+            return cached
+        mentors, _ = selectors.mentor_pool(mentor_directory().filter(pk__in=accepting.values("pk")))
+        scorer = engine.Scorer(engine.Weights()).fit(mentors)
+        blocks = scorer.blocks(mentors)
+        fitted = _FittedMentors(
+            key, mentors, scorer, blocks, scorer.stacked(blocks), {pid: i for i, pid in enumerate(mentors.ids)}
+        )
+        _cache["mentors"] = fitted
+        return fitted
+
+
+def recommended_mentors(*, mentee: User, limit: int = 10) -> list[Recommendation]:
+    """The best mentors with an open slot for this mentee, best first, leaving out the ones they already asked,
+    had, or were declined by."""
+    fitted = _fitted_mentors()
+    me = selectors.mentee_pool(User.objects.filter(pk=mentee.pk))
+    if not len(me) or not len(fitted.mentors):
+        return []
+    open_now = set(selectors.available_mentors().values_list("user_id", flat=True))
+    unwanted = {mentor for _, mentor in selectors.excluded_pairs([mentee.pk])}
+    unwanted |= set(
+        MentorshipRequest.objects.pending().filter(mentee=mentee).values_list("mentor_id", flat=True)
+    ) | set(Mentorship.objects.active().filter(mentee=mentee).values_list("mentor_id", flat=True))
+    allowed = np.array([pid in open_now and pid not in unwanted for pid in fitted.mentors.ids])
+
+    mentee_blocks = fitted.scorer.blocks(me)
+    scores = (fitted.scorer.stacked(mentee_blocks) @ fitted.stacked.T).toarray().ravel()
+    scores[~allowed] = -1
+    ids = np.asarray(fitted.mentors.ids)
+    order = np.lexsort((ids, -scores))[: min(limit, MAX_LIMIT)]
+    order = order[scores[order] > 0]
+    exact, why = engine.explanations(
+        fitted.scorer, me, fitted.mentors, mentee_blocks, fitted.blocks, np.zeros(len(order), dtype=np.int64), order
+    )
+    profiles = mentor_directory().in_bulk([int(ids[j]) for j in order], field_name="user_id")
+    return [
+        Recommendation(profiles[int(ids[j])], float(score), explanation)
+        for j, score, explanation in zip(order, exact, why, strict=True)
+        if int(ids[j]) in profiles
+    ]

@@ -1,0 +1,240 @@
+"""The matching engine's properties, on programs generated from a seed: no database involved."""
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from matching.engine import BLOCKS, Options, Participants, Scorer, Weights, match, recommend
+
+SKILLS = ["Python", "SQL", "Leadership", "Negotiation", "Public speaking", "Design", "Finance", "Marketing", "Sales"]
+INDUSTRIES = ["Healthcare", "Retail", "Education", "Energy"]
+WORDS = [
+    *("lead", "team", "data", "pipeline", "product", "launch", "career"),
+    *("growth", "startup", "fundraising", "design", "research", "sales"),
+]
+
+
+def program(seed: int, n_mentees: int, n_mentors: int):
+    rng = np.random.default_rng(seed)
+
+    def side(ids):
+        return Participants(
+            ids=list(ids),
+            skills=[list(rng.choice(SKILLS, size=rng.integers(0, 4), replace=False)) for _ in ids],
+            industry=[rng.choice([*INDUSTRIES, None]) for _ in ids],
+            text=[" ".join(rng.choice(WORDS, size=rng.integers(0, 6))) for _ in ids],
+            utc_offset_hours=[float(rng.integers(-8, 10)) for _ in ids],
+        )
+
+    mentees = side(range(1, n_mentees + 1))
+    mentors = side(range(1001, 1001 + n_mentors))
+    capacities = rng.integers(0, 4, size=n_mentors).tolist()
+    return mentees, mentors, capacities
+
+
+def dense_scores(mentees, mentors, weights=None):
+    scorer = Scorer(weights or Weights()).fit(mentees, mentors)
+    a, b = scorer.stacked(scorer.blocks(mentees)), scorer.stacked(scorer.blocks(mentors))
+    return (a @ b.T).toarray()
+
+
+def dense_optimum(scores: np.ndarray, capacities) -> float:
+    """The exact best total by brute force over mentor slots (a dense assignment solver)."""
+    slots = [j for j, c in enumerate(capacities) for _ in range(c)]
+    if not slots:
+        return 0.0
+    expanded = scores[:, slots]
+    rows, cols = linear_sum_assignment(expanded, maximize=True)
+    return float(expanded[rows, cols].sum())
+
+
+def check_feasible(result, capacities, mentors):
+    per_mentee = [p.mentee_id for p in result.proposals]
+    assert len(per_mentee) == len(set(per_mentee)), "a mentee proposed twice"
+    taken = {}
+    for p in result.proposals:
+        taken[p.mentor_id] = taken.get(p.mentor_id, 0) + 1
+    cap = dict(zip(mentors.ids, capacities, strict=True))
+    assert all(n <= cap[m] for m, n in taken.items()), "a mentor past capacity"
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_optimal_equals_the_dense_optimum_and_keeps_capacity(seed):
+    mentees, mentors, capacities = program(seed, n_mentees=12, n_mentors=6)
+
+    result = match(mentees, mentors, capacities, weights=Weights(), options=Options(top_k=6))
+
+    check_feasible(result, capacities, mentors)
+    expected = dense_optimum(dense_scores(mentees, mentors), capacities)
+    assert result.stats["total_score"] == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_optimal_beats_or_equals_greedy(seed):
+    mentees, mentors, capacities = program(seed, n_mentees=40, n_mentors=12)
+
+    optimal = match(mentees, mentors, capacities, weights=Weights(), options=Options(mode="optimal"))
+    stable = match(mentees, mentors, capacities, weights=Weights(), options=Options(mode="stable"))
+
+    check_feasible(stable, capacities, mentors)
+    assert optimal.stats["total_score"] >= stable.stats["total_score"] - 1e-9
+
+
+def blocking_pairs_by_brute_force(result, scores, mentees, mentors, capacities) -> int:
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    has = {mentee_at[p.mentee_id]: p.score for p in result.proposals}
+    holds: dict[int, list[float]] = {}
+    for p in result.proposals:
+        holds.setdefault(mentor_at[p.mentor_id], []).append(p.score)
+    count = 0
+    for i, j in itertools.product(range(len(mentees)), range(len(mentors))):
+        s = scores[i, j]
+        if s <= 0 or capacities[j] == 0:
+            continue
+        mentee_wants = s > has.get(i, -1) + 1e-12
+        theirs = holds.get(j, [])
+        mentor_wants = len(theirs) < capacities[j] or s > min(theirs) + 1e-12
+        count += mentee_wants and mentor_wants
+    return count
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_stable_mode_leaves_no_blocking_pair(seed):
+    mentees, mentors, capacities = program(seed, n_mentees=20, n_mentors=8)
+
+    result = match(mentees, mentors, capacities, weights=Weights(), options=Options(mode="stable", top_k=8))
+
+    check_feasible(result, capacities, mentors)
+    assert result.stats["blocking_pairs"] == 0
+    assert blocking_pairs_by_brute_force(result, dense_scores(mentees, mentors), mentees, mentors, capacities) == 0
+
+
+def test_blocking_pairs_are_counted_in_optimal_mode_too():
+    # Two mentees, one slot each with two mentors: the optimum may leave a pair who would rather swap.
+    mentees = Participants(ids=[1, 2], skills=[["A", "B"], ["A"]], industry=[None, None], text=["", ""])
+    mentors = Participants(ids=[10, 11], skills=[["A", "B"], ["B"]], industry=[None, None], text=["", ""])
+
+    optimal = match(mentees, mentors, [1, 1], weights=Weights(goals=0, industry=0), options=Options())
+    stable = match(mentees, mentors, [1, 1], weights=Weights(goals=0, industry=0), options=Options(mode="stable"))
+
+    assert optimal.stats["total_score"] > stable.stats["total_score"]
+    assert optimal.stats["blocking_pairs"] == 1
+    assert stable.stats["blocking_pairs"] == 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_explanation_blocks_add_up_to_the_score(seed):
+    mentees, mentors, capacities = program(seed, n_mentees=30, n_mentors=10)
+
+    result = match(mentees, mentors, capacities, weights=Weights(skills=2, industry=1, goals=1), options=Options())
+
+    assert result.proposals
+    for p in result.proposals:
+        assert set(p.explanation["blocks"]) == set(BLOCKS)
+        assert sum(p.explanation["blocks"].values()) == pytest.approx(p.score, abs=1e-12)
+        assert 0 < p.score <= 1 + 1e-12
+
+
+def test_explanation_names_what_the_pair_shares():
+    mentees = Participants(
+        ids=[1], skills=[["python", "Public Speaking"]], industry=["healthcare"], text=["Lead a data team"]
+    )
+    mentors = Participants(
+        ids=[7], skills=[["Python", "Leadership"]], industry=["Healthcare"], text=["I have led data teams for years"]
+    )
+
+    (proposal,) = match(mentees, mentors, [1], weights=Weights(), options=Options()).proposals
+
+    assert proposal.explanation["shared_skills"] == ["Python"]
+    assert proposal.explanation["industry"] == "Healthcare"
+    assert proposal.explanation["shared_goal_words"][:2] in (["data", "team"], ["team", "data"])
+
+
+@pytest.mark.parametrize("mode", ["optimal", "stable"])
+def test_the_same_inputs_give_the_same_proposals(mode):
+    mentees, mentors, capacities = program(7, n_mentees=200, n_mentors=40)
+    options = Options(mode=mode, top_k=10)
+
+    first = match(mentees, mentors, capacities, weights=Weights(), options=options)
+    second = match(mentees, mentors, capacities, weights=Weights(), options=options)
+
+    assert first.proposals == second.proposals
+    assert first.stats == second.stats
+
+
+def test_excluded_pairs_and_low_scores_are_never_proposed():
+    mentees, mentors, capacities = program(3, n_mentees=40, n_mentors=10)
+    first = match(mentees, mentors, capacities, weights=Weights(), options=Options())
+    excluded = {(p.mentee_id, p.mentor_id) for p in first.proposals}
+
+    again = match(mentees, mentors, capacities, weights=Weights(), options=Options(min_score=0.3), excluded=excluded)
+
+    assert not excluded & {(p.mentee_id, p.mentor_id) for p in again.proposals}
+    assert all(p.score >= 0.3 for p in again.proposals)
+
+
+def test_hard_filters_same_industry_and_time_zone_gap():
+    mentees, mentors, capacities = program(5, n_mentees=60, n_mentors=15)
+    industry = dict(zip(mentees.ids + mentors.ids, list(mentees.industry) + list(mentors.industry), strict=True))
+    offset = dict(zip(mentees.ids + mentors.ids, [*mentees.utc_offset_hours, *mentors.utc_offset_hours], strict=True))
+
+    result = match(
+        mentees, mentors, capacities, weights=Weights(), options=Options(same_industry=True, max_timezone_hours=3)
+    )
+
+    assert result.proposals
+    for p in result.proposals:
+        assert industry[p.mentee_id] is not None and industry[p.mentee_id] == industry[p.mentor_id]
+        assert abs(offset[p.mentee_id] - offset[p.mentor_id]) <= 3
+
+
+def test_candidates_grow_with_mentees_times_k_not_with_mentors():
+    mentees, mentors, capacities = program(11, n_mentees=100, n_mentors=80)
+
+    result = match(mentees, mentors, capacities, weights=Weights(), options=Options(top_k=5, chunk_elements=500))
+
+    assert result.stats["candidate_pairs"] <= 100 * 5
+
+
+def test_a_mentor_with_no_capacity_gets_no_one_and_empty_pools_are_fine():
+    mentees, mentors, _ = program(2, n_mentees=10, n_mentors=3)
+
+    assert match(mentees, mentors, [0, 0, 0], weights=Weights(), options=Options()).proposals == []
+    empty = Participants(ids=[], skills=[], industry=[], text=[])
+    assert match(empty, mentors, [1, 1, 1], weights=Weights(), options=Options()).stats["matched"] == 0
+    assert match(mentees, empty, [], weights=Weights(), options=Options()).stats["matched"] == 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ({"skills": -1}, "cannot be negative"),
+        ({"skills": 0, "industry": 0, "goals": 0}, "above zero"),
+        ({"goals": float("nan")}, "finite"),
+        ({"industry": "high"}, "finite"),
+    ],
+)
+def test_bad_weights_are_refused_with_a_reason(weights, message):
+    with pytest.raises(ValueError, match=message):
+        Weights(**weights)
+
+
+@pytest.mark.parametrize("options", [{"mode": "greedy"}, {"top_k": 0}, {"min_score": 1.5}, {"max_timezone_hours": -1}])
+def test_bad_options_are_refused(options):
+    with pytest.raises(ValueError):
+        Options(**options)
+
+
+def test_recommendations_rank_mentors_by_the_round_scorer_fitted_on_the_mentors():
+    mentees, mentors, _ = program(9, n_mentees=1, n_mentors=30)
+    scorer = Scorer(Weights()).fit(mentors)  # a page load has one mentee: the vocabulary is the mentors'
+    scores = (scorer.stacked(scorer.blocks(mentees)) @ scorer.stacked(scorer.blocks(mentors)).T).toarray()[0]
+
+    ranked = recommend(mentees, mentors, weights=Weights(), limit=5)
+
+    assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
+    assert ranked[0].score == pytest.approx(scores.max())
+    assert all(sum(p.explanation["blocks"].values()) == pytest.approx(p.score) for p in ranked)

@@ -1,0 +1,93 @@
+import pytest
+
+from accounts.models import Industry
+from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, SkillFactory
+
+URL = "/api/v1/mentors/recommended/"
+
+
+def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=True):
+    profile = user.profile
+    profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
+    profile.accepting_requests = accepting
+    if capacity is not None:
+        profile.capacity = capacity
+    profile.save()
+    profile.skills.set([SkillFactory(name=s) for s in skills])
+    return user
+
+
+@pytest.fixture
+def mentors(db):
+    return {
+        "best": with_profile(MentorFactory(username="best"), skills=["Python", "SQL"], industry="Healthcare"),
+        "good": with_profile(MentorFactory(username="good"), skills=["Python"], industry="Retail"),
+        "full": with_profile(
+            MentorFactory(username="full"), skills=["Python", "SQL"], industry="Healthcare", capacity=0
+        ),
+        "closed": with_profile(MentorFactory(username="closed"), skills=["Python", "SQL"], accepting=False),
+        "unrelated": with_profile(MentorFactory(username="unrelated"), skills=["Pottery"], industry="Arts"),
+    }
+
+
+@pytest.fixture
+def seeker(mentee):
+    return with_profile(mentee, skills=["Python", "SQL"], industry="Healthcare")
+
+
+def usernames(response):
+    assert response.status_code == 200, response.json()
+    return [r["mentor"]["username"] for r in response.json()]
+
+
+def test_a_mentee_sees_mentors_with_room_best_first_with_reasons(mentee_client, seeker, mentors):
+    response = mentee_client.get(URL)
+
+    assert usernames(response) == ["best", "good"]
+    best = response.json()[0]
+    assert 0 < best["score"] <= 1
+    assert best["explanation"]["shared_skills"] == ["Python", "SQL"]
+    assert best["explanation"]["industry"] == "Healthcare"
+    assert sum(best["explanation"]["blocks"].values()) == pytest.approx(best["score"])
+    assert best["mentor"]["open_slots"] == 2
+
+
+def test_mentors_already_asked_had_or_declining_are_left_out(mentee_client, seeker, mentors):
+    RequestFactory(mentee=seeker, mentor=mentors["best"])
+
+    assert usernames(mentee_client.get(URL)) == ["good"]
+
+
+def test_a_declined_pair_is_not_recommended_again(mentee_client, seeker, mentors):
+    RequestFactory(mentee=seeker, mentor=mentors["best"], status="declined")
+
+    assert "best" not in usernames(mentee_client.get(URL))
+
+
+def test_recommendations_follow_profile_changes_and_slots(mentee_client, seeker, mentors):
+    assert usernames(mentee_client.get(URL))[0] == "best"
+
+    with_profile(mentors["good"], skills=["Python", "SQL"], industry="Healthcare")
+    for _ in range(2):
+        MentorshipFactory(mentor=mentors["best"])
+
+    assert usernames(mentee_client.get(URL)) == ["good"]
+
+
+def test_limit_is_respected_and_checked(mentee_client, seeker, mentors):
+    assert len(mentee_client.get(URL, {"limit": 1}).json()) == 1
+    for bad in ("0", "51", "ten"):
+        response = mentee_client.get(URL, {"limit": bad})
+        assert response.status_code == 400
+        assert list(response.json()) == ["limit"]
+
+
+def test_only_mentees_get_recommendations(mentor_client, admin_client_api):
+    assert mentor_client.get(URL).status_code == 403
+    assert admin_client_api.get(URL).status_code == 403
+
+
+def test_a_mentee_with_nothing_in_common_gets_an_empty_list(mentee_client, mentors):
+    with_profile(MenteeFactory(username="x"), skills=[])
+
+    assert mentee_client.get(URL).json() == []
