@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 
@@ -40,11 +41,11 @@ def taxonomy_resolve(*, model: type[TaxonomyTerm], refs: Iterable[TaxonomyRef], 
 
     by_name: dict[str, TaxonomyTerm] = {}
     if names:
-        by_name = _terms_by_lower_name(model, names.keys())
+        by_name = _terms_by_lower_name(model, names)
         absent = [display for key, display in names.items() if key not in by_name]
         if absent:
             model.objects.bulk_create([model(name=name) for name in absent], ignore_conflicts=True)
-            by_name = _terms_by_lower_name(model, names.keys())
+            by_name = _terms_by_lower_name(model, names)
 
     resolved: list[TaxonomyTerm] = []
     seen: set[int] = set()
@@ -56,9 +57,16 @@ def taxonomy_resolve(*, model: type[TaxonomyTerm], refs: Iterable[TaxonomyRef], 
     return resolved
 
 
-def _terms_by_lower_name(model: type[TaxonomyTerm], lower_names: Iterable[str]) -> dict[str, TaxonomyTerm]:
-    terms = model.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(lower_names))
-    return {term.lower_name: term for term in terms}
+def _terms_by_lower_name(model: type[TaxonomyTerm], names: dict[str, str]) -> dict[str, TaxonomyTerm]:
+    """Existing terms for {lower-case name: name as given}, keyed by Python's lower-case.
+
+    A term is also found by its exact name: SQLite's LOWER() leaves non-ASCII letters alone ("Ärger"), so the
+    database's lower-casing must never be what decides the key.
+    """
+    terms = model.objects.annotate(lower_name=Lower("name")).filter(
+        Q(lower_name__in=list(names)) | Q(name__in=list(names.values()))
+    )
+    return {term.name.lower(): term for term in terms}
 
 
 def _check_unique_identity(*, username: str | None, email: str | None, exclude_pk: int | None = None) -> None:

@@ -9,8 +9,10 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -99,27 +101,95 @@ def round_create(
 def round_run(*, round_id: int) -> MatchRound:
     """Run the matcher for a queued round and save its proposals, or record why it failed.
 
-    Safe to call twice: a round already proposed (or beyond) is left as it is.
+    A large pool (MATCH_SCALE_OUT_MENTEES or more waiting mentees) has its candidate search split into tasks over
+    mentee slices, which any number of workers share; the last step saves the proposals as here. Safe to call
+    twice: a round already proposed (or beyond) is left as it is.
     """
     claimed = MatchRound.objects.filter(pk=round_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
         status=Status.RUNNING, started_at=timezone.now(), progress=0.0, error=""
     )
-    match_round = MatchRound.objects.get(pk=round_id)
     if not claimed:
-        return match_round
+        return MatchRound.objects.get(pk=round_id)
+    with _failing_round(round_id):
+        prepared = _prepare(MatchRound.objects.get(pk=round_id))
+        slices = _slices(len(prepared.mentees))
+        if len(slices) > 1:
+            _stash_put(round_id, "prepared", prepared)
+            _stash_put(round_id, "scattered_at", time.perf_counter())
+            tasks.scatter_match_round(round_id, slices)
+            return MatchRound.objects.get(pk=round_id)
+        clock = time.perf_counter()
+        report = _progress_writer(round_id)
+        candidates = engine.search(prepared, progress=lambda f: report(0.1 + 0.75 * f))
+        prepared.seconds["candidates"] = time.perf_counter() - clock
+        _save_proposals(round_id, engine.finish(prepared, candidates))
+    return MatchRound.objects.get(pk=round_id)
+
+
+def round_search_slice(*, round_id: int, start: int, stop: int, slices: int) -> None:
+    """One worker's share of a large round: the candidates of mentees start..stop."""
+    with _failing_round(round_id, reraise=True):
+        prepared = _stash_get(round_id, "prepared")
+        _stash_put(round_id, f"slice-{start}", engine.search(prepared, range(start, stop)))
+        done = cache.incr(_stash_key(round_id, "done"))
+        _progress_writer(round_id)(0.1 + 0.75 * done / slices)
+
+
+def round_finish(*, round_id: int, slices: list[tuple[int, int]]) -> MatchRound:
+    """The last step of a split round: assign over every slice's candidates and save."""
+    with _failing_round(round_id):
+        prepared = _stash_get(round_id, "prepared")
+        prepared.seconds["candidates"] = time.perf_counter() - _stash_get(round_id, "scattered_at")
+        candidates = engine.merge([_stash_get(round_id, f"slice-{start}") for start, _ in slices])
+        _save_proposals(round_id, engine.finish(prepared, candidates))
+        cache.delete_many([_stash_key(round_id, k) for k in ("prepared", "scattered_at", "done")])
+        cache.delete_many([_stash_key(round_id, f"slice-{start}") for start, _ in slices])
+    return MatchRound.objects.get(pk=round_id)
+
+
+def _slices(n_mentees: int) -> list[tuple[int, int]]:
+    if n_mentees < settings.MATCH_SCALE_OUT_MENTEES:
+        return [(0, n_mentees)]
+    size = settings.MATCH_SLICE_MENTEES
+    return [(start, min(start + size, n_mentees)) for start in range(0, n_mentees, size)]
+
+
+STASH_SECONDS = 6 * 60 * 60
+
+
+def _stash_key(round_id: int, name: str) -> str:
+    return f"match-round:{round_id}:{name}"
+
+
+def _stash_put(round_id: int, name: str, value) -> None:
+    """Share a value with the other workers of a split round (through the cache: Redis in production)."""
+    cache.set(_stash_key(round_id, name), value, timeout=STASH_SECONDS)
+    if name == "prepared":
+        cache.set(_stash_key(round_id, "done"), 0, timeout=STASH_SECONDS)
+
+
+def _stash_get(round_id: int, name: str):
+    value = cache.get(_stash_key(round_id, name))
+    if value is None:
+        raise RuntimeError(f"The shared state of this round ({name}) was lost; run the round again.")
+    return value
+
+
+@contextmanager
+def _failing_round(round_id: int, *, reraise: bool = False):
+    """Any failure is recorded on the round (which then holds no proposal) instead of escaping the worker."""
     try:
-        result, load_seconds = _compute(match_round)
-        _save_proposals(match_round, result, load_seconds)
-    except Exception as error:  # any failure is recorded on the round, which then holds no proposal
+        yield
+    except Exception as error:
         log.exception("Match round %s failed", round_id)
         MatchRound.objects.filter(pk=round_id, status=Status.RUNNING).update(
             status=Status.FAILED, error=f"{error.__class__.__name__}: {error}"[:2000], finished_at=timezone.now()
         )
-    match_round.refresh_from_db()
-    return match_round
+        if reraise:  # a failed slice also stops its siblings' callback
+            raise
 
 
-def _compute(match_round: MatchRound) -> tuple[engine.MatchResult, float]:
+def _prepare(match_round: MatchRound) -> engine.Prepared:
     clock = time.perf_counter()
     mentees = selectors.mentee_pool()
     mentors, capacities = selectors.mentor_pool()
@@ -128,16 +198,10 @@ def _compute(match_round: MatchRound) -> tuple[engine.MatchResult, float]:
     if not len(mentees) or not len(mentors):
         raise RuntimeError("The pool is empty: no mentee is waiting or no mentor has an open slot.")
     weights, options = _engine_settings(match_round)
-    result = engine.match(
-        mentees,
-        mentors,
-        capacities,
-        weights=weights,
-        options=options,
-        excluded=excluded,
-        progress=_progress_writer(match_round.pk),
-    )
-    return result, load_seconds
+    prepared = engine.prepare(mentees, mentors, capacities, weights=weights, options=options, excluded=excluded)
+    prepared.seconds = {"load": load_seconds, **prepared.seconds}
+    _progress_writer(match_round.pk)(0.1)
+    return prepared
 
 
 def _progress_writer(round_id: int) -> Callable[[float], None]:
@@ -155,9 +219,9 @@ def _progress_writer(round_id: int) -> Callable[[float], None]:
 
 
 @transaction.atomic
-def _save_proposals(match_round: MatchRound, result: engine.MatchResult, load_seconds: float) -> None:
+def _save_proposals(round_id: int, result: engine.MatchResult) -> None:
     clock = time.perf_counter()
-    locked = MatchRound.objects.select_for_update().get(pk=match_round.pk)
+    locked = MatchRound.objects.select_for_update().get(pk=round_id)
     if locked.status != Status.RUNNING:  # a twin run saved first, or the round was cancelled
         return
     MatchProposal.objects.bulk_create(
@@ -169,7 +233,7 @@ def _save_proposals(match_round: MatchRound, result: engine.MatchResult, load_se
         ],
         batch_size=2000,
     )
-    seconds = {"load": load_seconds, **result.seconds, "save": time.perf_counter() - clock}
+    seconds = {**result.seconds, "save": time.perf_counter() - clock}
     locked.stats = {**result.stats, "stage_seconds": {k: round(v, 3) for k, v in seconds.items()}}
     locked.stats["seconds"] = round(sum(seconds.values()), 3)
     locked.status = Status.PROPOSED

@@ -87,6 +87,8 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_EAGER_PROPAGATES = True
+# Workers consume this queue and tasks sent without a queue go to it (a deployment may run several programs).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -127,6 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
 REQUEST_EXPIRY_DAYS = env.int("REQUEST_EXPIRY_DAYS", default=14)
+# A round with this many waiting mentees splits its candidate search into tasks of MATCH_SLICE_MENTEES each.
+MATCH_SCALE_OUT_MENTEES = env.int("MATCH_SCALE_OUT_MENTEES", default=20_000)
+MATCH_SLICE_MENTEES = env.int("MATCH_SLICE_MENTEES", default=10_000)
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,6 +6,7 @@ can be tested, benchmarked and run at scale without a database.
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,9 +20,11 @@ from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participa
 __all__ = [
     "BLOCKS",
     "MODES",
+    "Candidates",
     "MatchResult",
     "Options",
     "Participants",
+    "Prepared",
     "Proposal",
     "Scorer",
     "Weights",
@@ -37,6 +40,110 @@ Progress = Callable[[float], None]
 _STAGES = {"features": 0.1, "candidates": 0.75, "assignment": 0.1, "explain": 0.05}
 
 
+@dataclass
+class Prepared:
+    """Everything the candidate search and the assignment need, fitted once. Picklable, so that workers can
+    share it when a large round's search is split over mentee chunks."""
+
+    mentees: Participants
+    mentors: Participants
+    capacities: np.ndarray
+    options: Options
+    scorer: Scorer
+    mentee_blocks: dict[str, sp.csr_matrix]
+    mentor_blocks: dict[str, sp.csr_matrix]
+    mentee_x: sp.csr_matrix
+    mentor_x: sp.csr_matrix
+    rules: Rules
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(
+    mentees: Participants,
+    mentors: Participants,
+    capacities: Sequence[int],
+    *,
+    weights: Weights,
+    options: Options,
+    excluded: Iterable[tuple[int, int]] = (),
+) -> Prepared:
+    """Stage 1: fit the scorer and build both sides' features and the pairing rules."""
+    if len(capacities) != len(mentors):
+        raise ValueError(f"{len(capacities)} capacities for {len(mentors)} mentors.")
+    clock = time.perf_counter()
+    scorer = Scorer(weights).fit(mentees, mentors)
+    mentee_blocks, mentor_blocks = scorer.blocks(mentees), scorer.blocks(mentors)
+    prepared = Prepared(
+        mentees=mentees,
+        mentors=mentors,
+        capacities=np.asarray(capacities, dtype=np.int64),
+        options=options,
+        scorer=scorer,
+        mentee_blocks=mentee_blocks,
+        mentor_blocks=mentor_blocks,
+        mentee_x=scorer.stacked(mentee_blocks),
+        mentor_x=scorer.stacked(mentor_blocks),
+        rules=_rules(mentees, mentors, excluded, options),
+    )
+    prepared.seconds["features"] = time.perf_counter() - clock
+    return prepared
+
+
+def search(prepared: Prepared, rows: range | None = None, progress: Progress | None = None) -> Candidates:
+    """Stage 2: the candidate mentors of the mentees in `rows` (all by default); slices can run anywhere."""
+    candidates = top_candidates(
+        prepared.mentee_x,
+        prepared.mentor_x,
+        top_k=prepared.options.top_k,
+        rules=prepared.rules,
+        chunk_elements=prepared.options.chunk_elements,
+        rows=rows,
+        progress=progress,
+    )
+    keep = prepared.capacities[candidates.mentor] > 0
+    return Candidates(candidates.mentee[keep], candidates.mentor[keep], candidates.score[keep])
+
+
+def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
+    """Stage 3: assign on the candidate graph and explain each proposal."""
+    seconds = dict(prepared.seconds)
+    mentees, mentors, capacities = prepared.mentees, prepared.mentors, prepared.capacities
+    clock = time.perf_counter()
+    assign = assign_optimal if prepared.options.mode == "optimal" else assign_stable
+    chosen = assign(candidates, capacities, len(mentees))
+    blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
+    seconds["assignment"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    mentee_index, mentor_index = candidates.mentee[chosen], candidates.mentor[chosen]
+    scores, why = explanations(
+        prepared.scorer, mentees, mentors, prepared.mentee_blocks, prepared.mentor_blocks, mentee_index, mentor_index
+    )
+    proposals = [
+        Proposal(int(mentees.ids[a]), int(mentors.ids[b]), float(score), explanation)
+        for a, b, score, explanation in zip(mentee_index, mentor_index, scores, why, strict=True)
+    ]
+    seconds["explain"] = time.perf_counter() - clock
+
+    total = float(np.sum(scores)) if len(proposals) else 0.0
+    stats = {
+        "mode": prepared.options.mode,
+        "mentees": len(mentees),
+        "mentors": len(mentors),
+        "matched": len(proposals),
+        "total_score": round(total, 6),
+        "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
+        "blocking_pairs": blocking,
+        "candidate_pairs": len(candidates),
+    }
+    return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
+
+
+def merge(parts: Sequence[Candidates]) -> Candidates:
+    """The candidates of several mentee slices, as one graph (slices are disjoint, order is kept)."""
+    return Candidates(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("mentee", "mentor", "score")))
+
+
 def match(
     mentees: Participants,
     mentors: Participants,
@@ -49,62 +156,17 @@ def match(
 ) -> MatchResult:
     """Propose mentors to mentees: each mentee at most once, no mentor beyond capacity, no excluded pair, no pair
     below `options.min_score`, and the best total score (`optimal`) or a stable matching (`stable`)."""
-    if len(capacities) != len(mentors):
-        raise ValueError(f"{len(capacities)} capacities for {len(mentors)} mentors.")
     report = _Reporter(progress)
-    seconds: dict[str, float] = {}
-    capacities = np.asarray(capacities, dtype=np.int64)
-
-    clock = time.perf_counter()
-    scorer = Scorer(weights).fit(mentees, mentors)
-    mentee_blocks, mentor_blocks = scorer.blocks(mentees), scorer.blocks(mentors)
-    rules = _rules(mentees, mentors, excluded, options)
-    seconds["features"] = time.perf_counter() - clock
+    prepared = prepare(mentees, mentors, capacities, weights=weights, options=options, excluded=excluded)
     report.stage_done("features")
-
     clock = time.perf_counter()
-    candidates = top_candidates(
-        scorer.stacked(mentee_blocks),
-        scorer.stacked(mentor_blocks),
-        top_k=options.top_k,
-        rules=rules,
-        chunk_elements=options.chunk_elements,
-        progress=report.within("candidates"),
-    )
-    keep = capacities[candidates.mentor] > 0
-    candidates = Candidates(candidates.mentee[keep], candidates.mentor[keep], candidates.score[keep])
-    seconds["candidates"] = time.perf_counter() - clock
+    candidates = search(prepared, progress=report.within("candidates"))
+    prepared.seconds["candidates"] = time.perf_counter() - clock
     report.stage_done("candidates")
-
-    clock = time.perf_counter()
-    assign = assign_optimal if options.mode == "optimal" else assign_stable
-    chosen = assign(candidates, capacities, len(mentees))
-    blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
-    seconds["assignment"] = time.perf_counter() - clock
+    result = finish(prepared, candidates)
     report.stage_done("assignment")
-
-    clock = time.perf_counter()
-    mentee_index, mentor_index = candidates.mentee[chosen], candidates.mentor[chosen]
-    scores, why = explanations(scorer, mentees, mentors, mentee_blocks, mentor_blocks, mentee_index, mentor_index)
-    proposals = [
-        Proposal(int(mentees.ids[a]), int(mentors.ids[b]), float(score), explanation)
-        for a, b, score, explanation in zip(mentee_index, mentor_index, scores, why, strict=True)
-    ]
-    seconds["explain"] = time.perf_counter() - clock
     report.stage_done("explain")
-
-    total = float(np.sum(scores)) if len(proposals) else 0.0
-    stats = {
-        "mode": options.mode,
-        "mentees": len(mentees),
-        "mentors": len(mentors),
-        "matched": len(proposals),
-        "total_score": round(total, 6),
-        "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
-        "blocking_pairs": blocking,
-        "candidate_pairs": len(candidates),
-    }
-    return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
+    return result
 
 
 def score_pairs(

@@ -168,3 +168,11 @@ def test_malformed_json_is_a_400(mentee_client):
     response = mentee_client.patch(URL, "{nope", content_type="application/json")
 
     assert response.status_code == 400
+
+
+def test_skills_with_non_ascii_capitals_are_found_again_whatever_the_database(mentee_client):
+    first = mentee_client.patch(URL, {"skills": ["Ärger-Management", "Öffentlichkeitsarbeit"]}, format="json")
+    again = mentee_client.patch(URL, {"skills": ["Ärger-Management"]}, format="json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["skills"] == ["Ärger-Management"]

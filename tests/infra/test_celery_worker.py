@@ -41,7 +41,13 @@ def worker_queue(redis_url):
 
 
 @pytest.fixture
-def worker_process(worker_queue, postgres, transactional_db, tmp_path):
+def worker_env():
+    """Extra environment for the worker process; a test module or test may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def worker_process(worker_queue, postgres, transactional_db, tmp_path, worker_env):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -49,6 +55,8 @@ def worker_process(worker_queue, postgres, transactional_db, tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "CONN_MAX_AGE": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": worker_queue,  # what the worker itself sends (a chord's tasks) stays here
+        **worker_env,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
@@ -108,8 +116,7 @@ def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process
     assert "succeeded" in log_path.read_text()
 
 
-def test_worker_process_runs_a_match_round_to_its_proposals(worker_process, admin_user):
-    process, _, log_path = worker_process
+def _start_round_and_wait(admin_user, process, log_path) -> MatchRound:
     for i in range(6):
         MenteeFactory(username=f"waiting{i}").mentee_profile.skills.set([SkillFactory(name="Python")])
     for i in range(2):
@@ -127,7 +134,26 @@ def test_worker_process_runs_a_match_round_to_its_proposals(worker_process, admi
 
     assert process.poll() is None, f"the worker died:\n{log_path.read_text()}"
     assert status == "proposed", f"round ended {status}; worker log:\n{log_path.read_text()}"
-    match_round = MatchRound.objects.get(pk=round_id)
+    return MatchRound.objects.get(pk=round_id)
+
+
+def test_worker_process_runs_a_match_round_to_its_proposals(worker_process, admin_user):
+    process, _, log_path = worker_process
+
+    match_round = _start_round_and_wait(admin_user, process, log_path)
+
     assert match_round.progress == 1.0
     assert match_round.proposals.count() == 4  # two mentors with two slots each
     assert "matching.tasks.run_match_round" in log_path.read_text()
+
+
+@pytest.mark.parametrize("worker_env", [{"MATCH_SCALE_OUT_MENTEES": "2", "MATCH_SLICE_MENTEES": "2"}])
+def test_worker_process_splits_a_large_round_into_slice_tasks(worker_process, admin_user):
+    process, _, log_path = worker_process
+
+    match_round = _start_round_and_wait(admin_user, process, log_path)
+
+    assert match_round.proposals.count() == 4
+    log = log_path.read_text()
+    assert log.count("matching.tasks.search_match_round_slice") >= 3  # six mentees, two per slice
+    assert "matching.tasks.finish_match_round" in log

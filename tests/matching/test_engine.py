@@ -238,3 +238,16 @@ def test_recommendations_rank_mentors_by_the_round_scorer_fitted_on_the_mentors(
     assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
     assert ranked[0].score == pytest.approx(scores.max())
     assert all(sum(p.explanation["blocks"].values()) == pytest.approx(p.score) for p in ranked)
+
+
+def test_a_search_split_over_mentee_slices_gives_the_same_proposals():
+    from matching.engine import finish, merge, prepare, search
+
+    mentees, mentors, capacities = program(13, n_mentees=300, n_mentors=50)
+    whole = match(mentees, mentors, capacities, weights=Weights(), options=Options(top_k=8))
+
+    prepared = prepare(mentees, mentors, capacities, weights=Weights(), options=Options(top_k=8))
+    slices = [range(start, min(start + 70, 300)) for start in range(0, 300, 70)]
+    split = finish(prepared, merge([search(prepared, rows) for rows in slices]))
+
+    assert split.proposals == whole.proposals

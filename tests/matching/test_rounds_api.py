@@ -252,3 +252,33 @@ def test_the_command_line_runs_exports_and_refuses_bad_settings(program, tmp_pat
         call_command("run_match_round", "--name", "Bad", "--sync", "--skills", "-1")
     with pytest.raises(CommandError, match="No match round"):
         call_command("export_match_round", "999999")
+
+
+def test_a_large_pool_is_searched_in_slices_with_the_same_proposals(program, admin_user, settings):
+    def proposals_of_a_round(name):
+        match_round = services.round_create(name=name, created_by=admin_user, enqueue=False)
+        services.round_run(round_id=match_round.pk)
+        match_round.refresh_from_db()
+        assert match_round.status == "proposed", match_round.error
+        return match_round, sorted(match_round.proposals.values_list("mentee_id", "mentor_id", "score"))
+
+    _, whole = proposals_of_a_round("in one go")
+    settings.MATCH_SCALE_OUT_MENTEES, settings.MATCH_SLICE_MENTEES = 2, 1  # every mentee a slice of its own
+
+    split_round, split = proposals_of_a_round("in slices")
+
+    assert split == whole
+    assert split_round.progress == 1.0
+    assert split_round.stats["stage_seconds"]["candidates"] >= 0
+
+
+def test_a_slice_that_loses_the_shared_state_fails_the_round_with_the_reason(program, admin_user):
+    match_round = services.round_create(name="lost", created_by=admin_user, enqueue=False)
+    MatchRound.objects.filter(pk=match_round.pk).update(status="running")
+
+    with pytest.raises(RuntimeError):
+        services.round_search_slice(round_id=match_round.pk, start=0, stop=1, slices=2)
+
+    match_round.refresh_from_db()
+    assert match_round.status == "failed"
+    assert "was lost" in match_round.error

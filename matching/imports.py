@@ -1,0 +1,516 @@
+"""Bulk import of mentors and mentees from a program admin's CSV file.
+
+The file is all or nothing: every row is checked before anything is written, so an admin fixes the whole
+file in one go instead of discovering a second mistake after the first half was imported. The checks and the
+writes live here, not in the command, so that an admin upload page can show the same line-by-line errors.
+
+Format (UTF-8, a BOM tolerated), one participant per row::
+
+    role,username,email,full_name,industry,skills,goals,capacity
+
+`skills` and `goals` are `;`-separated lists; `capacity` is for mentors only.
+"""
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile, Skill, TaxonomyTerm, User
+from accounts.services import taxonomy_normalise_name, taxonomy_resolve
+from mentorship.models import Goal
+
+HEADER = ("role", "username", "email", "full_name", "industry", "skills", "goals", "capacity")
+LIST_SEPARATOR = ";"
+MAX_SKILLS = 30
+MAX_GOALS = 20
+DEFAULT_CAPACITY = MentorProfile._meta.get_field("capacity").default
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # not int()'s "1_000" or other scripts' digits
+
+# Rows per `IN (...)` query: two parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535.
+ROWS_PER_QUERY = 10_000
+# Rows per INSERT or UPDATE. On PostgreSQL Django would otherwise send every row in one statement, and the
+# CASE WHEN that bulk_update() builds costs the square of its batch. (SQLite's own limit makes them smaller.)
+WRITE_BATCH = 1_000
+
+CsvSource = str | bytes | IO[str] | IO[bytes]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one field of one line; line 1 is the header, so the first participant is line 2."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One row's values, tidied: lists split and de-duplicated, capacity an int for mentors (blank: the default).
+
+    Only rows without a single error leave participants_validate().
+    """
+
+    line: int
+    role: str
+    username: str
+    email: str
+    full_name: str
+    industry: str
+    skills: tuple[str, ...]
+    goals: tuple[str, ...]
+    capacity: int | None
+
+    @property
+    def key(self) -> str:
+        return self.username.lower()
+
+
+@dataclass(frozen=True)
+class ParticipantsValidation:
+    """Either `errors` or `rows`, never both. `existing` are the file's users already in the database, by
+    lower-case username, read once so that the writes need not read them again."""
+
+    rows: tuple[ParticipantRow, ...] = ()
+    errors: tuple[RowError, ...] = ()
+    existing: Mapping[str, User] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did; with `errors`, it did nothing and every count is 0."""
+
+    mentors_created: int = 0
+    mentors_updated: int = 0
+    mentees_created: int = 0
+    mentees_updated: int = 0
+    errors: tuple[RowError, ...] = ()
+
+
+# --- Validation ---------------------------------------------------------------------------------------------
+
+
+def participants_validate(*, csv_file: CsvSource) -> ParticipantsValidation:
+    """Check the whole file against the format and the database; read-only.
+
+    Every bad value of every row is reported, not just the first, because the admin fixes them all at once.
+    """
+    text, file_error = _decoded(csv_file)
+    records, csv_error = _records(text) if file_error is None else ([], None)
+    file_error = file_error or csv_error or _header_error(records)
+    if file_error:
+        # Without a readable file and the expected columns, no value means anything: this is the one error.
+        return ParticipantsValidation(errors=(file_error,))
+
+    rows: list[ParticipantRow] = []
+    errors: list[RowError] = []
+    for line, cells in records[1:]:
+        row, row_errors = _clean_row(line=line, cells=cells)
+        rows.append(row)
+        errors.extend(row_errors)
+
+    # A value already reported as bad is not checked again against other rows or accounts: one message each.
+    bad_fields = {(error.line, error.field) for error in errors}
+    errors.extend(_repeats_in_file(rows=rows, field="username", bad_fields=bad_fields))
+    errors.extend(_repeats_in_file(rows=rows, field="email", bad_fields=bad_fields))
+    bad_fields = {(error.line, error.field) for error in errors}
+    existing = _existing_users(rows=rows)
+    errors.extend(_conflicts_with_accounts(rows=rows, existing=existing, bad_fields=bad_fields))
+
+    if errors:
+        return ParticipantsValidation(errors=tuple(sorted(errors, key=_error_order)))
+    return ParticipantsValidation(rows=tuple(rows), existing=existing)
+
+
+def _error_order(error: RowError) -> tuple[int, int]:
+    column = HEADER.index(error.field) if error.field in HEADER else -1
+    return error.line, column
+
+
+def _decoded(csv_file: CsvSource) -> tuple[str, RowError | None]:
+    content = csv_file if isinstance(csv_file, str | bytes) else csv_file.read()
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = content.count(b"\n", 0, error.start) + 1
+            message = "The file is not UTF-8 text; save it as “CSV UTF-8” and import it again."
+            return "", RowError(line=line, field="file", message=message)
+    # Spreadsheets saving "CSV UTF-8" start the file with a byte order mark.
+    return content.removeprefix("\ufeff"), None
+
+
+def _records(text: str) -> tuple[list[tuple[int, list[str]]], RowError | None]:
+    """Each CSV record with the line it starts on, as an editor numbers them.
+
+    A quoted value may span lines, so a record starts on the line after the previous one ended. Records with
+    nothing in them (a blank line, or the `,,,,,,,` that spreadsheets leave at the end) are skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        return records, RowError(line=start, field="file", message=f"Not readable as CSV: {error}.")
+    return records, None
+
+
+def _header_error(records: list[tuple[int, list[str]]]) -> RowError | None:
+    expected = ",".join(HEADER)
+    if not records or records[0][0] != 1:
+        return RowError(line=1, field="header", message=f'The first line must be the header "{expected}".')
+    found = [cell.strip() for cell in records[0][1]]
+    if tuple(found) != HEADER:
+        return RowError(line=1, field="header", message=f'Expected "{expected}", found "{",".join(found)}".')
+    return None
+
+
+def _clean_row(*, line: int, cells: list[str]) -> tuple[ParticipantRow, list[RowError]]:
+    """Check the values of one row on their own, without looking at other rows or at the database."""
+    errors: list[RowError] = []
+
+    def error(field: str, message: str) -> None:
+        errors.append(RowError(line=line, field=field, message=message))
+
+    if len(cells) != len(HEADER):
+        error("row", f"Expected {len(HEADER)} values, found {len(cells)}; check for a missing or extra comma.")
+        cells = (cells + [""] * len(HEADER))[: len(HEADER)]
+    values = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
+    role = values["role"].lower()
+    # The same normalisation as sign-up's full_clean(): NFKC usernames, lower-case email domains.
+    values["username"] = User.normalize_username(values["username"])
+    values["email"] = User.objects.normalize_email(values["email"])
+
+    if role not in User.Role.values:
+        error("role", f'"{_shown(role)}" is not a role; use "mentee" or "mentor".')
+    for name, model, attribute in [
+        ("username", User, "username"),
+        ("email", User, "email"),
+        ("full_name", User, "full_name"),
+        ("industry", Industry, "name"),
+    ]:
+        for message in _field_violations(model=model, name=attribute, value=values[name]):
+            error(name, message)
+    for name in ("username", "email", "full_name"):
+        if not values[name]:
+            error(name, "This field is required.")
+
+    industry = taxonomy_normalise_name(values["industry"])
+    skills = _split_list(values["skills"], normalise=taxonomy_normalise_name)
+    goals = _split_list(values["goals"], normalise=str.strip)
+    for message in _list_violations(items=skills, model=Skill, name="name", most=MAX_SKILLS, noun="skills"):
+        error("skills", message)
+    if goals and role == User.Role.MENTOR:
+        error("goals", "Only mentees have goals; leave this empty for a mentor.")
+    for message in _list_violations(items=goals, model=Goal, name="title", most=MAX_GOALS, noun="goals"):
+        error("goals", message)
+    capacity, capacity_error = _capacity(role=role, value=values["capacity"])
+    if capacity_error:
+        error("capacity", capacity_error)
+
+    row = ParticipantRow(
+        line=line,
+        role=role,
+        username=values["username"],
+        email=values["email"],
+        full_name=values["full_name"],
+        industry=industry,
+        skills=skills,
+        goals=goals,
+        capacity=capacity,
+    )
+    return row, errors
+
+
+def _field_violations(*, model: type[models.Model], name: str, value: str) -> list[str]:
+    """The model field's own validators (length, username characters, email syntax): one rule, one place."""
+    try:
+        model._meta.get_field(name).run_validators(value)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def _split_list(value: str, *, normalise: Callable[[str], str]) -> tuple[str, ...]:
+    """Split a `;` list, dropping blank items and repeats whatever their case (the first spelling wins)."""
+    unique: dict[str, str] = {}
+    for item in value.split(LIST_SEPARATOR):
+        item = normalise(item)
+        if item:
+            unique.setdefault(item.lower(), item)
+    return tuple(unique.values())
+
+
+def _list_violations(
+    *, items: tuple[str, ...], model: type[models.Model], name: str, most: int, noun: str
+) -> Iterator[str]:
+    if len(items) > most:
+        yield f"At most {most} {noun}; this row has {len(items)}."
+    for item in items:
+        for message in _field_violations(model=model, name=name, value=item):
+            yield f'"{_shown(item)}": {message}'
+
+
+def _capacity(*, role: str, value: str) -> tuple[int | None, str | None]:
+    if role != User.Role.MENTOR:
+        if value and role == User.Role.MENTEE:
+            return None, "Only mentors have a capacity; leave this empty for a mentee."
+        return None, None
+    if not value:
+        return DEFAULT_CAPACITY, None
+    if not WHOLE_NUMBER.fullmatch(value):
+        return None, f'"{_shown(value)}" is not a whole number; give 0 to {MAX_CAPACITY} mentees.'
+    capacity = int(value)
+    if not 0 <= capacity <= MAX_CAPACITY:
+        return None, f"{capacity} is out of range; give 0 to {MAX_CAPACITY} mentees."
+    return capacity, None
+
+
+def _shown(value: str, length: int = 40) -> str:
+    """A value quoted in a message, cut short so one long cell does not flood the report."""
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def _repeats_in_file(*, rows: list[ParticipantRow], field: str, bad_fields: set[tuple[int, str]]) -> Iterator[RowError]:
+    """Usernames and emails are unique whatever their case, as in the database: report each repeat."""
+    first_line: dict[str, int] = {}
+    for row in rows:
+        value = getattr(row, field)
+        if not value or (row.line, field) in bad_fields:
+            continue
+        first = first_line.setdefault(value.lower(), row.line)
+        if first != row.line:
+            message = f'"{_shown(value)}" is already on line {first} (the case of letters does not matter).'
+            yield RowError(line=row.line, field=field, message=message)
+
+
+def _existing_users(*, rows: list[ParticipantRow]) -> dict[str, User]:
+    """The accounts that the file's usernames or emails name, with their profiles, by lower-case username.
+
+    One query per ROWS_PER_QUERY rows, so one for any realistic file.
+    """
+    users: dict[str, User] = {}
+    for chunk in _chunks(rows):
+        usernames = {row.username.lower() for row in chunk if row.username}
+        emails = {row.email.lower() for row in chunk if row.email}
+        found = (
+            User.objects.select_related("mentor_profile", "mentee_profile")
+            .annotate(lower_username=Lower("username"), lower_email=Lower("email"))
+            .filter(models.Q(lower_username__in=usernames) | models.Q(lower_email__in=emails))
+        )
+        users.update((user.username.lower(), user) for user in found)
+    return users
+
+
+def _conflicts_with_accounts(
+    *, rows: list[ParticipantRow], existing: Mapping[str, User], bad_fields: set[tuple[int, str]]
+) -> Iterator[RowError]:
+    """An import may update a participant's details but never take over another account or change a role."""
+    owner_of_email = {user.email.lower(): user for user in existing.values() if user.email}
+    for row in rows:
+        user = existing.get(row.key)
+        if user is not None and (row.line, "username") not in bad_fields:
+            if user.is_staff or not user.role:
+                message = f'"{_shown(row.username)}" is a program admin; the import only touches mentors and mentees.'
+                yield RowError(line=row.line, field="username", message=message)
+            elif row.role in User.Role.values and row.role != user.role:
+                message = f'Cannot change role from {user.role} to {row.role}: "{user.username}" is a {user.role}.'
+                yield RowError(line=row.line, field="role", message=message)
+        owner = owner_of_email.get(row.email.lower())
+        if owner is not None and owner.username.lower() != row.key and (row.line, "email") not in bad_fields:
+            message = f'"{_shown(row.email)}" is the email address of another account ({owner.username}).'
+            yield RowError(line=row.line, field="email", message=message)
+
+
+# --- Import -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participants_import(*, csv_file: CsvSource) -> ImportReport:
+    """Validate the whole file, then create or update every participant in one transaction.
+
+    Nothing is written unless every row is valid. Writes are in bulk (no query per row) so that a program's
+    10,000 participants import in seconds; no password is hashed (imported people set theirs through the
+    password reset) and no welcome email is sent: when to invite imported people is the program's call.
+    """
+    validation = participants_validate(csv_file=csv_file)
+    if validation.errors:
+        return ImportReport(errors=validation.errors)
+
+    rows, existing = validation.rows, validation.existing
+    skills = _terms_by_name(model=Skill, names=(name for row in rows for name in row.skills), field="skills")
+    industries = _terms_by_name(model=Industry, names=(row.industry for row in rows if row.industry), field="industry")
+    users = {**existing, **_users_create(rows=[row for row in rows if row.key not in existing])}
+    _users_update(rows=[row for row in rows if row.key in existing], users=existing)
+    for role, model in [(User.Role.MENTOR, MentorProfile), (User.Role.MENTEE, MenteeProfile)]:
+        role_rows = [row for row in rows if row.role == role]
+        _profiles_save(
+            model=model, rows=role_rows, users=users, existing=existing, industries=industries, skills=skills
+        )
+    _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing)
+
+    created = Counter(row.role for row in rows if row.key not in existing)
+    updated = Counter(row.role for row in rows if row.key in existing)
+    return ImportReport(
+        mentors_created=created[User.Role.MENTOR],
+        mentors_updated=updated[User.Role.MENTOR],
+        mentees_created=created[User.Role.MENTEE],
+        mentees_updated=updated[User.Role.MENTEE],
+    )
+
+
+def _terms_by_name(*, model: type[TaxonomyTerm], names: Iterable[str], field: str) -> dict[str, TaxonomyTerm]:
+    """Every term the file names, by lower-case name, found or created in one go for the whole file.
+
+    A new term is spelled as the file first spells it (taxonomy_resolve alone would keep the last spelling).
+    """
+    first_spellings: dict[str, str] = {}
+    for name in names:
+        first_spellings.setdefault(name.lower(), name)
+    terms = taxonomy_resolve(model=model, refs=first_spellings.values(), field=field)
+    return {taxonomy_normalise_name(term.name).lower(): term for term in terms}
+
+
+def _users_create(*, rows: list[ParticipantRow]) -> dict[str, User]:
+    users = []
+    for row in rows:
+        user = User(username=row.username, email=row.email, full_name=row.full_name, role=row.role)
+        user.set_unusable_password()
+        users.append(user)
+    # Model.full_clean() would ask the database about each username's uniqueness: the file was checked instead.
+    User.objects.bulk_create(users, batch_size=WRITE_BATCH)
+    return {user.username.lower(): user for user in users}
+
+
+def _users_update(*, rows: list[ParticipantRow], users: Mapping[str, User]) -> None:
+    changed = [users[row.key] for row in rows if _assign(users[row.key], email=row.email, full_name=row.full_name)]
+    User.objects.bulk_update(changed, ["email", "full_name"], batch_size=WRITE_BATCH)
+
+
+def _profiles_save(
+    *,
+    model: type[MentorProfile | MenteeProfile],
+    rows: list[ParticipantRow],
+    users: Mapping[str, User],
+    existing: Mapping[str, User],
+    industries: Mapping[str, Industry],
+    skills: Mapping[str, Skill],
+) -> None:
+    """Create the missing profiles and bring the others in line with the file, skills included.
+
+    A profile whose industry, capacity or skills changed gets a new `updated_at`: the recommendations cache
+    is rebuilt when it moves. Unchanged profiles are not written at all.
+    """
+    profiles, created, changed = {}, [], {}
+    for row in rows:
+        user = users[row.key]
+        profile = _profile_of(user=user, model=model) if row.key in existing else None
+        is_new = profile is None
+        if is_new:
+            profile = model(user=user)
+            created.append(profile)
+        values = {"industry_id": industries[row.industry.lower()].pk if row.industry else None}
+        if model is MentorProfile:
+            values["capacity"] = row.capacity
+        if _assign(profile, **values) and not is_new:
+            changed[profile.pk] = profile
+        profiles[row.key] = profile
+    model.objects.bulk_create(created, batch_size=WRITE_BATCH)
+
+    wanted = {profiles[row.key].pk: {skills[name.lower()].pk for name in row.skills} for row in rows}
+    known_ids = [profiles[row.key].pk for row in rows if row.key in existing]
+    relinked = _profile_skills_set(model=model, wanted=wanted, known_ids=known_ids)
+    changed.update((profile.pk, profile) for profile in profiles.values() if profile.pk in relinked)
+
+    # bulk_update() does not run auto_now, so the time of the change is set here.
+    now = timezone.now()
+    for profile in changed.values():
+        profile.updated_at = now
+    fields = ["industry", "updated_at", *(["capacity"] if model is MentorProfile else [])]
+    model.objects.bulk_update(changed.values(), fields, batch_size=WRITE_BATCH)
+
+
+def _profile_of(*, user: User, model: type[MentorProfile | MenteeProfile]) -> MentorProfile | MenteeProfile | None:
+    """The profile fetched with the user; None for an account made without one (in the Django admin, say)."""
+    try:
+        return user.mentor_profile if model is MentorProfile else user.mentee_profile
+    except ObjectDoesNotExist:
+        return None
+
+
+def _profile_skills_set(
+    *, model: type[MentorProfile | MenteeProfile], wanted: Mapping[int, set[int]], known_ids: list[int]
+) -> set[int]:
+    """Make each profile's skills exactly `wanted` (profile id → skill ids), in bulk; the file's list is the
+    whole list. Returns the already known profiles whose skills changed."""
+    through = model.skills.through
+    profile_column = f"{model._meta.model_name}_id"
+    current: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(known_ids):
+        links = through.objects.filter(**{f"{profile_column}__in": chunk}).values_list(profile_column, "skill_id")
+        for profile_id, skill_id in links:
+            current[profile_id].add(skill_id)
+
+    relinked = {profile_id for profile_id in known_ids if current[profile_id] != wanted[profile_id]}
+    for chunk in _chunks(list(relinked)):
+        through.objects.filter(**{f"{profile_column}__in": chunk}).delete()
+    to_link = relinked | (wanted.keys() - set(known_ids))
+    links = [
+        through(**{profile_column: profile_id, "skill_id": skill_id})
+        for profile_id in to_link
+        for skill_id in wanted[profile_id]
+    ]
+    through.objects.bulk_create(links, batch_size=WRITE_BATCH)
+    return relinked
+
+
+def _goals_add(*, rows: list[ParticipantRow], users: Mapping[str, User], existing: Mapping[str, User]) -> None:
+    """Add the goals a mentee does not have yet (by title, whatever its case); never remove one.
+
+    Goals carry milestones and requests, so an import that dropped a title from the file must not delete them.
+    """
+    known_mentee_ids = [existing[row.key].pk for row in rows if row.key in existing]
+    have: set[tuple[int, str]] = set()
+    for chunk in _chunks(known_mentee_ids):
+        titles = Goal.objects.filter(mentee_id__in=chunk).values_list("mentee_id", "title")
+        have.update((mentee_id, title.lower()) for mentee_id, title in titles)
+    goals = [
+        Goal(mentee_id=users[row.key].pk, title=title)
+        for row in rows
+        for title in row.goals
+        if (users[row.key].pk, title.lower()) not in have
+    ]
+    Goal.objects.bulk_create(goals, batch_size=WRITE_BATCH)
+
+
+def _assign(instance: models.Model, **values) -> bool:
+    """Set the attributes that differ; True if any did, so that unchanged rows are not written again."""
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """Slices small enough for one `IN (...)` query each."""
+    for start in range(0, len(values), ROWS_PER_QUERY):
+        yield values[start : start + ROWS_PER_QUERY]

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from matching.imports import participants_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update mentors and mentees from a CSV file with the header "
+        "role,username,email,full_name,industry,skills,goals,capacity. The whole file is checked first: "
+        "if any row is bad, every bad line is listed, nothing is imported and the exit status is 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("csv_path", metavar="FILE.csv")
+
+    def handle(self, *args, csv_path, **options):
+        try:
+            content = Path(csv_path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {csv_path}: {error.strerror}.") from None
+        report = participants_import(csv_file=content)
+
+        if report.errors:
+            lines = "\n".join(str(error) for error in report.errors)
+            raise CommandError(f"Nothing was imported from {csv_path}; fix these lines and run it again:\n{lines}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {csv_path}.\n"
+                f"Mentors: {report.mentors_created} created, {report.mentors_updated} updated.\n"
+                f"Mentees: {report.mentees_created} created, {report.mentees_updated} updated."
+            )
+        )
