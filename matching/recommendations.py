@@ -66,7 +66,7 @@ def recommended_mentors(*, mentee: User, limit: int = 10) -> list[Recommendation
     """The best mentors with an open slot for this mentee, best first, leaving out the ones they already asked,
     had, or were declined by."""
     fitted = _fitted_mentors()
-    me = selectors.mentee_pool(User.objects.filter(pk=mentee.pk))
+    me = selectors.mentee_pool([mentee.pk])
     if not len(me) or not len(fitted.mentors):
         return []
     open_now = set(selectors.available_mentors().values_list("user_id", flat=True))

@@ -6,6 +6,7 @@ At 100k people the database code matters more than the algorithm: everything her
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -41,21 +42,59 @@ def _utc_offset_hours(zone: str, day: dt.date) -> float | None:
     return offset.total_seconds() / 3600 if offset is not None else None
 
 
-def mentee_pool(mentees: QuerySet[User] | None = None) -> Participants:
+# Pools are read by id lists in batches, not by nested subqueries: a freshly imported program has no planner
+# statistics yet, and PostgreSQL then nests loops over subqueries into minutes. (Batches also keep SQLite under
+# its limit of parameters per query.)
+ID_BATCH = 10_000
+
+
+def _by_batches(ids: list[int], query: Callable[[list[int]], Iterable]) -> list:
+    rows: list = []
+    for start in range(0, len(ids), ID_BATCH):
+        rows.extend(query(ids[start : start + ID_BATCH]))
+    return rows
+
+
+def waiting_mentee_ids() -> list[int]:
+    return sorted(waiting_mentees().values_list("pk", flat=True))
+
+
+def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
     """The waiting mentees (or the ones given) as the engine's columns, by id."""
-    mentees = waiting_mentees() if mentees is None else mentees
-    rows = list(
-        MenteeProfile.objects.filter(user__in=mentees)
-        .order_by("user_id")
-        .values_list("user_id", "industry__name", "bio", "timezone")
+    ids = waiting_mentee_ids() if mentee_ids is None else sorted(set(mentee_ids))
+    rows = _by_batches(
+        ids,
+        lambda batch: MenteeProfile.objects.filter(user_id__in=batch).values_list(
+            "user_id", "industry__name", "bio", "timezone"
+        ),
     )
+    rows.sort()
     skills = _grouped(
-        MenteeProfile.skills.through.objects.filter(menteeprofile__user__in=mentees), "menteeprofile__user_id"
+        _by_batches(
+            ids,
+            lambda batch: MenteeProfile.skills.through.objects.filter(menteeprofile__user_id__in=batch).values_list(
+                "menteeprofile__user_id", "skill__name"
+            ),
+        )
     )
-    open_goals = Goal.objects.filter(mentee__in=mentees, status=Goal.Status.OPEN)
-    goal_skills = _grouped(Goal.skills.through.objects.filter(goal__in=open_goals), "goal__mentee_id")
+    goal_skills = _grouped(
+        _by_batches(
+            ids,
+            lambda batch: Goal.skills.through.objects.filter(
+                goal__mentee_id__in=batch, goal__status=Goal.Status.OPEN
+            ).values_list("goal__mentee_id", "skill__name"),
+        )
+    )
     goal_text: dict[int, list[str]] = defaultdict(list)
-    for mentee_id, title, description in open_goals.values_list("mentee_id", "title", "description"):
+    goals = _by_batches(
+        ids,
+        lambda batch: (
+            Goal.objects.filter(mentee_id__in=batch, status=Goal.Status.OPEN)
+            .order_by("pk")
+            .values_list("mentee_id", "title", "description")
+        ),
+    )
+    for mentee_id, title, description in goals:
         goal_text[mentee_id] += [title, description]
     today = timezone.localdate()
     return Participants(
@@ -68,7 +107,7 @@ def mentee_pool(mentees: QuerySet[User] | None = None) -> Participants:
 
 
 def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Participants, list[int]]:
-    """The mentors as the engine's columns, and their open slots."""
+    """The mentors (available ones by default) as the engine's columns, and their open slots."""
     mentors = available_mentors() if mentors is None else mentors
     rows = list(
         mentors.order_by("user_id").values_list(
@@ -76,7 +115,12 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
         )
     )
     skills = _grouped(
-        MentorProfile.skills.through.objects.filter(mentorprofile__in=mentors.values("pk")), "mentorprofile__user_id"
+        _by_batches(
+            [r[0] for r in rows],
+            lambda batch: MentorProfile.skills.through.objects.filter(mentorprofile__user_id__in=batch).values_list(
+                "mentorprofile__user_id", "skill__name"
+            ),
+        )
     )
     today = timezone.localdate()
     participants = Participants(
@@ -89,18 +133,23 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
     return participants, [r[5] for r in rows]
 
 
-def excluded_pairs(mentee_ids: QuerySet | list[int]) -> set[tuple[int, int]]:
+def excluded_pairs(mentee_ids: list[int]) -> set[tuple[int, int]]:
     """Pairs never to propose: they had a mentorship before, or the mentor declined the mentee."""
-    past = Mentorship.objects.filter(mentee__in=mentee_ids).values_list("mentee_id", "mentor_id")
-    declined = MentorshipRequest.objects.filter(
-        mentee__in=mentee_ids, status=MentorshipRequest.Status.DECLINED
-    ).values_list("mentee_id", "mentor_id")
+    past = _by_batches(
+        mentee_ids, lambda batch: Mentorship.objects.filter(mentee_id__in=batch).values_list("mentee_id", "mentor_id")
+    )
+    declined = _by_batches(
+        mentee_ids,
+        lambda batch: MentorshipRequest.objects.filter(
+            mentee_id__in=batch, status=MentorshipRequest.Status.DECLINED
+        ).values_list("mentee_id", "mentor_id"),
+    )
     return set(past) | set(declined)
 
 
-def _grouped(through: QuerySet, owner: str) -> dict[int, list[str]]:
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = defaultdict(list)
-    for owner_id, name in through.values_list(owner, "skill__name"):
+    for owner_id, name in sorted(pairs):
         grouped[owner_id].append(name)
     return grouped
 
@@ -115,7 +164,3 @@ def proposal_list(*, round_id: int) -> QuerySet[MatchProposal]:
         .select_related("mentee", "mentor", "proposed_mentor")
         .order_by("-score", "id")
     )
-
-
-def pool_is_empty() -> bool:
-    return not waiting_mentees().exists() or not available_mentors().exists()

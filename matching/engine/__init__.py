@@ -71,8 +71,8 @@ def prepare(
     if len(capacities) != len(mentors):
         raise ValueError(f"{len(capacities)} capacities for {len(mentors)} mentors.")
     clock = time.perf_counter()
-    scorer = Scorer(weights).fit(mentees, mentors)
-    mentee_blocks, mentor_blocks = scorer.blocks(mentees), scorer.blocks(mentors)
+    scorer = Scorer(weights)
+    mentee_blocks, mentor_blocks = scorer.fit_blocks(mentees, mentors)
     prepared = Prepared(
         mentees=mentees,
         mentors=mentors,

@@ -47,21 +47,42 @@ class Scorer:
         self.has_words = False
 
     def fit(self, *sides: Participants) -> "Scorer":
+        self._fit(sides)
+        return self
+
+    def fit_blocks(self, *sides: Participants) -> list[dict[str, sp.csr_matrix]]:
+        """fit() then blocks() of each side, reading every text once (tokenizing is the slow part at scale)."""
+        words = self._fit(sides)
+        bounds = np.cumsum([0, *(len(side) for side in sides)])
+        return [
+            self.blocks(side, words=None if words is None else words[bounds[i] : bounds[i + 1]])
+            for i, side in enumerate(sides)
+        ]
+
+    def _fit(self, sides) -> sp.csr_matrix | None:
         skills = sorted({normalise_tag(s) for side in sides for tags in side.skills for s in tags if s.strip()})
         self.skill_index = {tag: i for i, tag in enumerate(skills)}
         industries = sorted({normalise_tag(i) for side in sides for i in side.industry if i and i.strip()})
         self.industry_index = {name: i for i, name in enumerate(industries)}
         texts = [t for side in sides for t in side.text]
         try:
-            self.text.fit(texts)
-            self.has_words = True
+            words = self.text.fit_transform(texts).tocsr()
         except ValueError:  # no word in any text (all empty or stop words): the block is empty
             self.has_words = False
-        return self
+            return None
+        self.has_words = True
+        return words
 
-    def blocks(self, side: Participants) -> dict[str, sp.csr_matrix]:
-        """Each block L2-normalised by row and scaled by √share, so that block dot products add to the score."""
+    def blocks(self, side: Participants, *, words: sp.csr_matrix | None = None) -> dict[str, sp.csr_matrix]:
+        """Each block L2-normalised by row and scaled by √share, so that block dot products add to the score.
+        `words`: the side's TF-IDF rows when already computed."""
         n = len(side)
+        if words is None:
+            words = (
+                self.text.transform(side.text).tocsr()
+                if self.has_words and n
+                else sp.csr_matrix((n, len(self.words())))
+            )
         raw = {
             "skills": _one_hot(
                 ([self.skill_index[t] for t in {normalise_tag(s) for s in tags} if t in self.skill_index]
@@ -73,9 +94,7 @@ class Scorer:
                  for i in side.industry),
                 n, len(self.industry_index),
             ),
-            "goals": self.text.transform(side.text).tocsr()
-            if self.has_words and n
-            else sp.csr_matrix((n, len(self.words()))),
+            "goals": words,
         }  # fmt: skip
         shares = self.weights.shares()
         return {name: _unit_rows(raw[name], scale=np.sqrt(shares[name])) for name in BLOCKS}

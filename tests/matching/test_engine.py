@@ -94,9 +94,9 @@ def blocking_pairs_by_brute_force(result, scores, mentees, mentors, capacities) 
         s = scores[i, j]
         if s <= 0 or capacities[j] == 0:
             continue
-        mentee_wants = s > has.get(i, -1) + 1e-12
+        mentee_wants = s > has.get(i, -1) + 1e-6  # the search ranks in float32
         theirs = holds.get(j, [])
-        mentor_wants = len(theirs) < capacities[j] or s > min(theirs) + 1e-12
+        mentor_wants = len(theirs) < capacities[j] or s > min(theirs) + 1e-6
         count += mentee_wants and mentor_wants
     return count
 

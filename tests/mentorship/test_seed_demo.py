@@ -86,3 +86,14 @@ def test_the_demo_logins_have_something_to_do():
     assert Mentorship.objects.active().filter(mentor=mentor.user).exists()
     assert not Mentorship.objects.active().filter(mentee__username="mentee").exists()
     assert Goal.objects.filter(mentee__username="mentee").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_round_waiting_for_review():
+    from matching.models import MatchRound
+
+    call_command("seed_demo")
+
+    demo_round = MatchRound.objects.get()
+    assert demo_round.status == "proposed"
+    assert demo_round.proposals.count() > 10

@@ -4,9 +4,12 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from accounts import demo as people
+from accounts.models import User
+from matching import services as rounds
 from mentorship import demo as lifecycle
 
 LIFECYCLE_STEPS = 4
+DEMO_ROUND = "Autumn matching (demo)"
 
 
 class Command(BaseCommand):
@@ -23,10 +26,15 @@ class Command(BaseCommand):
         if people.demo_is_loaded():
             self.stdout.write("The demo program is already loaded.")
         else:
-            total = 1 + mentors + mentees + LIFECYCLE_STEPS
+            total = 1 + mentors + mentees + LIFECYCLE_STEPS + 1
             with tqdm(total=total, desc="Building the demo program", unit="step", file=sys.stderr) as bar:
                 people.demo_program_build(mentors=mentors, mentees=mentees, progress=bar.update)
                 lifecycle.demo_lifecycle_build(progress=bar.update)
+                # A round with proposals waiting for review, so an admin has something to look at.
+                admin = User.objects.get(username=people.DEMO_ADMIN)
+                demo_round = rounds.round_create(name=DEMO_ROUND, created_by=admin, enqueue=False)
+                rounds.round_run(round_id=demo_round.pk)
+                bar.update(1)
             self.stdout.write(
                 self.style.SUCCESS(f"Created {mentors} mentors and {mentees} mentees with their history.")
             )
