@@ -6,7 +6,7 @@ At 100k people the database code matters more than the algorithm: everything her
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -42,17 +42,18 @@ def _utc_offset_hours(zone: str, day: dt.date) -> float | None:
     return offset.total_seconds() / 3600 if offset is not None else None
 
 
-# Pools are read by id lists in batches, not by nested subqueries: a freshly imported program has no planner
-# statistics yet, and PostgreSQL then nests loops over subqueries into minutes. (Batches also keep SQLite under
-# its limit of parameters per query.)
-ID_BATCH = 10_000
+# Pools are read without nested subqueries: a freshly imported program has no planner statistics yet, and
+# PostgreSQL then nests loops over subqueries into minutes. A few people are read by id; a whole pool by one plain
+# scan of each table, filtered here (faster than long IN lists, and never a bad plan).
+IN_LIST_MAX = 2_000
 
 
-def _by_batches(ids: list[int], query: Callable[[list[int]], Iterable]) -> list:
-    rows: list = []
-    for start in range(0, len(ids), ID_BATCH):
-        rows.extend(query(ids[start : start + ID_BATCH]))
-    return rows
+def _rows_of(query: QuerySet, owner: str, ids: list[int]) -> list[tuple]:
+    """Rows of a values_list() query whose first column is `owner`, for the given owners only."""
+    if len(ids) <= IN_LIST_MAX:
+        return list(query.filter(**{f"{owner}__in": ids}))
+    wanted = set(ids)
+    return [row for row in query.iterator(chunk_size=20_000) if row[0] in wanted]
 
 
 def waiting_mentee_ids() -> list[int]:
@@ -62,39 +63,23 @@ def waiting_mentee_ids() -> list[int]:
 def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
     """The waiting mentees (or the ones given) as the engine's columns, by id."""
     ids = waiting_mentee_ids() if mentee_ids is None else sorted(set(mentee_ids))
-    rows = _by_batches(
-        ids,
-        lambda batch: MenteeProfile.objects.filter(user_id__in=batch).values_list(
-            "user_id", "industry__name", "bio", "timezone"
-        ),
-    )
-    rows.sort()
-    skills = _grouped(
-        _by_batches(
-            ids,
-            lambda batch: MenteeProfile.skills.through.objects.filter(menteeprofile__user_id__in=batch).values_list(
-                "menteeprofile__user_id", "skill__name"
-            ),
-        )
-    )
+    profiles = MenteeProfile.objects.values_list("user_id", "industry__name", "bio", "timezone")
+    rows = sorted(_rows_of(profiles, "user_id", ids))
+    wanted = MenteeProfile.skills.through.objects.values_list("menteeprofile__user_id", "skill__name")
+    skills = _grouped(_rows_of(wanted, "menteeprofile__user_id", ids))
+    open_goals = Goal.objects.filter(status=Goal.Status.OPEN)
     goal_skills = _grouped(
-        _by_batches(
+        _rows_of(
+            Goal.skills.through.objects.filter(goal__status=Goal.Status.OPEN).values_list(
+                "goal__mentee_id", "skill__name"
+            ),
+            "goal__mentee_id",
             ids,
-            lambda batch: Goal.skills.through.objects.filter(
-                goal__mentee_id__in=batch, goal__status=Goal.Status.OPEN
-            ).values_list("goal__mentee_id", "skill__name"),
         )
     )
     goal_text: dict[int, list[str]] = defaultdict(list)
-    goals = _by_batches(
-        ids,
-        lambda batch: (
-            Goal.objects.filter(mentee_id__in=batch, status=Goal.Status.OPEN)
-            .order_by("pk")
-            .values_list("mentee_id", "title", "description")
-        ),
-    )
-    for mentee_id, title, description in goals:
+    goals = open_goals.order_by("pk").values_list("mentee_id", "title", "description")
+    for mentee_id, title, description in _rows_of(goals, "mentee_id", ids):
         goal_text[mentee_id] += [title, description]
     today = timezone.localdate()
     return Participants(
@@ -115,11 +100,10 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
         )
     )
     skills = _grouped(
-        _by_batches(
+        _rows_of(
+            MentorProfile.skills.through.objects.values_list("mentorprofile__user_id", "skill__name"),
+            "mentorprofile__user_id",
             [r[0] for r in rows],
-            lambda batch: MentorProfile.skills.through.objects.filter(mentorprofile__user_id__in=batch).values_list(
-                "mentorprofile__user_id", "skill__name"
-            ),
         )
     )
     today = timezone.localdate()
@@ -135,14 +119,13 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
 
 def excluded_pairs(mentee_ids: list[int]) -> set[tuple[int, int]]:
     """Pairs never to propose: they had a mentorship before, or the mentor declined the mentee."""
-    past = _by_batches(
-        mentee_ids, lambda batch: Mentorship.objects.filter(mentee_id__in=batch).values_list("mentee_id", "mentor_id")
-    )
-    declined = _by_batches(
+    past = _rows_of(Mentorship.objects.values_list("mentee_id", "mentor_id"), "mentee_id", mentee_ids)
+    declined = _rows_of(
+        MentorshipRequest.objects.filter(status=MentorshipRequest.Status.DECLINED).values_list(
+            "mentee_id", "mentor_id"
+        ),
+        "mentee_id",
         mentee_ids,
-        lambda batch: MentorshipRequest.objects.filter(
-            mentee_id__in=batch, status=MentorshipRequest.Status.DECLINED
-        ).values_list("mentee_id", "mentor_id"),
     )
     return set(past) | set(declined)
 
