@@ -34,7 +34,6 @@ class _FittedMentors:
     scorer: engine.Scorer
     blocks: dict[str, sp.csr_matrix]
     stacked: sp.csr_matrix
-    index: dict[int, int]
 
 
 _cache: dict[str, _FittedMentors] = {}
@@ -55,9 +54,7 @@ def _fitted_mentors() -> _FittedMentors:
         mentors, _ = selectors.mentor_pool(mentor_directory().filter(pk__in=accepting.values("pk")))
         scorer = engine.Scorer(engine.Weights()).fit(mentors)
         blocks = scorer.blocks(mentors)
-        fitted = _FittedMentors(
-            key, mentors, scorer, blocks, scorer.stacked(blocks), {pid: i for i, pid in enumerate(mentors.ids)}
-        )
+        fitted = _FittedMentors(key, mentors, scorer, blocks, scorer.stacked(blocks))
         _cache["mentors"] = fitted
         return fitted
 
@@ -74,20 +71,15 @@ def recommended_mentors(*, mentee: User, limit: int = 10) -> list[Recommendation
     unwanted |= set(
         MentorshipRequest.objects.pending().filter(mentee=mentee).values_list("mentor_id", flat=True)
     ) | set(Mentorship.objects.active().filter(mentee=mentee).values_list("mentor_id", flat=True))
-    allowed = np.array([pid in open_now and pid not in unwanted for pid in fitted.mentors.ids])
-
-    mentee_blocks = fitted.scorer.blocks(me)
-    scores = (fitted.scorer.stacked(mentee_blocks) @ fitted.stacked.T).toarray().ravel()
-    scores[~allowed] = -1
-    ids = np.asarray(fitted.mentors.ids)
-    order = np.lexsort((ids, -scores))[: min(limit, MAX_LIMIT)]
-    order = order[scores[order] > 0]
-    exact, why = engine.explanations(
-        fitted.scorer, me, fitted.mentors, mentee_blocks, fitted.blocks, np.zeros(len(order), dtype=np.int64), order
+    allowed = np.array([pid in open_now and pid not in unwanted for pid in fitted.mentors.ids], dtype=bool)
+    ranked = engine.rank(
+        me,
+        fitted.mentors,
+        scorer=fitted.scorer,
+        mentor_blocks=fitted.blocks,
+        mentor_x=fitted.stacked,
+        limit=min(limit, MAX_LIMIT),
+        allowed=allowed,
     )
-    profiles = mentor_directory().in_bulk([int(ids[j]) for j in order], field_name="user_id")
-    return [
-        Recommendation(profiles[int(ids[j])], float(score), explanation)
-        for j, score, explanation in zip(order, exact, why, strict=True)
-        if int(ids[j]) in profiles
-    ]
+    profiles = mentor_directory().in_bulk([p.mentor_id for p in ranked], field_name="user_id")
+    return [Recommendation(profiles[p.mentor_id], p.score, p.explanation) for p in ranked if p.mentor_id in profiles]

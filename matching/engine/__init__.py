@@ -28,8 +28,8 @@ __all__ = [
     "Proposal",
     "Scorer",
     "Weights",
-    "explanations",
     "match",
+    "rank",
     "recommend",
     "score_pairs",
 ]
@@ -187,27 +187,33 @@ def score_pairs(
     ]
 
 
-def recommend(
-    mentee: Participants, mentors: Participants, *, weights: Weights, limit: int, scorer: Scorer | None = None
-) -> list[Proposal]:
-    """The `limit` best mentors for one mentee, best first, with the same scorer as a round.
-
-    Pass a `scorer` already fitted on the mentors (and the mentors' blocks cached by the caller) to answer a page
-    load quickly; see matching.recommendations.
-    """
-    scorer = scorer or Scorer(weights).fit(mentors)
-    return rank(mentee, mentors, scorer=scorer, mentor_blocks=scorer.blocks(mentors), limit=limit)
+def recommend(mentee: Participants, mentors: Participants, *, weights: Weights, limit: int) -> list[Proposal]:
+    """The `limit` best mentors for one mentee, best first, with a scorer fitted on the mentors."""
+    scorer = Scorer(weights).fit(mentors)
+    blocks = scorer.blocks(mentors)
+    return rank(mentee, mentors, scorer=scorer, mentor_blocks=blocks, mentor_x=scorer.stacked(blocks), limit=limit)
 
 
 def rank(
-    mentee: Participants, mentors: Participants, *, scorer: Scorer, mentor_blocks: dict[str, sp.csr_matrix], limit: int
+    mentee: Participants,
+    mentors: Participants,
+    *,
+    scorer: Scorer,
+    mentor_blocks: dict[str, sp.csr_matrix],
+    mentor_x: sp.csr_matrix,
+    limit: int,
+    allowed: np.ndarray | None = None,
 ) -> list[Proposal]:
+    """Rank mentors for one mentee with an already fitted scorer (a page load caches the mentors' side).
+    `allowed`: a mask of the mentors that may be proposed."""
     if len(mentee) != 1:
         raise ValueError("rank() scores one mentee.")
     if len(mentors) == 0:
         return []
     mentee_blocks = scorer.blocks(mentee)
-    scores = np.asarray((scorer.stacked(mentee_blocks) @ scorer.stacked(mentor_blocks).T).todense()).ravel()
+    scores = (scorer.stacked(mentee_blocks) @ mentor_x.T).toarray().ravel()
+    if allowed is not None:
+        scores[~allowed] = -1
     order = np.lexsort((np.asarray(mentors.ids), -scores))[:limit]
     order = order[scores[order] > 0]
     exact, why = explanations(
