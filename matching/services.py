@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -117,9 +118,12 @@ def round_run(*, round_id: int) -> MatchRound:
         prepared = _prepare(MatchRound.objects.get(pk=round_id))
         slices = _slices(len(prepared.mentees))
         if len(slices) > 1:
-            _stash_put(round_id, "prepared", prepared)
-            _stash_put(round_id, "scattered_at", time.perf_counter())
-            tasks.scatter_match_round(round_id, slices)
+            # This run's own namespace: a duplicated or redelivered task scatters under another, never mixing
+            # its slices with these.
+            run = f"{round_id}:{uuid.uuid4().hex[:12]}"
+            _stash_put(run, "prepared", prepared)
+            _stash_put(run, "scattered_at", time.perf_counter())
+            tasks.scatter_match_round(round_id, run, slices)
             return MatchRound.objects.get(pk=round_id)
         clock = time.perf_counter()
         report = _progress_writer(round_id)
@@ -129,24 +133,24 @@ def round_run(*, round_id: int) -> MatchRound:
     return MatchRound.objects.get(pk=round_id)
 
 
-def round_search_slice(*, round_id: int, start: int, stop: int, slices: int) -> None:
+def round_search_slice(*, round_id: int, run: str, start: int, stop: int, slices: int) -> None:
     """One worker's share of a large round: the candidates of mentees start..stop."""
     with _failing_round(round_id, reraise=True):
-        prepared = _stash_get(round_id, "prepared")
-        _stash_put(round_id, f"slice-{start}", engine.search(prepared, range(start, stop)))
-        done = cache.incr(_stash_key(round_id, "done"))
+        prepared = _stash_get(run, "prepared")
+        _stash_put(run, f"slice-{start}", engine.search(prepared, range(start, stop)))
+        done = cache.incr(_stash_key(run, "done"))
         _progress_writer(round_id)(0.1 + 0.75 * done / slices)
 
 
-def round_finish(*, round_id: int, slices: list[tuple[int, int]]) -> MatchRound:
+def round_finish(*, round_id: int, run: str, slices: list[tuple[int, int]]) -> MatchRound:
     """The last step of a split round: assign over every slice's candidates and save."""
     with _failing_round(round_id):
-        prepared = _stash_get(round_id, "prepared")
-        prepared.seconds["candidates"] = time.perf_counter() - _stash_get(round_id, "scattered_at")
-        candidates = engine.merge([_stash_get(round_id, f"slice-{start}") for start, _ in slices])
+        prepared = _stash_get(run, "prepared")
+        prepared.seconds["candidates"] = time.perf_counter() - _stash_get(run, "scattered_at")
+        candidates = engine.merge([_stash_get(run, f"slice-{start}") for start, _ in slices])
         _save_proposals(round_id, engine.finish(prepared, candidates))
-        cache.delete_many([_stash_key(round_id, k) for k in ("prepared", "scattered_at", "done")])
-        cache.delete_many([_stash_key(round_id, f"slice-{start}") for start, _ in slices])
+        names = ["prepared", "scattered_at", "done", *(f"slice-{start}" for start, _ in slices)]
+        cache.delete_many([_stash_key(run, name) for name in names])
     return MatchRound.objects.get(pk=round_id)
 
 
@@ -160,19 +164,19 @@ def _slices(n_mentees: int) -> list[tuple[int, int]]:
 STASH_SECONDS = 6 * 60 * 60
 
 
-def _stash_key(round_id: int, name: str) -> str:
-    return f"match-round:{round_id}:{name}"
+def _stash_key(run: str, name: str) -> str:
+    return f"match-round:{run}:{name}"
 
 
-def _stash_put(round_id: int, name: str, value) -> None:
+def _stash_put(run: str, name: str, value) -> None:
     """Share a value with the other workers of a split round (through the cache: Redis in production)."""
-    cache.set(_stash_key(round_id, name), value, timeout=STASH_SECONDS)
+    cache.set(_stash_key(run, name), value, timeout=STASH_SECONDS)
     if name == "prepared":
-        cache.set(_stash_key(round_id, "done"), 0, timeout=STASH_SECONDS)
+        cache.set(_stash_key(run, "done"), 0, timeout=STASH_SECONDS)
 
 
-def _stash_get(round_id: int, name: str):
-    value = cache.get(_stash_key(round_id, name))
+def _stash_get(run: str, name: str):
+    value = cache.get(_stash_key(run, name))
     if value is None:
         raise RuntimeError(f"The shared state of this round ({name}) was lost; run the round again.")
     return value

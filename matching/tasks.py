@@ -11,16 +11,16 @@ def run_match_round(round_id: int) -> str:
 
 
 @shared_task
-def search_match_round_slice(round_id: int, start: int, stop: int, slices: int) -> None:
-    services.round_search_slice(round_id=round_id, start=start, stop=stop, slices=slices)
+def search_match_round_slice(round_id: int, run: str, start: int, stop: int, slices: int) -> None:
+    services.round_search_slice(round_id=round_id, run=run, start=start, stop=stop, slices=slices)
 
 
 @shared_task
-def finish_match_round(_results, round_id: int, slices: list) -> str:
-    return services.round_finish(round_id=round_id, slices=[tuple(s) for s in slices]).status
+def finish_match_round(_results, round_id: int, run: str, slices: list) -> str:
+    return services.round_finish(round_id=round_id, run=run, slices=[tuple(s) for s in slices]).status
 
 
-def scatter_match_round(round_id: int, slices: list[tuple[int, int]]) -> None:
+def scatter_match_round(round_id: int, run: str, slices: list[tuple[int, int]]) -> None:
     """One task per mentee slice, on any worker; when all are done, one task assigns and saves."""
-    header = [search_match_round_slice.s(round_id, start, stop, len(slices)) for start, stop in slices]
-    chord(header)(finish_match_round.s(round_id, [list(s) for s in slices]))
+    header = [search_match_round_slice.s(round_id, run, start, stop, len(slices)) for start, stop in slices]
+    chord(header)(finish_match_round.s(round_id, run, [list(s) for s in slices]))

@@ -277,7 +277,7 @@ def test_a_slice_that_loses_the_shared_state_fails_the_round_with_the_reason(pro
     MatchRound.objects.filter(pk=match_round.pk).update(status="running")
 
     with pytest.raises(RuntimeError):
-        services.round_search_slice(round_id=match_round.pk, start=0, stop=1, slices=2)
+        services.round_search_slice(round_id=match_round.pk, run="gone", start=0, stop=1, slices=2)
 
     match_round.refresh_from_db()
     assert match_round.status == "failed"
