@@ -139,3 +139,17 @@ class MatchProposalFactory(DjangoModelFactory):
             "shared_goal_words": [],
         }
     )
+
+
+def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=None, bio=None):
+    """Give a factory-made mentor or mentee the profile a test needs (skills and industry by name)."""
+    from accounts.models import Industry
+
+    profile = user.profile
+    profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
+    for field, value in (("capacity", capacity), ("accepting_requests", accepting), ("bio", bio)):
+        if value is not None:
+            setattr(profile, field, value)
+    profile.save()
+    profile.skills.set([SkillFactory(name=s) for s in skills])
+    return user

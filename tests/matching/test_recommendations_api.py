@@ -1,20 +1,8 @@
 import pytest
 
-from accounts.models import Industry
-from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, SkillFactory
+from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
 URL = "/api/v1/mentors/recommended/"
-
-
-def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=True):
-    profile = user.profile
-    profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
-    profile.accepting_requests = accepting
-    if capacity is not None:
-        profile.capacity = capacity
-    profile.save()
-    profile.skills.set([SkillFactory(name=s) for s in skills])
-    return user
 
 
 @pytest.fixture

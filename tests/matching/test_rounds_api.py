@@ -2,7 +2,6 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from accounts.models import Industry
 from matching import services
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import MentorshipRequest
@@ -12,22 +11,14 @@ from tests.factories import (
     MentorFactory,
     MentorshipFactory,
     RequestFactory,
-    SkillFactory,
+    with_profile,
 )
 
 URL = "/api/v1/match-rounds/"
 
 
-def person(factory, username, *, skills=(), industry=None, capacity=None, text=""):
-    user = factory(username=username, full_name=username.title())
-    profile = user.profile
-    profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
-    profile.bio = text
-    if capacity is not None:
-        profile.capacity = capacity
-    profile.save()
-    profile.skills.set([SkillFactory(name=s) for s in skills])
-    return user
+def person(factory, username, **profile):
+    return with_profile(factory(username=username, full_name=username.title()), **profile)
 
 
 @pytest.fixture
