@@ -1,9 +1,9 @@
-"""Account pages. Sign-in and sign-out are Django's own views; these are the pages around them."""
+"""Account pages. Sign-in and sign-out are Django's own views; sign-up posts to the API."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts import selectors
+from accounts.models import User
 
 
 def landing(request):
@@ -12,7 +12,9 @@ def landing(request):
     return render(request, "accounts/landing.html")
 
 
-@login_required
-def home(request):
-    user = selectors.user_with_profile(user_id=request.user.pk)
-    return render(request, "accounts/home.html", {"account": user, "profile": user.profile})
+@ensure_csrf_cookie
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    role = request.GET.get("role") if request.GET.get("role") in User.Role.values else User.Role.MENTEE
+    return render(request, "accounts/signup.html", {"role": role})

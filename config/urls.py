@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from config.views import home
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    path("home/", home, name="home"),
     path("", include("accounts.urls")),
+    path("", include("mentorship.urls")),
 ]

@@ -140,18 +140,9 @@ def request_create(
         raise ValidationError({"mentor": [f"No mentor with id {mentor_id}."]})
     mentor = mentor_profile.user
     goals = _own_goals(mentee=mentee, goal_ids=goal_ids)
-
-    if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
-        raise Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
-    if Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists():
-        raise Conflict(f"{mentor} is already your mentor.", code="already_mentored")
-    if _active_count(mentee=mentee) >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
-        raise Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
-    if origin == MentorshipRequest.Origin.SELF:
-        if not mentor_profile.accepting_requests:
-            raise Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
-        if _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk) >= mentor_profile.capacity:
-            raise Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
+    refusal = request_refusal(mentee=mentee, mentor_profile=mentor_profile, origin=origin)
+    if refusal:
+        raise refusal
 
     request = MentorshipRequest(
         mentee=mentee,
@@ -170,6 +161,26 @@ def request_create(
     request.goals.set(goals)
     notify_request(request, "received")
     return request
+
+
+def request_refusal(
+    *, mentee: User, mentor_profile: MentorProfile, origin: str = MentorshipRequest.Origin.SELF
+) -> Conflict | None:
+    """Why this mentee may not ask this mentor now, or None. The API answers it as a 409; the mentor's page
+    shows it beside a disabled button."""
+    mentor = mentor_profile.user
+    if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
+        return Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
+    if Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists():
+        return Conflict(f"{mentor} is already your mentor.", code="already_mentored")
+    if _active_count(mentee=mentee) >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+        return Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
+    if origin == MentorshipRequest.Origin.SELF:
+        if not mentor_profile.accepting_requests:
+            return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
+        if _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk) >= mentor_profile.capacity:
+            return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
+    return None
 
 
 def _lock_request(request_id: int) -> MentorshipRequest:

@@ -10,3 +10,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker and turns this off for itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Threads of the live server and the concurrency tests must not keep connections open past their request.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -25,7 +25,7 @@ def test_landing_page_explains_the_platform_and_offers_sign_in(page):
     assert page.console_errors == []
 
 
-def test_a_mentor_signs_in_sees_their_profile_and_signs_out(page):
+def test_a_mentor_signs_in_sees_their_slots_and_signs_out(page):
     mentor = MentorFactory(username="otto", full_name="Otto Mentor")
     mentor.mentor_profile.capacity = 3
     mentor.mentor_profile.save()
@@ -33,8 +33,7 @@ def test_a_mentor_signs_in_sees_their_profile_and_signs_out(page):
     sign_in(page, "otto", PASSWORD)
 
     expect(page.get_by_role("heading", name="Welcome, Otto")).to_be_visible()
-    expect(page.get_by_text("You are signed in as a mentor.")).to_be_visible()
-    expect(page.get_by_text("3 mentees at once")).to_be_visible()
+    expect(page.get_by_text("You have 0 requests waiting and 0 of 3 slots taken.")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from mentorship import views
+
+urlpatterns = [
+    path("mentors/", views.mentor_directory, name="mentor-directory"),
+    path("mentors/<int:mentor_id>/", views.mentor_detail, name="mentor-page"),
+    path("requests/", views.request_list, name="request-list-page"),
+]

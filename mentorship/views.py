@@ -1,0 +1,65 @@
+"""Pages of the mentorship lifecycle. They read through selectors; every action on them goes through the API."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from accounts.models import Industry, Skill
+from mentorship import selectors, services
+from mentorship.api.filters import MentorFilter
+from mentorship.models import Goal, MentorshipRequest
+
+MENTORS_PER_PAGE = 12
+
+
+@login_required
+def mentor_directory(request):
+    filters = MentorFilter(request.GET, queryset=selectors.mentor_directory().order_by("user__full_name", "user_id"))
+    mentors = filters.qs if filters.is_valid() else selectors.mentor_directory().none()
+    page = Paginator(mentors, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentorship/mentor_directory.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "industries": Industry.objects.order_by("name"),
+            "skills": Skill.objects.order_by("name").values_list("name", flat=True),
+            "chosen_skills": request.GET.getlist("skill"),
+        },
+    )
+
+
+@login_required
+@ensure_csrf_cookie
+def mentor_detail(request, mentor_id: int):
+    mentor = selectors.mentor_directory().filter(user_id=mentor_id).first()
+    if mentor is None:
+        raise Http404("No such mentor.")
+    context = {"mentor": mentor, "refusal": None, "goals": []}
+    if request.user.is_mentee:
+        context["refusal"] = services.request_refusal(mentee=request.user, mentor_profile=mentor)
+        context["goals"] = Goal.objects.filter(mentee=request.user, status=Goal.Status.OPEN)
+    return render(request, "mentorship/mentor_detail.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+def request_list(request):
+    requests = list(selectors.request_list_for(user=request.user)[:200])
+    pending = [r for r in requests if r.status == MentorshipRequest.Status.PENDING]
+    answered = [r for r in requests if r.status != MentorshipRequest.Status.PENDING]
+    return render(
+        request,
+        "mentorship/request_list.html",
+        {
+            "pending": pending,
+            "answered": answered,
+            "decline_reasons": MentorshipRequest.DeclineReason.choices,
+        },
+    )

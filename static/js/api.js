@@ -1,0 +1,172 @@
+// Pages act through the same /api/v1/ endpoints as any client. Two declarative hooks, no framework:
+//
+//   <form data-api="/api/v1/requests/" data-method="POST" data-then="/requests/">  — submits the fields as JSON
+//   <button data-api="/api/v1/requests/7/accept/" data-method="POST" data-confirm="…"> — one action
+//
+// Field errors from a 400 appear next to the input ([data-error-for=name]); other errors (403, 404, 409) in the
+// form's or the page's [role=alert] box. After success: go to data-then ("{id}" is the answer's id), or reload.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function call(method, url, body) {
+    const response = await fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  function messageOf(result) {
+    if (result.data && typeof result.data.detail === "string") return result.data.detail;
+    if (result.status === 403) return "You are not allowed to do this.";
+    if (result.status === 404) return "This no longer exists, or you cannot see it.";
+    if (result.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
+    return "That did not work. Please check and try again.";
+  }
+
+  function flatten(errors, prefix) {
+    // {"profile": {"capacity": ["…"]}} → [["capacity", ["…"]]]; lists of strings stay as they are.
+    const out = [];
+    Object.entries(errors || {}).forEach(function ([field, value]) {
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) out.push([field, value]);
+      else if (value && typeof value === "object") out.push(...flatten(value, field));
+      else out.push([prefix || field, [String(value)]]);
+    });
+    return out;
+  }
+
+  function clearErrors(scope) {
+    scope.querySelectorAll("[data-error-for]").forEach(function (el) {
+      el.textContent = "";
+      el.hidden = true;
+    });
+    scope.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+    const alert = alertBox(scope);
+    if (alert) {
+      alert.textContent = "";
+      alert.hidden = true;
+    }
+  }
+
+  function alertBox(scope) {
+    return scope.querySelector("[data-alert]") || document.querySelector("[data-page-alert]");
+  }
+
+  function showAlert(scope, text) {
+    const alert = alertBox(scope);
+    if (alert) {
+      alert.textContent = text;
+      alert.hidden = false;
+      alert.focus();
+    }
+  }
+
+  function showErrors(form, result) {
+    if (result.status !== 400 || !result.data || typeof result.data !== "object") {
+      showAlert(form, messageOf(result));
+      return;
+    }
+    const general = [];
+    flatten(result.data).forEach(function ([field, messages]) {
+      const slot = form.querySelector('[data-error-for="' + field + '"]');
+      const input = form.querySelector('[name="' + field + '"]');
+      if (slot) {
+        slot.textContent = messages.join(" ");
+        slot.hidden = false;
+        if (input) input.setAttribute("aria-invalid", "true");
+      } else {
+        general.push(messages.join(" "));
+      }
+    });
+    if (general.length) showAlert(form, general.join(" "));
+    const first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+  }
+
+  function valuesOf(form) {
+    const body = {};
+    Array.from(form.elements).forEach(function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.name === "csrfmiddlewaretoken") return;
+      if (el.type === "radio") {
+        if (el.checked) body[el.name] = el.value;
+        return;
+      }
+      if (el.dataset.list !== undefined) {
+        body[el.name] = body[el.name] || [];
+        if ((el.type !== "checkbox" || el.checked) && el.value !== "") {
+          const items = el.type === "checkbox" ? [el.value] : el.value.split(",").map((v) => v.trim());
+          items.filter(Boolean).forEach((v) => body[el.name].push(el.dataset.list === "int" ? Number(v) : v));
+        }
+      } else if (el.type === "checkbox") {
+        body[el.name] = el.checked;
+      } else if (el.type === "number" || el.dataset.type === "number") {
+        if (el.value !== "") body[el.name] = Number(el.value);
+        else if (el.dataset.nullable !== undefined) body[el.name] = null;
+      } else if (el.value !== "" || el.dataset.keepEmpty !== undefined) {
+        body[el.name] = el.value;
+      }
+    });
+    return body;
+  }
+
+  function after(element, result) {
+    const then = element.dataset.then;
+    if (then) {
+      const id = result.data && result.data.id !== undefined ? result.data.id : "";
+      window.location.assign(then.replace("{id}", id));
+    } else {
+      window.location.reload();
+    }
+  }
+
+  document.addEventListener("submit", async function (event) {
+    const form = event.target;
+    if (!form.matches("form[data-api]")) return;
+    event.preventDefault();
+    clearErrors(form);
+    const submit = form.querySelector('[type="submit"]');
+    if (submit) submit.disabled = true;
+    try {
+      const result = await call(form.dataset.method || "POST", form.dataset.api, valuesOf(form));
+      if (result.ok) after(form, result);
+      else showErrors(form, result);
+    } catch (error) {
+      showAlert(form, "The server could not be reached. Check your connection and try again.");
+    } finally {
+      if (submit) submit.disabled = false;
+    }
+  });
+
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest("button[data-api]");
+    if (!button || button.form) return;
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    const scope = button.closest("[data-api-scope]") || document;
+    clearErrors(scope);
+    button.disabled = true;
+    try {
+      const result = await call(button.dataset.method || "POST", button.dataset.api);
+      if (result.ok) after(button, result);
+      else showAlert(scope, messageOf(result));
+    } catch (error) {
+      showAlert(scope, "The server could not be reached. Check your connection and try again.");
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  window.mentorshipApi = { call: call };
+})();

@@ -1,0 +1,140 @@
+"""The main journeys of mentees and mentors in real Chromium, each action through the API as a user would."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from mentorship.models import Mentorship, MentorshipRequest
+from tests.browser.test_sign_in import sign_in
+from tests.factories import (
+    PASSWORD,
+    GoalFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    RequestFactory,
+    with_profile,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_newcomer_signs_up_sees_field_errors_in_words_then_signs_in(page):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.get_by_label("A mentee: I am looking for a mentor").check()
+    page.get_by_label("Full name").fill("Nia Newcomer")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Username").fill("nia")
+    page.get_by_label("Password").fill("123")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page.locator('[data-error-for="email"]')).to_have_text("Enter a valid email address.")
+    expect(page.locator('[data-error-for="password"]')).to_contain_text("too short")
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Email").fill("nia@example.org")
+    page.get_by_label("Password").fill("a-long-unusual-secret")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page.get_by_text("Your account is ready. Sign in to continue.")).to_be_visible()
+    page.get_by_label("Username").fill("nia")
+    page.get_by_label("Password").fill("a-long-unusual-secret")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recommended mentors")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_a_mentee_finds_a_mentor_by_skill_and_requests_them_with_a_goal(page):
+    mentee = with_profile(MenteeFactory(username="maya", full_name="Maya Mentee"), skills=["Python"])
+    GoalFactory(mentee=mentee, title="Ship my first data pipeline")
+    with_profile(MentorFactory(username="pia", full_name="Pia Python"), skills=["Python", "SQL"], industry="Health")
+    with_profile(MentorFactory(username="lou", full_name="Lou Leader"), skills=["Leadership"])
+
+    sign_in(page, "maya", PASSWORD)
+    expect(page.get_by_role("link", name="Pia Python")).to_be_visible()  # recommended on the home page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentors").click()
+    page.get_by_label("Skill").fill("python")
+    page.get_by_role("button", name="Show mentors").click()
+    expect(page.get_by_role("status")).to_have_text("1 mentor")
+    page.get_by_role("link", name="Pia Python").click()
+
+    page.locator("summary", has_text="Request mentorship").click()
+    page.get_by_label("Message").fill("I would love your help with pipelines.")
+    page.get_by_label("Ship my first data pipeline").check()
+    page.get_by_role("button", name="Send request").click()
+
+    expect(page).to_have_url(re.compile(r"/requests/\?sent=1$"))
+    expect(page.get_by_text("Your request is sent.")).to_be_visible()
+    expect(page.get_by_role("link", name="Pia Python")).to_be_visible()
+    request = MentorshipRequest.objects.get(mentee=mentee)
+    assert request.message == "I would love your help with pipelines."
+    assert [g.title for g in request.goals.all()] == ["Ship my first data pipeline"]
+    assert mail.outbox[-1].to == ["pia@example.org"]
+    assert page.console_errors == []
+
+
+def test_a_mentor_accepts_one_request_and_declines_another_with_a_reason(page):
+    mentor = MentorFactory(username="otto", full_name="Otto Mentor")
+    first = RequestFactory(mentor=mentor, mentee=MenteeFactory(full_name="Ann First"))
+    second = RequestFactory(mentor=mentor, mentee=MenteeFactory(full_name="Ben Second"))
+
+    sign_in(page, "otto", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
+    page.locator("article", has_text="Ann First").get_by_role("button", name="Accept").click()
+    expect(page.locator("table")).to_contain_text("Ann First")
+
+    card = page.locator("article", has_text="Ben Second")
+    card.locator("summary", has_text="Decline").click()
+    card.get_by_label("Reason").select_option("not_a_fit")
+    card.get_by_label("Note to").fill("Lou knows this field better.")
+    card.get_by_role("button", name="Send decline").click()
+
+    expect(page.locator("table")).to_contain_text("My experience is not a good fit")
+    assert Mentorship.objects.filter(mentor=mentor, mentee=first.mentee, status="active").exists()
+    second.refresh_from_db()
+    assert (second.status, second.decline_note) == ("declined", "Lou knows this field better.")
+    assert page.console_errors == []
+
+
+def test_an_answer_that_came_too_late_shows_why_instead_of_failing_silently(page):
+    mentor = MentorFactory(username="otto", full_name="Otto Mentor")
+    request = RequestFactory(mentor=mentor, mentee=MenteeFactory(full_name="Ann First"))
+
+    sign_in(page, "otto", PASSWORD)
+    page.goto("/requests/")
+    MentorshipRequest.objects.filter(pk=request.pk).update(status="withdrawn")  # meanwhile, in another tab
+    page.get_by_role("button", name="Accept").click()
+
+    expect(page.get_by_role("alert")).to_have_text("This request is withdrawn; only a pending request can be accepted.")
+    assert not Mentorship.objects.exists()
+
+
+def test_a_full_mentor_cannot_be_requested_and_the_page_says_why(page):
+    MenteeFactory(username="maya")
+    mentor = MentorFactory(username="otto", full_name="Otto Mentor")
+    for _ in range(2):
+        MentorshipFactory(mentor=mentor)
+
+    sign_in(page, "maya", PASSWORD)
+    page.goto(f"/mentors/{mentor.pk}/")
+
+    expect(page.get_by_text("Otto Mentor has no open slot at the moment.")).to_be_visible()
+    expect(page.get_by_role("button", name="Request mentorship")).to_be_disabled()
+
+
+def test_the_directory_fits_a_phone_and_keeps_its_labels(phone_page):
+    MenteeFactory(username="maya")
+    for i in range(3):
+        with_profile(MentorFactory(full_name=f"Mentor Number {i}"), skills=["Python"], industry="Retail")
+
+    sign_in(phone_page, "maya", PASSWORD)
+    phone_page.goto("/mentors/")
+
+    for label in ("Search", "Skill", "Industry", "Accepting new mentees"):
+        expect(phone_page.get_by_label(label)).to_be_visible()
+    expect(phone_page.get_by_role("link", name="Mentor Number 0")).to_be_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

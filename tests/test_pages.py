@@ -1,0 +1,73 @@
+"""Server-rendered pages: who gets which page, and that a page costs the same queries however full it is."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import MentorFactory, MentorshipFactory, RequestFactory, with_profile
+
+PAGES = ["/home/", "/mentors/", "/requests/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_ask_anonymous_visitors_to_sign_in(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", ["/", "/signup/", "/accounts/login/"])
+def test_public_pages_render(client, db, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "admin_user"])
+def test_every_persona_gets_every_page(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    MentorFactory(username="someone")
+
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_mentor_page_of_someone_who_is_not_a_mentor_is_404(client, mentee):
+    client.force_login(mentee)
+
+    assert client.get(f"/mentors/{mentee.pk}/").status_code == 404
+
+
+def test_bad_directory_filters_are_explained_not_a_500(client, mentee):
+    client.force_login(mentee)
+
+    response = client.get("/mentors/", {"accepting": "perhaps", "ordering": "salary"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/mentors/", "/requests/", "/home/"])
+def test_pages_cost_the_same_queries_with_three_or_thirty_rows(client, mentor, mentee, url):
+    def add_rows(n):
+        for _ in range(n):
+            other = with_profile(MentorFactory(), skills=["Python", "Leadership"], industry="Retail")
+            MentorshipFactory(mentor=other)
+            RequestFactory(mentor=mentor)
+            RequestFactory(mentee=mentee, mentor=other)
+
+    with_profile(mentee, skills=["Python"])
+    for user in (mentor, mentee):
+        client.force_login(user)
+        add_rows(3)
+        _queries(client, url)  # warm caches (recommendations fit once per change)
+        few = _queries(client, url)
+        add_rows(27)
+        _queries(client, url)
+        many = _queries(client, url)
+        assert few == many, f"{url} as {user.role}: {few} queries with few rows, {many} with many"
