@@ -6,4 +6,6 @@ urlpatterns = [
     path("mentors/", views.mentor_directory, name="mentor-directory"),
     path("mentors/<int:mentor_id>/", views.mentor_detail, name="mentor-page"),
     path("requests/", views.request_list, name="request-list-page"),
+    path("mentorships/", views.mentorship_list, name="mentorship-list-page"),
+    path("mentorships/<int:mentorship_id>/", views.mentorship_detail, name="mentorship-page"),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.models import Industry, Skill
@@ -61,5 +62,32 @@ def request_list(request):
             "pending": pending,
             "answered": answered,
             "decline_reasons": MentorshipRequest.DeclineReason.choices,
+        },
+    )
+
+
+@login_required
+def mentorship_list(request):
+    mentorships = selectors.mentorship_list_for(user=request.user)[:200]
+    return render(request, "mentorship/mentorship_list.html", {"mentorships": mentorships})
+
+
+@login_required
+@ensure_csrf_cookie
+def mentorship_detail(request, mentorship_id: int):
+    mentorship = selectors.mentorship_list_for(user=request.user).filter(pk=mentorship_id).first()
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    goals = selectors.goal_list_for(user=request.user).filter(mentee_id=mentorship.mentee_id)
+    return render(
+        request,
+        "mentorship/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "sessions": selectors.session_list(mentorship=mentorship),
+            "goals": goals,
+            "is_mentor": request.user.pk == mentorship.mentor_id,
+            "is_mentee": request.user.pk == mentorship.mentee_id,
+            "today": timezone.localdate(),
         },
     )
