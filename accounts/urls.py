@@ -7,6 +7,7 @@ from accounts.forms import ParticipantPasswordResetForm
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile-page"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

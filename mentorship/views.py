@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -90,4 +91,16 @@ def mentorship_detail(request, mentorship_id: int):
             "is_mentee": request.user.pk == mentorship.mentee_id,
             "today": timezone.localdate(),
         },
+    )
+
+
+@login_required
+@ensure_csrf_cookie
+def goal_list(request):
+    if not request.user.is_mentee:
+        raise PermissionDenied("Goals belong to mentees; mentors see their mentees' goals on each mentorship.")
+    return render(
+        request,
+        "mentorship/goal_list.html",
+        {"goals": selectors.goal_list_for(user=request.user), "statuses": Goal.Status.choices},
     )

@@ -71,3 +71,25 @@ def test_pages_cost_the_same_queries_with_three_or_thirty_rows(client, mentor, m
         _queries(client, url)
         many = _queries(client, url)
         assert few == many, f"{url} as {user.role}: {few} queries with few rows, {many} with many"
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "status"),
+    [
+        ("mentee", "/goals/", 200),
+        ("mentor", "/goals/", 403),
+        ("admin_user", "/goals/", 403),
+        ("mentee", "/profile/", 200),
+        ("mentor", "/profile/", 200),
+        ("admin_user", "/profile/", 403),
+        ("mentee", "/mentorships/", 200),
+    ],
+)
+def test_role_pages(client, request, persona, url, status):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(url)
+
+    assert response.status_code == status
+    if status == 403:
+        assert "This is not open to your account" in response.content.decode()

@@ -21,10 +21,12 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = null;
-    try {
-      data = await response.json();
-    } catch (error) {
-      data = null;
+    if (response.status !== 204) {
+      try {
+        data = await response.json();
+      } catch (error) {
+        data = null;
+      }
     }
     return { ok: response.ok, status: response.status, data: data };
   }
@@ -117,6 +119,8 @@
         else if (el.dataset.nullable !== undefined) body[el.name] = null;
       } else if (el.value !== "" || el.dataset.keepEmpty !== undefined) {
         body[el.name] = el.value;
+      } else if (el.dataset.nullable !== undefined) {
+        body[el.name] = null;
       }
     });
     return body;
@@ -166,6 +170,36 @@
     } finally {
       button.disabled = false;
     }
+  });
+
+  // A checkbox or select marked data-autosubmit saves its form as soon as it changes (ticking a milestone).
+  document.addEventListener("change", function (event) {
+    const input = event.target;
+    if (input.matches("[data-autosubmit]") && input.form) input.form.requestSubmit();
+  });
+
+  // <input data-suggest="/api/v1/skills/"> offers names from the API as the person types (the last item of a
+  // comma-separated list is what is completed).
+  let suggestTimer = null;
+  document.addEventListener("input", function (event) {
+    const input = event.target;
+    if (!input.matches("input[data-suggest]") || !input.list) return;
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async function () {
+      const parts = input.value.split(",");
+      const typed = parts.pop().trim();
+      if (typed.length < 2) return;
+      const result = await call("GET", input.dataset.suggest + "?page_size=10&q=" + encodeURIComponent(typed));
+      if (!result.ok || !result.data) return;
+      const prefix = parts.length ? parts.join(",") + ", " : "";
+      input.list.replaceChildren(
+        ...result.data.results.map(function (term) {
+          const option = document.createElement("option");
+          option.value = prefix + term.name;
+          return option;
+        })
+      );
+    }, 200);
   });
 
   window.mentorshipApi = { call: call };
