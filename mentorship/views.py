@@ -1,8 +1,8 @@
 """Pages of the mentorship lifecycle. They read through selectors; every action on them goes through the API."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
