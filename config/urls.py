@@ -20,4 +20,5 @@ urlpatterns = [
     path("home/", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("mentorship.urls")),
+    path("", include("matching.urls")),
 ]

@@ -83,6 +83,9 @@ def test_pages_cost_the_same_queries_with_three_or_thirty_rows(client, mentor, m
         ("mentor", "/profile/", 200),
         ("admin_user", "/profile/", 403),
         ("mentee", "/mentorships/", 200),
+        ("admin_user", "/rounds/", 200),
+        ("mentor", "/rounds/", 403),
+        ("mentee", "/rounds/", 403),
     ],
 )
 def test_role_pages(client, request, persona, url, status):

@@ -99,31 +99,47 @@
   }
 
   function valuesOf(form) {
+    const flat = {};
     const body = {};
     Array.from(form.elements).forEach(function (el) {
-      if (!el.name || el.disabled || el.type === "submit" || el.name === "csrfmiddlewaretoken") return;
-      if (el.type === "radio") {
-        if (el.checked) body[el.name] = el.value;
-        return;
-      }
-      if (el.dataset.list !== undefined) {
-        body[el.name] = body[el.name] || [];
-        if ((el.type !== "checkbox" || el.checked) && el.value !== "") {
-          const items = el.type === "checkbox" ? [el.value] : el.value.split(",").map((v) => v.trim());
-          items.filter(Boolean).forEach((v) => body[el.name].push(el.dataset.list === "int" ? Number(v) : v));
-        }
-      } else if (el.type === "checkbox") {
-        body[el.name] = el.checked;
-      } else if (el.type === "number" || el.dataset.type === "number") {
-        if (el.value !== "") body[el.name] = Number(el.value);
-        else if (el.dataset.nullable !== undefined) body[el.name] = null;
-      } else if (el.value !== "" || el.dataset.keepEmpty !== undefined) {
-        body[el.name] = el.value;
-      } else if (el.dataset.nullable !== undefined) {
-        body[el.name] = null;
+      if (el.dataset.group) {
+        // Fields of one nested object ({"weights": {"skills": 1, …}}) carry data-group="weights".
+        const value = {};
+        readField(el, value);
+        body[el.dataset.group] = Object.assign(body[el.dataset.group] || {}, value);
+      } else {
+        readField(el, flat);
       }
     });
-    return body;
+    return Object.assign(flat, body);
+  }
+
+  function readField(el, body) {
+    if (!el.name || el.disabled || el.type === "submit" || el.name === "csrfmiddlewaretoken") return;
+    if (el.type === "radio") {
+      if (el.checked) body[el.name] = el.value;
+      return;
+    }
+    if (el.dataset.list !== undefined) {
+      body[el.name] = body[el.name] || [];
+      if ((el.type !== "checkbox" || el.checked) && el.value !== "") {
+        const items = el.type === "checkbox" ? [el.value] : el.value.split(",").map((v) => v.trim());
+        items.filter(Boolean).forEach((v) => body[el.name].push(el.dataset.list === "int" ? Number(v) : v));
+      }
+    } else if (el.type === "checkbox") {
+      body[el.name] = el.checked;
+    } else if (el.dataset.type === "ref") {
+      // "Ada Lovelace (id 12)" from a datalist: the id is what the API wants.
+      const match = el.value.match(/\(id (\d+)\)\s*$/);
+      body[el.name] = match ? Number(match[1]) : el.value;
+    } else if (el.type === "number" || el.dataset.type === "number") {
+      if (el.value !== "") body[el.name] = Number(el.value);
+      else if (el.dataset.nullable !== undefined) body[el.name] = null;
+    } else if (el.value !== "" || el.dataset.keepEmpty !== undefined) {
+      body[el.name] = el.value;
+    } else if (el.dataset.nullable !== undefined) {
+      body[el.name] = null;
+    }
   }
 
   function after(element, result) {
@@ -200,6 +216,26 @@
         })
       );
     }, 200);
+  });
+
+  // An element with data-poll="/api/v1/…" re-reads that resource every second while its `status` is one of
+  // data-poll-while, shows its `progress` on the progressbar inside, and reloads the page when it is done.
+  document.querySelectorAll("[data-poll]").forEach(function (box) {
+    const waiting = (box.dataset.pollWhile || "").split(",");
+    const bar = box.querySelector('[role="progressbar"]');
+    const timer = setInterval(async function () {
+      const result = await call("GET", box.dataset.poll);
+      if (!result.ok || !result.data) return;
+      const percent = Math.round((result.data.progress || 0) * 100);
+      if (bar) {
+        bar.setAttribute("aria-valuenow", String(percent));
+        bar.querySelector("span").style.width = percent + "%";
+      }
+      if (!waiting.includes(result.data.status)) {
+        clearInterval(timer);
+        window.location.reload();
+      }
+    }, 1000);
   });
 
   window.mentorshipApi = { call: call };

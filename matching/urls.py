@@ -1,0 +1,8 @@
+from django.urls import path
+
+from matching import views
+
+urlpatterns = [
+    path("rounds/", views.round_list, name="round-list-page"),
+    path("rounds/<int:round_id>/", views.round_detail, name="round-page"),
+]

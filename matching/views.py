@@ -1,0 +1,58 @@
+"""Program admin pages: match rounds, importing participants, reports. Actions go through the API."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from matching import selectors
+from matching.models import MatchRound
+
+PROPOSALS_PER_PAGE = 50
+
+
+def program_admin_required(view):
+    @login_required
+    @ensure_csrf_cookie
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_program_admin:
+            raise PermissionDenied("Only program admins run the program's matching and reports.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@program_admin_required
+def round_list(request):
+    return render(
+        request,
+        "matching/round_list.html",
+        {"rounds": selectors.round_list()[:100], "modes": MatchRound.Mode.choices},
+    )
+
+
+@program_admin_required
+def round_detail(request, round_id: int):
+    match_round = get_object_or_404(selectors.round_list(), pk=round_id)
+    page = Paginator(selectors.proposal_list(round_id=round_id), PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    mentors = []
+    if match_round.status == MatchRound.Status.PROPOSED:
+        mentors = (
+            selectors.available_mentors()
+            .order_by("user__full_name")
+            .values_list("user_id", "user__full_name", "open_slots")
+        )
+    return render(
+        request,
+        "matching/round_detail.html",
+        {
+            "round": match_round,
+            "page": page,
+            "mentors": mentors,
+            "running": match_round.status in ("queued", "running"),
+        },
+    )

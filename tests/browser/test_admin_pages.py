@@ -1,0 +1,81 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from matching.models import MatchProposal, MatchRound
+from mentorship.models import MentorshipRequest
+from tests.browser.test_sign_in import sign_in
+from tests.factories import PASSWORD, AdminFactory, MatchRoundFactory, MenteeFactory, MentorFactory, with_profile
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def program():
+    AdminFactory(username="ada", full_name="Ada Admin")
+    for name, skills in (("Amy Python", ["Python"]), ("Bo Leader", ["Leadership"])):
+        with_profile(MenteeFactory(full_name=name), skills=skills)
+    with_profile(MentorFactory(full_name="Pia Python"), skills=["Python"], capacity=1)
+    with_profile(MentorFactory(full_name="Lou Leader"), skills=["Leadership"], capacity=1)
+    return with_profile(MentorFactory(full_name="Sam Spare"), skills=["Python", "Leadership"], capacity=2)
+
+
+def test_an_admin_runs_a_round_overrides_a_proposal_and_publishes(page, program):
+    sign_in(page, "ada", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Match rounds").click()
+
+    page.get_by_role("group", name=re.compile("^Weights")).get_by_label("Skills").fill("0")
+    page.get_by_role("group", name=re.compile("^Weights")).get_by_label("Industry").fill("0")
+    page.get_by_role("group", name=re.compile("^Weights")).get_by_label("Goals").fill("0")
+    page.get_by_label("Name").fill("Spring cohort")
+    page.get_by_role("button", name="Run match round").click()
+    expect(page.locator('[data-error-for="weights"]')).to_contain_text("At least one weight must be above zero.")
+
+    page.get_by_role("group", name=re.compile("^Weights")).get_by_label("Skills").fill("1")
+    page.get_by_role("button", name="Run match round").click()
+    expect(page).to_have_url(re.compile(r"/rounds/\d+/$"))
+    expect(page.get_by_role("heading", name="Spring cohort")).to_be_visible()
+    rows = page.locator("table.proposals tbody tr")
+    expect(rows).to_have_count(2)
+
+    amy = rows.filter(has_text="Amy Python")
+    amy.get_by_label("Another mentor for Amy Python").fill(f"Sam Spare (id {program.pk})")
+    amy.get_by_role("button", name="Change").click()
+    expect(page.locator("table.proposals tbody tr").filter(has_text="Amy Python")).to_contain_text("instead of")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".lead .badge")).to_have_text("Published")
+    offers = MentorshipRequest.objects.filter(origin="match_round")
+    assert offers.count() == 2
+    assert offers.filter(mentor=program, mentee__full_name="Amy Python").exists()
+    assert page.console_errors == []
+
+
+def test_the_round_page_follows_a_running_round_until_its_proposals_are_ready(page, program):
+    match_round = MatchRoundFactory(name="Big round", status="running", progress=0.4)
+    sign_in(page, "ada", PASSWORD)
+
+    page.goto(f"/rounds/{match_round.pk}/")
+    bar = page.get_by_role("progressbar", name="Progress of Big round")
+    expect(bar).to_have_attribute("aria-valuenow", "40")
+
+    MatchRound.objects.filter(pk=match_round.pk).update(progress=0.7)
+    expect(bar).to_have_attribute("aria-valuenow", "70")
+    MatchRound.objects.filter(pk=match_round.pk).update(
+        status="proposed", progress=1.0, stats={"matched": 0, "mentees": 2, "mentors": 3, "mean_score": 0}
+    )
+    expect(page.get_by_role("heading", name="Proposals")).to_be_visible()
+    assert not MatchProposal.objects.exists()
+
+
+def test_match_rounds_are_not_open_to_mentees(page, program):
+    MenteeFactory(username="maya")
+    sign_in(page, "maya", PASSWORD)
+
+    response = page.goto("/rounds/")
+
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="This is not open to your account")).to_be_visible()
+    expect(page.get_by_role("link", name="Match rounds")).to_have_count(0)
