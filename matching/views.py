@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from matching import selectors
+from matching import reports, selectors
 from matching.models import MatchRound
 
 PROPOSALS_PER_PAGE = 50
@@ -56,3 +56,13 @@ def round_detail(request, round_id: int):
             "running": match_round.status in ("queued", "running"),
         },
     )
+
+
+@program_admin_required
+def participants_import(request):
+    return render(request, "matching/import.html")
+
+
+@program_admin_required
+def program_reports(request):
+    return render(request, "matching/reports.html", {"charts": reports.program_report()})

@@ -86,6 +86,10 @@ def test_pages_cost_the_same_queries_with_three_or_thirty_rows(client, mentor, m
         ("admin_user", "/rounds/", 200),
         ("mentor", "/rounds/", 403),
         ("mentee", "/rounds/", 403),
+        ("admin_user", "/import/", 200),
+        ("mentor", "/import/", 403),
+        ("admin_user", "/reports/", 200),
+        ("mentee", "/reports/", 403),
     ],
 )
 def test_role_pages(client, request, persona, url, status):

@@ -84,6 +84,7 @@ TABLE = {
     ("match-round-override", "PATCH"): (ADMINS_ONLY, "override"),
     ("match-round-publish", "POST"): (ADMINS_ONLY, {}),
     ("match-round-cancel", "POST"): (ADMINS_ONLY, {}),
+    ("participants-import", "POST"): (ADMINS_ONLY, {}),
 }
 
 

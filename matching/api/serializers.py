@@ -85,3 +85,14 @@ class RecommendedMentorOutput(serializers.Serializer):
     mentor = MentorOutput()
     score = serializers.FloatField(help_text="0..1")
     explanation = ExplanationOutput()
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, UTF-8: role,username,email,full_name,industry,skills,goals,capacity")
+
+
+class ImportOutput(serializers.Serializer):
+    mentors_created = serializers.IntegerField()
+    mentors_updated = serializers.IntegerField()
+    mentees_created = serializers.IntegerField()
+    mentees_updated = serializers.IntegerField()

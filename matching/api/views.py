@@ -5,12 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.schema import ErrorDetail
-from matching import exports, recommendations, selectors, services
+from matching import exports, imports, recommendations, selectors, services
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
@@ -104,3 +105,34 @@ class RecommendedMentorsView(APIView):
         return Response(
             [{"mentor": MentorOutput(r.mentor).data, "score": r.score, "explanation": r.explanation} for r in ranked]
         )
+
+
+MAX_IMPORT_BYTES = 20 * 2**20
+
+
+class ParticipantsImportView(APIView):
+    """Import mentors and mentees from a CSV file: all or nothing, every bad line reported."""
+
+    permission_classes = [IsProgramAdmin]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportInput},
+        responses={
+            200: s.ImportOutput,
+            400: OpenApiResponse(
+                response={"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "string"}}}},
+                description='Every bad line, as "line 7: email: Enter a valid email address."; nothing was imported',
+            ),
+        },
+    )
+    def post(self, request):
+        data = s.ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError({"file": [f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB."]})
+        report = imports.participants_import(csv_file=upload.read())
+        if report.errors:
+            raise ValidationError({"errors": [str(error) for error in report.errors]})
+        return Response(s.ImportOutput(report).data)

@@ -14,11 +14,14 @@
   }
 
   async function call(method, url, body) {
+    const multipart = body instanceof FormData;
+    const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+    if (!multipart) headers["Content-Type"] = "application/json";
     const response = await fetch(url, {
       method: method,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: headers,
+      body: body === undefined || multipart ? body : JSON.stringify(body),
     });
     let data = null;
     if (response.status !== 204) {
@@ -85,7 +88,11 @@
     flatten(result.data).forEach(function ([field, messages]) {
       const slot = form.querySelector('[data-error-for="' + field + '"]');
       const input = form.querySelector('[name="' + field + '"]');
-      if (slot) {
+      if (slot && slot.dataset.errorList !== undefined) {
+        // Many messages (an import's bad lines): one list item each.
+        slot.replaceChildren(...messages.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+        slot.hidden = false;
+      } else if (slot) {
         slot.textContent = messages.join(" ");
         slot.hidden = false;
         if (input) input.setAttribute("aria-invalid", "true");
@@ -143,6 +150,15 @@
   }
 
   function after(element, result) {
+    const report = element.querySelector && element.querySelector("[data-report]");
+    if (report && result.data) {
+      // Stay on the page and say what was done.
+      report.textContent = Object.entries(result.data)
+        .map(([key, value]) => key.replaceAll("_", " ") + ": " + value)
+        .join(" · ");
+      report.hidden = false;
+      return;
+    }
     const then = element.dataset.then;
     if (then) {
       const id = result.data && result.data.id !== undefined ? result.data.id : "";
@@ -160,7 +176,8 @@
     const submit = form.querySelector('[type="submit"]');
     if (submit) submit.disabled = true;
     try {
-      const result = await call(form.dataset.method || "POST", form.dataset.api, valuesOf(form));
+      const body = form.dataset.multipart !== undefined ? new FormData(form) : valuesOf(form);
+      const result = await call(form.dataset.method || "POST", form.dataset.api, body);
       if (result.ok) after(form, result);
       else showErrors(form, result);
     } catch (error) {

@@ -1,0 +1,108 @@
+"""How the program is doing, as series ready to draw: a few aggregate queries, whatever the program's size."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import User
+from matching.models import MatchProposal, MatchRound
+from mentorship.models import Feedback, Goal, Mentorship, Session
+
+WEEKS = 12
+SCORE_BINS = 10
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    bars: list[Bar]
+    summary: str  # the chart in one sentence, for screen readers and for a quick read
+
+
+def program_report() -> list[Chart]:
+    return [_match_rate(), _score_distribution(), _sessions_per_week(), _goals(), _ratings()]
+
+
+def _match_rate() -> Chart:
+    mentees = User.objects.filter(role=User.Role.MENTEE, is_active=True)
+    total = mentees.count()
+    active = mentees.filter(mentorships_as_mentee__status=Mentorship.Status.ACTIVE).distinct().count()
+    ever = mentees.filter(mentorships_as_mentee__isnull=False).distinct().count()
+    waiting = total - active
+    bars = [
+        Bar("Mentored now", active, f"{active}"),
+        Bar("Mentored before", ever - active, f"{ever - active}"),
+        Bar("Never matched", total - ever, f"{total - ever}"),
+    ]
+    rate = round(100 * active / total) if total else 0
+    return Chart("Match rate", bars, f"{rate}% of {total} mentees have a mentor now; {waiting} do not.")
+
+
+def _score_distribution() -> Chart:
+    latest = MatchRound.objects.filter(status__in=["proposed", "published"]).order_by("-created_at").first()
+    if latest is None:
+        return Chart("Match scores", [], "No match round has proposals yet.")
+    counts = MatchProposal.objects.filter(round=latest).aggregate(
+        **{
+            f"b{i}": Count(
+                "pk", filter=Q(score__gte=i / SCORE_BINS) & Q(score__lt=(i + 1) / SCORE_BINS + (i == SCORE_BINS - 1))
+            )
+            for i in range(SCORE_BINS)
+        }
+    )
+    bars = [Bar(f"{i * 10}–{i * 10 + 10}%", counts[f"b{i}"], str(counts[f"b{i}"])) for i in range(SCORE_BINS)]
+    mean = latest.stats.get("mean_score", 0)
+    return Chart(
+        f"Match scores in “{latest.name}”", bars, f"{sum(b.value for b in bars):.0f} proposals, mean score {mean:.0%}."
+    )
+
+
+def _sessions_per_week() -> Chart:
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    per_week = dict(
+        Session.objects.filter(date__gte=start)
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    weeks = [start + dt.timedelta(weeks=i) for i in range(WEEKS)]
+    bars = [Bar(w.strftime("%d %b"), per_week.get(w, 0), str(per_week.get(w, 0))) for w in weeks]
+    total = sum(b.value for b in bars)
+    return Chart("Sessions per week", bars, f"{_count(total, 'session')} in the last {WEEKS} weeks.")
+
+
+def _goals() -> Chart:
+    counts = dict(Goal.objects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    bars = [Bar(label, counts.get(value, 0), str(counts.get(value, 0))) for value, label in Goal.Status.choices]
+    total = sum(counts.values())
+    achieved = counts.get(Goal.Status.ACHIEVED, 0)
+    share = round(100 * achieved / total) if total else 0
+    return Chart("Goals", bars, f"{achieved} of {total} goals achieved ({share}%).")
+
+
+def _ratings() -> Chart:
+    counts = dict(Feedback.objects.values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    bars = [Bar(f"{r} ★", counts.get(r, 0), str(counts.get(r, 0))) for r in range(1, 6)]
+    average = Feedback.objects.aggregate(avg=Avg("rating"))["avg"]
+    summary = (
+        f"Average session rating {average:.1f} out of 5 over {sum(counts.values())} ratings."
+        if average
+        else "No rating yet."
+    )
+    return Chart("Session ratings", bars, summary)
+
+
+def _count(n: float, noun: str) -> str:
+    return f"{n:.0f} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,43 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import User
+
+URL = "/api/v1/participants/import/"
+HEADER = "role,username,email,full_name,industry,skills,goals,capacity\n"
+
+
+def upload(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("participants.csv", text.encode(), content_type="text/csv")
+
+
+def test_an_admin_imports_a_file_and_gets_the_counts(admin_client_api):
+    csv = HEADER + "mentor,nora,nora@example.org,Nora O,Health,Leadership,,3\nmentee,sam,sam@example.org,Sam L,,,,\n"
+
+    response = admin_client_api.post(URL, {"file": upload(csv)}, format="multipart")
+
+    assert response.status_code == 200
+    assert response.json() == {"mentors_created": 1, "mentors_updated": 0, "mentees_created": 1, "mentees_updated": 0}
+    assert User.objects.filter(username__in=["nora", "sam"]).count() == 2
+
+
+def test_every_bad_line_comes_back_and_nothing_is_imported(admin_client_api):
+    csv = HEADER + "mentor,nora,not-an-email,Nora O,,,,3\nboss,sam,sam@example.org,Sam L,,,,\n"
+
+    response = admin_client_api.post(URL, {"file": upload(csv)}, format="multipart")
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert any(e.startswith("line 2: email:") for e in errors)
+    assert any(e.startswith("line 3: role:") for e in errors)
+    assert not User.objects.filter(username__in=["nora", "sam"]).exists()
+
+
+def test_a_missing_file_is_a_field_error(admin_client_api):
+    response = admin_client_api.post(URL, {}, format="multipart")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["file"]
+
+
+def test_only_program_admins_import(mentor_client):
+    assert mentor_client.post(URL, {"file": upload(HEADER)}, format="multipart").status_code == 403
