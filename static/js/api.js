@@ -106,22 +106,24 @@
   }
 
   function valuesOf(form) {
+    // An edit (PATCH) sends emptied fields too, so that "blank" is refused in words rather than ignored.
+    const keepEmpty = (form.dataset.method || "").toUpperCase() === "PATCH";
     const flat = {};
     const body = {};
     Array.from(form.elements).forEach(function (el) {
       if (el.dataset.group) {
         // Fields of one nested object ({"weights": {"skills": 1, …}}) carry data-group="weights".
         const value = {};
-        readField(el, value);
+        readField(el, value, keepEmpty);
         body[el.dataset.group] = Object.assign(body[el.dataset.group] || {}, value);
       } else {
-        readField(el, flat);
+        readField(el, flat, keepEmpty);
       }
     });
     return Object.assign(flat, body);
   }
 
-  function readField(el, body) {
+  function readField(el, body, keepEmpty) {
     if (!el.name || el.disabled || el.type === "submit" || el.name === "csrfmiddlewaretoken") return;
     if (el.type === "radio") {
       if (el.checked) body[el.name] = el.value;
@@ -142,10 +144,12 @@
     } else if (el.type === "number" || el.dataset.type === "number") {
       if (el.value !== "") body[el.name] = Number(el.value);
       else if (el.dataset.nullable !== undefined) body[el.name] = null;
-    } else if (el.value !== "" || el.dataset.keepEmpty !== undefined) {
+    } else if (el.value !== "") {
       body[el.name] = el.value;
     } else if (el.dataset.nullable !== undefined) {
       body[el.name] = null;
+    } else if (keepEmpty || el.dataset.keepEmpty !== undefined) {
+      body[el.name] = el.value;
     }
   }
 

@@ -63,3 +63,28 @@ def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_
     assert sorted(s.name for s in profile.skills.all()) == ["Leadership", "Negotiation"]
     assert Skill.objects.filter(name__iexact="negotiation").count() == 1
     assert page.console_errors == []
+
+
+def test_a_mentee_edits_then_deletes_a_goal(page):
+    from tests.factories import GoalFactory
+
+    mentee = MenteeFactory(username="maya")
+    GoalFactory(mentee=mentee, title="Learn SQL")
+    sign_in(page, "maya", PASSWORD)
+    page.goto("/goals/")
+
+    card = page.locator("article", has_text="Learn SQL")
+    card.locator("summary", has_text="Edit").click()
+    card.get_by_label("Title", exact=True).fill("")
+    card.get_by_role("button", name="Save changes").click()
+    expect(card.locator('.edit-goal [data-error-for="title"]')).to_have_text("This field may not be blank.")
+    card.get_by_label("Title", exact=True).fill("Write SQL reports on my own")
+    card.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name="Write SQL reports on my own")).to_be_visible()
+
+    page.locator("article", has_text="Write SQL reports").locator("summary", has_text="Edit").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete goal").click()
+    expect(page.get_by_text("No goal yet.")).to_be_visible()
+    assert not Goal.objects.filter(mentee=mentee).exists()
+    assert page.console_errors == []

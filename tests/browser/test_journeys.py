@@ -56,7 +56,7 @@ def test_a_mentee_finds_a_mentor_by_skill_and_requests_them_with_a_goal(page):
 
     sign_in(page, "maya", PASSWORD)
     expect(page.get_by_role("link", name="Pia Python")).to_be_visible()  # recommended on the home page
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentors").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentors", exact=True).click()
     page.get_by_label("Skill").fill("python")
     page.get_by_role("button", name="Show mentors").click()
     expect(page.get_by_role("status")).to_have_text("1 mentor")
