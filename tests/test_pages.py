@@ -100,3 +100,42 @@ def test_role_pages(client, request, persona, url, status):
     assert response.status_code == status
     if status == 403:
         assert "This is not open to your account" in response.content.decode()
+
+
+def test_detail_pages_cost_the_same_queries_however_much_they_hold(client, mentor, mentee, admin_user):
+    from tests.factories import (
+        GoalFactory,
+        MatchProposalFactory,
+        MatchRoundFactory,
+        MilestoneFactory,
+        SessionFactory,
+    )
+
+    mentorship = MentorshipFactory(mentor=mentor, mentee=mentee)
+    match_round = MatchRoundFactory(status="proposed", stats={"matched": 1, "mean_score": 0.5})
+
+    def add_rows(n):
+        for _ in range(n):
+            session = SessionFactory(mentorship=mentorship)
+            goal = GoalFactory(mentee=mentee)
+            goal.skills.set([])
+            session.goals.set([goal])
+            MilestoneFactory.create_batch(2, goal=goal)
+            MatchProposalFactory(round=match_round, mentor=with_profile(MentorFactory(), skills=["Python"]))
+
+    pages = [
+        (mentor, f"/mentorships/{mentorship.pk}/"),
+        (mentee, f"/mentorships/{mentorship.pk}/"),
+        (mentee, "/goals/"),
+        (admin_user, f"/rounds/{match_round.pk}/"),
+        (admin_user, "/reports/"),
+    ]
+    add_rows(2)
+    few = []
+    for user, url in pages:
+        client.force_login(user)
+        few.append(_queries(client, url))
+    add_rows(12)
+    for (user, url), before in zip(pages, few, strict=True):
+        client.force_login(user)
+        assert _queries(client, url) == before, url
