@@ -49,3 +49,19 @@ def test_local_settings_need_no_environment_at_all():
     result = _django_setup("config.settings.local")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_passes_the_deploy_check_at_warning_level():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": GOOD_KEY,
+             "ALLOWED_HOSTS": "mentoring.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -243,14 +243,14 @@
   // data-poll-while, shows its `progress` on the progressbar inside, and reloads the page when it is done.
   document.querySelectorAll("[data-poll]").forEach(function (box) {
     const waiting = (box.dataset.pollWhile || "").split(",");
-    const bar = box.querySelector('[role="progressbar"]');
+    const bar = box.querySelector("progress");
     const timer = setInterval(async function () {
       const result = await call("GET", box.dataset.poll);
       if (!result.ok || !result.data) return;
       const percent = Math.round((result.data.progress || 0) * 100);
       if (bar) {
-        bar.setAttribute("aria-valuenow", String(percent));
-        bar.querySelector("span").style.width = percent + "%";
+        bar.setAttribute("value", String(percent));
+        bar.textContent = percent + "%";
       }
       if (!waiting.includes(result.data.status)) {
         clearInterval(timer);

@@ -59,10 +59,10 @@ def test_the_round_page_follows_a_running_round_until_its_proposals_are_ready(pa
 
     page.goto(f"/rounds/{match_round.pk}/")
     bar = page.get_by_role("progressbar", name="Progress of Big round")
-    expect(bar).to_have_attribute("aria-valuenow", "40")
+    expect(bar).to_have_attribute("value", "40")
 
     MatchRound.objects.filter(pk=match_round.pk).update(progress=0.7)
-    expect(bar).to_have_attribute("aria-valuenow", "70")
+    expect(bar).to_have_attribute("value", "70")
     MatchRound.objects.filter(pk=match_round.pk).update(
         status="proposed", progress=1.0, stats={"matched": 0, "mentees": 2, "mentors": 3, "mean_score": 0}
     )
