@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile, Skill, TaxonomyTerm, User
 from accounts.services import taxonomy_normalise_name, taxonomy_resolve
+from matching.models import AdminAction
+from matching.services import admin_action_record
 from mentorship.models import Goal
 
 HEADER = ("role", "username", "email", "full_name", "industry", "skills", "goals", "capacity")
@@ -343,7 +345,7 @@ def _conflicts_with_accounts(
 
 
 @transaction.atomic
-def participants_import(*, csv_file: CsvSource) -> ImportReport:
+def participants_import(*, csv_file: CsvSource, by: User | None = None) -> ImportReport:
     """Validate the whole file, then create or update every participant in one transaction.
 
     Nothing is written unless every row is valid. Writes are in bulk (no query per row) so that a program's
@@ -368,12 +370,22 @@ def participants_import(*, csv_file: CsvSource) -> ImportReport:
 
     created = Counter(row.role for row in rows if row.key not in existing)
     updated = Counter(row.role for row in rows if row.key in existing)
-    return ImportReport(
+    report = ImportReport(
         mentors_created=created[User.Role.MENTOR],
         mentors_updated=updated[User.Role.MENTOR],
         mentees_created=created[User.Role.MENTEE],
         mentees_updated=updated[User.Role.MENTEE],
     )
+    admin_action_record(
+        actor=by,
+        kind=AdminAction.Kind.PARTICIPANTS_IMPORT,
+        target=f"{len(rows)} participants",
+        details={
+            name: getattr(report, name)
+            for name in ("mentors_created", "mentors_updated", "mentees_created", "mentees_updated")
+        },
+    )
+    return report
 
 
 def _terms_by_name(*, model: type[TaxonomyTerm], names: Iterable[str], field: str) -> dict[str, TaxonomyTerm]:

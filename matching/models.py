@@ -92,3 +92,28 @@ class MatchProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor} ({self.score:.2f})"
+
+
+class AdminAction(models.Model):
+    """What a program admin did to the program: who, when, what. Written in the same transaction as the act."""
+
+    class Kind(models.TextChoices):
+        ROUND_CREATE = "round_create", "Ran a match round"
+        ROUND_CANCEL = "round_cancel", "Cancelled a match round"
+        ROUND_PUBLISH = "round_publish", "Published a match round"
+        PROPOSAL_OVERRIDE = "proposal_override", "Overrode a proposal"
+        PARTICIPANTS_IMPORT = "participants_import", "Imported participants"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    target = models.CharField(max_length=120, blank=True, help_text='What it acted on, e.g. "match round 12".')
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'the command line'}: {self.get_kind_display()} {self.target}"

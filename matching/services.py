@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import MenteeProfile, MentorProfile, User
 from config.errors import Conflict
 from matching import engine, selectors, tasks
-from matching.models import MatchProposal, MatchRound
+from matching.models import AdminAction, MatchProposal, MatchRound
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.services import notify_request
 
@@ -48,6 +48,11 @@ def _engine_settings(match_round: MatchRound) -> tuple[engine.Weights, engine.Op
             max_timezone_hours=match_round.max_timezone_hours,
         ),
     )
+
+
+def admin_action_record(*, actor: User | None, kind: str, target: str = "", details: dict | None = None) -> None:
+    """Record an admin's act; call it inside the act's own transaction so that both happen or neither does."""
+    AdminAction.objects.create(actor=actor, kind=kind, target=target, details=details or {})
 
 
 def _require_admin(user: User) -> None:
@@ -96,6 +101,12 @@ def round_create(
         raise Conflict("No mentor is accepting requests with an open slot: the pool is empty.", code="empty_pool")
     match_round.full_clean()
     match_round.save()
+    admin_action_record(
+        actor=created_by,
+        kind=AdminAction.Kind.ROUND_CREATE,
+        target=f"match round {match_round.pk}",
+        details={"name": name, "weights": match_round.weights, "mode": mode},
+    )
     if enqueue:
         round_id = match_round.pk
         transaction.on_commit(lambda: tasks.run_match_round.delay(round_id))
@@ -277,6 +288,7 @@ def round_cancel(*, round_id: int, by: User) -> MatchRound:
     match_round.status = Status.CANCELLED
     match_round.finished_at = match_round.finished_at or timezone.now()
     match_round.save(update_fields=["status", "finished_at", "updated_at"])
+    admin_action_record(actor=by, kind=AdminAction.Kind.ROUND_CANCEL, target=f"match round {round_id}")
     return match_round
 
 
@@ -309,12 +321,19 @@ def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchPro
     mentees = selectors.mentee_pool([proposal.mentee_id, *selectors.waiting_mentee_ids()])
     mentors, _ = selectors.mentor_pool(selectors.available_mentors())
     (scored,) = engine.score_pairs(mentees, mentors, [(proposal.mentee_id, mentor_id)], weights=weights)
+    previous_mentor = proposal.mentor_id
     proposal.proposed_mentor_id = proposal.proposed_mentor_id or proposal.mentor_id
     proposal.mentor_id = mentor_id
     proposal.overridden_by = by
     proposal.score = scored.score
     proposal.explanation = scored.explanation
     proposal.save(update_fields=["mentor", "proposed_mentor", "overridden_by", "score", "explanation", "updated_at"])
+    admin_action_record(
+        actor=by,
+        kind=AdminAction.Kind.PROPOSAL_OVERRIDE,
+        target=f"proposal {proposal.pk} of match round {match_round.pk}",
+        details={"mentee": proposal.mentee_id, "from_mentor": previous_mentor, "to_mentor": mentor_id},
+    )
     return proposal
 
 
@@ -388,4 +407,10 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
     match_round.published_by = by
     match_round.stats = {**match_round.stats, "published": len(published), "skipped": len(proposals) - len(published)}
     match_round.save(update_fields=["status", "published_at", "published_by", "stats", "updated_at"])
+    admin_action_record(
+        actor=by,
+        kind=AdminAction.Kind.ROUND_PUBLISH,
+        target=f"match round {round_id}",
+        details={"published": len(published), "skipped": len(proposals) - len(published)},
+    )
     return match_round

@@ -153,3 +153,8 @@ def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=Non
     profile.save()
     profile.skills.set([SkillFactory(name=s) for s in skills])
     return user
+
+
+def person(factory, username, **profile):
+    """A mentor or mentee named `username` with the profile given (see with_profile)."""
+    return with_profile(factory(username=username, full_name=username.title()), **profile)

@@ -132,7 +132,7 @@ class ParticipantsImportView(APIView):
         upload = data.validated_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError({"file": [f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB."]})
-        report = imports.participants_import(csv_file=upload.read())
+        report = imports.participants_import(csv_file=upload.read(), by=request.user)
         if report.errors:
             raise ValidationError({"errors": [str(error) for error in report.errors]})
         return Response(s.ImportOutput(report).data)
