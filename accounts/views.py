@@ -2,13 +2,16 @@
 
 from zoneinfo import available_timezones
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts import selectors
+from accounts.forms import ParticipantPasswordResetForm
 from accounts.models import MAX_CAPACITY, User
+from accounts.throttle import attempt_allowed
 
 
 def landing(request):
@@ -42,3 +45,34 @@ def profile(request):
             "max_capacity": MAX_CAPACITY,
         },
     )
+
+
+TOO_MANY = "Too many attempts from your network. Please wait a minute and try again."
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, slowed down per address like the API's token endpoint."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not attempt_allowed(request, "sign_in"):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the reset link to imported participants too, and says the same whether or not the address is
+    known; slowed down per address."""
+
+    form_class = ParticipantPasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if not attempt_allowed(request, "sign_in"):
+            form = self.get_form()
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)

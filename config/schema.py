@@ -32,6 +32,8 @@ class AutoSchema(SpectacularAutoSchema):
         takes_input = self.method in ("POST", "PUT", "PATCH") or bool(self.get_filter_backends())
         if takes_input or self._is_list_view():
             add("400", VALIDATION_ERROR, "Invalid input")
+        if getattr(self.view, "throttle_scope", None):
+            add("429", ErrorDetail, "Too many attempts from this address; try again later")
         if not public:
             add("401", ErrorDetail, "Not signed in")
             add("403", ErrorDetail, "Signed in, but this role may not do this")

@@ -27,6 +27,16 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available here (bash .ci/run sets it up).")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters and cached state live in the cache: every test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def postgres(db):
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://…)")

@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -15,6 +16,8 @@ from accounts.api import serializers
 class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
 
     @extend_schema(request=serializers.RegisterInput, responses={201: serializers.AccountOutput})
     def post(self, request):
@@ -27,6 +30,8 @@ class RegisterView(APIView):
 class TokenView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "sign_in"
 
     @extend_schema(request=serializers.TokenInput, responses={200: serializers.TokenOutput})
     def post(self, request):
