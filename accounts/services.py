@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from accounts import tasks
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, TaxonomyTerm, User
+from config.tasks import task_send
 
 TaxonomyRef = int | str
 
@@ -109,7 +110,7 @@ def user_register(*, username: str, email: str, password: str, role: str, full_n
     profile_model = MentorProfile if role == User.Role.MENTOR else MenteeProfile
     profile_model.objects.create(user=user)
 
-    transaction.on_commit(lambda: tasks.send_welcome_email.delay(user.pk))
+    transaction.on_commit(lambda: task_send(tasks.send_welcome_email, user.pk, required=False))
     return user
 
 

@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, pagination, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import Conflict
+from config.errors import Conflict, ServiceUnavailable
+
+
+class UnavailableError(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
 
 
 class ConflictError(exceptions.APIException):
@@ -45,6 +50,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.message, code=exc.code)
+    elif isinstance(exc, ServiceUnavailable):
+        exc = UnavailableError(exc.message)
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

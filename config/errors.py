@@ -13,3 +13,11 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class ServiceUnavailable(Exception):
+    """A service the platform needs (the task queue) cannot be reached now; the change itself is saved (503)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

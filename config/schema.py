@@ -32,6 +32,8 @@ class AutoSchema(SpectacularAutoSchema):
         takes_input = self.method in ("POST", "PUT", "PATCH") or bool(self.get_filter_backends())
         if takes_input or self._is_list_view():
             add("400", VALIDATION_ERROR, "Invalid input")
+        if self.method == "POST" and getattr(self.view, "basename", None) == "match-round":
+            add("503", ErrorDetail, "The task queue is unreachable; the round is saved and starts when it is back")
         if getattr(self.view, "throttle_scope", None):
             add("429", ErrorDetail, "Too many attempts from this address; try again later")
         if not public:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import MenteeProfile, MentorProfile, User
 from config.errors import Conflict
+from config.tasks import task_send
 from matching import engine, selectors, tasks
 from matching.models import AdminAction, MatchProposal, MatchRound
 from mentorship.models import Goal, Mentorship, MentorshipRequest
@@ -109,7 +110,7 @@ def round_create(
     )
     if enqueue:
         round_id = match_round.pk
-        transaction.on_commit(lambda: tasks.run_match_round.delay(round_id))
+        transaction.on_commit(lambda: task_send(tasks.run_match_round, round_id))
     return match_round
 
 
@@ -277,6 +278,19 @@ def _insert_proposals(round_id: int, proposals: list[engine.Proposal]) -> None:
     columns = "round_id, mentee_id, mentor_id, score, explanation, created_at, updated_at"
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+STALE_QUEUED_SECONDS = 60
+
+
+def rounds_requeue(*, older_than_seconds: int = STALE_QUEUED_SECONDS) -> int:
+    """Send again the rounds still queued a while after they were created: their task never reached the broker
+    (it was down) or was lost with it. Running a round twice is harmless (see round_run)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    waiting = list(MatchRound.objects.filter(status=Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    for round_id in waiting:
+        task_send(tasks.run_match_round, round_id)
+    return len(waiting)
 
 
 @transaction.atomic

@@ -11,6 +11,12 @@ def run_match_round(round_id: int) -> str:
 
 
 @shared_task
+def requeue_waiting_rounds() -> int:
+    """Run by celery beat every minute."""
+    return services.rounds_requeue()
+
+
+@shared_task
 def search_match_round_slice(round_id: int, run: str, start: int, stop: int, slices: int) -> None:
     services.round_search_slice(round_id=round_id, run=run, start=start, stop=stop, slices=slices)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import MenteeProfile, MentorProfile, Skill, User
 from accounts.services import TaxonomyRef, taxonomy_resolve
 from config.errors import Conflict
+from config.tasks import task_send
 from mentorship import tasks
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
 from mentorship.selectors import mentor_offers_held
@@ -366,7 +367,7 @@ NOTIFICATIONS = {
 def notify_request(request: MentorshipRequest, kind: str) -> None:
     """Email the people concerned once the transaction commits (kinds: NOTIFICATIONS)."""
     request_id = request.pk
-    transaction.on_commit(lambda: tasks.send_request_notification.delay(request_id, kind))
+    transaction.on_commit(lambda: task_send(tasks.send_request_notification, request_id, kind, required=False))
 
 
 def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:

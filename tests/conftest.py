@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, MenteeFactory, MentorFactory, MentorshipFactory
+from tests.factories import AdminFactory, GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, person
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -129,3 +129,28 @@ def outsider_mentor_client(outsider_mentor):
 @pytest.fixture
 def admin_client_api(admin_user):
     return client_for(admin_user)
+
+
+@pytest.fixture
+def program(db):
+    """Three mentees waiting, two mentors with three slots between them, and people who are not in the pool."""
+    people = {
+        "amy": person(MenteeFactory, "amy", skills=["Python", "SQL"], industry="Healthcare"),
+        "bo": person(MenteeFactory, "bo", skills=["Leadership"], industry="Retail"),
+        "cy": person(MenteeFactory, "cy", skills=["Python"], industry="Retail"),
+        "pia": person(MentorFactory, "pia", skills=["Python", "SQL"], industry="Healthcare", capacity=2),
+        "lou": person(MentorFactory, "lou", skills=["Leadership"], industry="Retail", capacity=1),
+    }
+    GoalFactory(mentee=people["amy"], title="Build data pipelines in Python")
+    MentorshipFactory()  # a mentee with a mentor and a full mentor (capacity 2: one mentee) - not all waiting
+    return people
+
+
+@pytest.fixture
+def run_round(admin_client_api, django_capture_on_commit_callbacks):
+    def run(**body):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_api.post("/api/v1/match-rounds/", {"name": "Spring", **body}, format="json")
+        return response
+
+    return run

@@ -117,6 +117,7 @@ CELERY_TIMEZONE = "UTC"
 
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-requests": {"task": "mentorship.tasks.expire_requests", "schedule": 15 * 60},
+    "requeue-waiting-rounds": {"task": "matching.tasks.requeue_waiting_rounds", "schedule": 60},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from config.errors import Conflict
+from config.errors import Conflict, ServiceUnavailable
+from config.tasks import task_send
 from matching import services, tasks
 from matching.models import MatchRound
 
@@ -44,7 +45,10 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Round {match_round.pk} ({match_round.name})")
         if not o["sync"]:
-            tasks.run_match_round.delay(match_round.pk)
+            try:
+                task_send(tasks.run_match_round, match_round.pk)
+            except ServiceUnavailable as error:
+                raise CommandError(f"Round {match_round.pk} is saved but not started: {error.message}") from None
             match_round.refresh_from_db()
             self.stdout.write(f"Queued for the workers; status: {match_round.status}.")
             return

@@ -1,0 +1,62 @@
+"""The broker (Redis) unreachable: starting a round answers 503 and keeps the round, which runs once it is back;
+sign-ups and requests still succeed (their emails are dropped with a warning)."""
+
+import pytest
+
+from config.celery_app import app as celery_app
+from matching import services
+from matching.models import MatchRound
+from mentorship.models import MentorshipRequest
+
+URL = "/api/v1/match-rounds/"
+
+
+def _reset_connections():
+    celery_app._pool = None
+    if "amqp" in celery_app.__dict__:
+        celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks really go to a broker address where nothing listens (no eager shortcut)."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_connections()
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+    _reset_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_started_with_the_broker_down_is_a_503_and_is_not_lost(program, admin_client_api, broker_down):
+    response = admin_client_api.post(URL, {"name": "While Redis is down"}, format="json")
+
+    assert response.status_code == 503
+    assert "cannot be reached" in response.json()["detail"]
+    match_round = MatchRound.objects.get(name="While Redis is down")
+    assert match_round.status == "queued"
+
+    celery_app.conf.task_always_eager = True  # the broker is back (tasks run here, as in the embedded default)
+    assert services.rounds_requeue(older_than_seconds=0) == 1
+
+    match_round.refresh_from_db()
+    assert match_round.status == "proposed"
+    assert match_round.proposals.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_ups_and_requests_still_work_without_the_broker(anon, mentee_client, mentor, broker_down):
+    body = {"username": "nia", "email": "nia@example.org", "password": "a-long-unusual-secret", "role": "mentee"}
+    signed_up = anon.post("/api/v1/auth/register/", {**body, "full_name": "Nia"}, format="json")
+    requested = mentee_client.post("/api/v1/requests/", {"mentor": mentor.pk}, format="json")
+
+    assert signed_up.status_code == 201
+    assert requested.status_code == 201
+    assert MentorshipRequest.objects.filter(mentor=mentor, status="pending").exists()
+
+
+def test_beat_sends_waiting_rounds_again_every_minute():
+    entry = celery_app.conf.beat_schedule["requeue-waiting-rounds"]
+    assert (entry["task"], entry["schedule"]) == ("matching.tasks.requeue_waiting_rounds", 60)
