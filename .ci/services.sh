@@ -29,9 +29,8 @@ else
 fi
 
 _as_pg "$_pg_bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$SERVICES_DIR/initdb.log"
-_as_pg "$_pg_bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start \
-  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  >/dev/null
+PG_OPTIONS="-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+_as_pg "$_pg_bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start -o "$PG_OPTIONS" >/dev/null
 psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE mentorship LOGIN CREATEDB PASSWORD 'mentorship'" \
   -c "CREATE DATABASE mentorship OWNER mentorship"
@@ -42,7 +41,8 @@ for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break;
 
 export DATABASE_URL="postgres://mentorship:mentorship@127.0.0.1:$PG_PORT/mentorship"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
-export PG_CTL="$_pg_bin/pg_ctl" PG_DATA="$PG_DIR/data"
+# For the fault tests that stop and start this server under the app.
+export PG_CTL="$_pg_bin/pg_ctl" PG_DATA="$PG_DIR/data" PG_OPTIONS PG_LOG="$PG_DIR/server.log"
 
 services_stop() {
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Everything from our own origin; no inline script or style anywhere (the API docs load their own script file).
