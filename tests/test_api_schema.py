@@ -44,3 +44,17 @@ def test_every_state_change_documents_its_409(anon):
     ):
         responses = schema["paths"][path]["post"]["responses"]
         assert {"401", "403", "404", "409"} <= set(responses), path
+
+
+@pytest.mark.django_db
+def test_the_me_shapes_are_told_apart_by_role(anon):
+    """A schema-driven client (or fuzzer) must find exactly one shape for any /me/ answer."""
+    components = yaml.safe_load(anon.get("/api/v1/schema/").content)["components"]["schemas"]
+
+    def role_schema(name):
+        role = components[name]["properties"]["role"]
+        return components[role["$ref"].rsplit("/", 1)[-1]] if "$ref" in role else role
+
+    assert role_schema("MentorMeOutput")["enum"] == ["mentor"]
+    assert role_schema("MenteeMeOutput")["enum"] == ["mentee"]
+    assert role_schema("AdminMeOutput")["maxLength"] == 0

@@ -147,16 +147,24 @@ class MentorProfileOutput(_ProfileOutput):
 
 
 # The shapes of `/me/` per role, for the schema: the account's fields and the role profile's, side by side.
+def _pinned_role(value: str) -> serializers.CharField:
+    """A `role` whose schema allows one value, so that exactly one /me/ shape describes any answer."""
+    field_class = type(f"Role{value.title() or 'Admin'}Field", (serializers.CharField,), {})
+    # "" cannot be an enum here (the schema generator moves blank choices out), so an admin's is maxLength 0.
+    schema = {"type": "string", "enum": [value]} if value else {"type": "string", "maxLength": 0}
+    return extend_schema_field(schema)(field_class)()
+
+
 class AdminMeOutput(AccountOutput):
-    pass
+    role = _pinned_role("")
 
 
 class MenteeMeOutput(AccountOutput, MenteeProfileOutput):
-    pass
+    role = _pinned_role("mentee")
 
 
 class MentorMeOutput(AccountOutput, MentorProfileOutput):
-    pass
+    role = _pinned_role("mentor")
 
 
 ME_OUTPUT_SCHEMA = PolymorphicProxySerializer(
