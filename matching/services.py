@@ -122,7 +122,7 @@ def round_run(*, round_id: int) -> MatchRound:
     twice: a round already proposed (or beyond) is left as it is.
     """
     claimed = MatchRound.objects.filter(pk=round_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
-        status=Status.RUNNING, started_at=timezone.now(), progress=0.0, error=""
+        status=Status.RUNNING, started_at=timezone.now(), progress=0.0, error="", updated_at=timezone.now()
     )
     if not claimed:
         return MatchRound.objects.get(pk=round_id)
@@ -233,7 +233,10 @@ def _progress_writer(round_id: int) -> Callable[[float], None]:
         if now - last["at"] >= PROGRESS_EVERY_SECONDS or fraction >= 1:
             last["at"] = now
             # Never shown as done before the proposals are saved.
-            MatchRound.objects.filter(pk=round_id, status=Status.RUNNING).update(progress=min(fraction, 0.99))
+            MatchRound.objects.filter(pk=round_id, status=Status.RUNNING).update(
+                progress=min(fraction, 0.99),
+                updated_at=timezone.now(),  # a sign of life, for rounds_requeue()
+            )
 
     return write
 
@@ -281,16 +284,24 @@ def _insert_proposals(round_id: int, proposals: list[engine.Proposal]) -> None:
 
 
 STALE_QUEUED_SECONDS = 60
+# A running round writes its progress at least every few seconds; this long without a sign of life, its worker
+# is gone (killed, its machine lost) and the round is run again.
+STALE_RUNNING_SECONDS = 10 * 60
 
 
-def rounds_requeue(*, older_than_seconds: int = STALE_QUEUED_SECONDS) -> int:
-    """Send again the rounds still queued a while after they were created: their task never reached the broker
-    (it was down) or was lost with it. Running a round twice is harmless (see round_run)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    waiting = list(MatchRound.objects.filter(status=Status.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
-    for round_id in waiting:
+def rounds_requeue(*, queued_seconds: int = STALE_QUEUED_SECONDS, running_seconds: int = STALE_RUNNING_SECONDS) -> int:
+    """Send again the rounds whose task was lost: still queued a while after they were created (the broker was
+    down), or running with no sign of life for long (the worker died). Running a round twice is harmless: the
+    claim lets one run save its proposals, once (see round_run)."""
+    now = timezone.now()
+    lost = MatchRound.objects.filter(
+        Q(status=Status.QUEUED, created_at__lt=now - dt.timedelta(seconds=queued_seconds))
+        | Q(status=Status.RUNNING, updated_at__lt=now - dt.timedelta(seconds=running_seconds))
+    )
+    round_ids = list(lost.values_list("pk", flat=True))
+    for round_id in round_ids:
         task_send(tasks.run_match_round, round_id)
-    return len(waiting)
+    return len(round_ids)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import connection
 
 from accounts.models import User
 from config.celery_app import app as celery_app
+from matching import services
 from matching.models import MatchRound
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, SkillFactory
@@ -46,33 +47,43 @@ def worker_env():
     return {}
 
 
-@pytest.fixture
-def worker_process(worker_queue, postgres, transactional_db, tmp_path, worker_env):
+def start_worker(queue: str, directory: Path, name: str, extra_env: dict) -> tuple[subprocess.Popen, Path]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": _database_url_of_this_test(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "EMAIL_FILE_PATH": str(directory / "mail"),
         "CONN_MAX_AGE": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": worker_queue,  # what the worker itself sends (a chord's tasks) stays here
-        **worker_env,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker itself sends (a chord's tasks) stays here
+        **extra_env,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-        "-Q", worker_queue, "-n", f"{worker_queue}@%h",
+        "-Q", queue, "-n", f"{name}-{queue}@%h",
     ]  # fmt: skip
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield process, tmp_path / "mail", tmp_path / "worker.log"
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    log_path = directory / f"{name}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return process, log_path
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def worker_process(worker_queue, postgres, transactional_db, tmp_path, worker_env):
+    process, log_path = start_worker(worker_queue, tmp_path, "worker", worker_env)
+    yield process, tmp_path / "mail", log_path
+    stop_worker(process)
 
 
 def _wait_for(predicate, *, seconds: float):
@@ -157,3 +168,40 @@ def test_worker_process_splits_a_large_round_into_slice_tasks(worker_process, ad
     log = log_path.read_text()
     assert log.count("matching.tasks.search_match_round_slice") >= 3  # six mentees, two per slice
     assert "matching.tasks.finish_match_round" in log
+
+
+def test_a_worker_killed_mid_round_leaves_nothing_half_written_and_the_round_completes_once(
+    worker_queue, postgres, transactional_db, tmp_path, admin_user
+):
+    from bench.match_round import generate
+
+    generate(3000, 1000)  # large enough for the round to be caught running
+    first, first_log = start_worker(worker_queue, tmp_path, "first", {})
+    try:
+        response = client_for(admin_user).post("/api/v1/match-rounds/", {"name": "Killed"}, format="json")
+        round_id = response.json()["id"]
+        running = _wait_for(lambda: MatchRound.objects.get(pk=round_id).status == "running", seconds=60)
+        assert running, f"the round never ran; worker log:\n{first_log.read_text()}"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        stop_worker(first)
+
+    killed = MatchRound.objects.get(pk=round_id)
+    assert killed.status == "running"
+    assert not killed.proposals.exists()  # nothing half-written
+
+    # The scheduler's sweep finds the round without a sign of life and sends it again, to another worker.
+    assert services.rounds_requeue(running_seconds=0) == 1
+    second, second_log = start_worker(worker_queue, tmp_path, "second", {})
+    try:
+        finished = _wait_for(lambda: MatchRound.objects.get(pk=round_id).status in ("proposed", "failed"), seconds=120)
+    finally:
+        stop_worker(second)
+
+    assert finished, f"the round did not finish; worker log:\n{second_log.read_text()}"
+    done = MatchRound.objects.get(pk=round_id)
+    assert done.status == "proposed", done.error
+    assert done.proposals.count() == done.stats["matched"] > 0
+    pairs = list(done.proposals.values_list("mentee_id", flat=True))
+    assert len(pairs) == len(set(pairs))  # each mentee once: one run saved, once
