@@ -139,3 +139,13 @@ def test_detail_pages_cost_the_same_queries_however_much_they_hold(client, mento
     for (user, url), before in zip(pages, few, strict=True):
         client.force_login(user)
         assert _queries(client, url) == before, url
+
+
+def test_the_directory_next_page_keeps_the_filters(client, mentee):
+    for i in range(13):
+        with_profile(MentorFactory(full_name=f"Mentor {i:02}"), skills=["Python"])
+    client.force_login(mentee)
+
+    page = client.get("/mentors/", {"skill": "Python"}).content.decode()
+
+    assert 'href="?skill=Python&amp;page=2" rel="next"' in page

@@ -3,21 +3,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Industry
-from tests.factories import MentorFactory, MentorshipFactory, RequestFactory, SkillFactory
+from tests.factories import MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
 URL = "/api/v1/mentors/"
 
 
-def make_mentor(username, *, skills=(), industry=None, headline="", capacity=2, accepting=True, full_name=None):
+def make_mentor(username, *, headline="", capacity=2, accepting=True, full_name=None, **profile):
     mentor = MentorFactory(username=username, full_name=full_name or username.title())
-    profile = mentor.mentor_profile
-    profile.headline = headline
-    profile.capacity = capacity
-    profile.accepting_requests = accepting
-    profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
-    profile.save()
-    profile.skills.set([SkillFactory(name=name) for name in skills])
-    return mentor
+    mentor.mentor_profile.headline = headline
+    return with_profile(mentor, capacity=capacity, accepting=accepting, **profile)
 
 
 def names(response):
