@@ -5,6 +5,7 @@ shares one password, hashed once: hashing hundreds of passwords at full strength
 """
 
 import random
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -270,10 +271,14 @@ def demo_program_build(
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:
+    """Distinct full names; a middle initial once the first and last names run out (a scaled-up demo)."""
     pairs = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
-    if count > len(pairs):
-        raise ValueError(f"The demo has names for at most {len(pairs)} people.")
-    return [f"{first} {last}" for first, last in rng.sample(pairs, k=count)]
+    if count <= len(pairs):
+        return [f"{first} {last}" for first, last in rng.sample(pairs, k=count)]
+    names = [f"{first} {initial}. {last}" for first, last in pairs for initial in string.ascii_uppercase]
+    if count > len(names):
+        raise ValueError(f"The demo has names for at most {len(names)} people.")
+    return rng.sample(names, k=count)
 
 
 def _create_users(full_names: list[str], role: str, first_username: str, password: str) -> list[User]:
@@ -286,7 +291,7 @@ def _create_users(full_names: list[str], role: str, first_username: str, passwor
 
 
 def _username(full_name: str) -> str:
-    return ".".join(part.lower() for part in full_name.replace("'", "").replace("ü", "ue").split())
+    return ".".join(part.lower() for part in full_name.replace("'", "").replace("ü", "ue").replace(".", "").split())
 
 
 def _link_skills(model, profiles, skill_lists, skills_by_name) -> None:

@@ -1,13 +1,18 @@
-"""People: the user with a role, the two participant profiles, and the shared skill and industry taxonomy."""
+"""People: the user with a role, the two participant profiles, the shared skill and industry taxonomy, and the
+self-registrations waiting for their emailed link."""
 
+import datetime as dt
+import hashlib
 from functools import cache
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 MAX_CAPACITY = 50
 MAX_YEARS_EXPERIENCE = 70
@@ -54,6 +59,8 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
         ]
+        # The mentor directory lists by name: a page walks this index instead of sorting every mentor.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_by_name")]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -150,3 +157,49 @@ class MenteeProfile(Profile):
 
     def __str__(self) -> str:
         return f"Mentee {self.user}"
+
+
+class SignUpQuerySet(models.QuerySet):
+    @staticmethod
+    def _cutoff() -> dt.datetime:
+        return timezone.now() - dt.timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
+
+    def valid(self) -> "SignUpQuerySet":
+        """Those whose link still works (younger than SIGNUP_CONFIRM_HOURS)."""
+        return self.filter(created_at__gte=self._cutoff())
+
+    def expired(self) -> "SignUpQuerySet":
+        return self.filter(created_at__lt=self._cutoff())
+
+    def for_token(self, token: str) -> "SignUpQuerySet":
+        return self.filter(token_digest=SignUp.digest_of(token))
+
+
+class SignUp(models.Model):
+    """A self-registration waiting for its owner to follow the emailed link: no account exists until then, so
+    signing up says nothing about who is registered.
+
+    Only the password's hash and the link token's SHA-256 digest are stored: someone who reads the table can
+    neither sign in as the person nor confirm the sign-up.
+    """
+
+    email = models.EmailField("email address", max_length=254)
+    username = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=10, choices=User.Role.choices)
+    password = models.CharField(max_length=128, help_text="The password's hash (make_password), never the password.")
+    token_digest = models.CharField(max_length=64, unique=True, help_text="sha256 hex of the emailed token.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        # Confirming one sign-up removes every other one of that address.
+        indexes = [models.Index(Lower("email"), name="signup_email_ci")]
+
+    def __str__(self) -> str:
+        return f"Sign-up of {self.email}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from accounts.models import Industry, Skill, TaxonomyTerm, User
+from accounts.models import Industry, SignUp, Skill, TaxonomyTerm, User
 
 
 def _taxonomy_search(model: type[TaxonomyTerm], query: str | None) -> QuerySet:
@@ -28,3 +28,8 @@ def user_with_profile(*, user_id: int) -> User:
         .prefetch_related("mentor_profile__skills", "mentee_profile__skills")
         .get(pk=user_id)
     )
+
+
+def signup_for_token(*, token: str) -> SignUp | None:
+    """The pending sign-up an emailed link names, while the link still works."""
+    return SignUp.objects.valid().for_token(token).first()

@@ -1,8 +1,11 @@
 """Every write to accounts, profiles and the taxonomy. Views, commands and tasks call these."""
 
 import re
+import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -10,10 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts import tasks
-from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, TaxonomyTerm, User
+from accounts.models import Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
+from config.errors import Conflict
 from config.tasks import task_send
+from mentorship.directory import directory_changed
 
 TaxonomyRef = int | str
 
@@ -70,48 +76,152 @@ def _terms_by_lower_name(model: type[TaxonomyTerm], names: dict[str, str]) -> di
     return {term.name.lower(): term for term in terms}
 
 
-def _check_unique_identity(*, username: str | None, email: str | None, exclude_pk: int | None = None) -> None:
-    errors: dict[str, list[str]] = {}
-    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
-    if username is not None and others.filter(username__iexact=username).exists():
-        errors["username"] = ["That username is taken."]
-    if email is not None and others.filter(email__iexact=email).exists():
-        errors["email"] = ["An account with that email address already exists."]
-    if errors:
-        raise ValidationError(errors)
+def _check_email_unused(*, email: str, exclude_pk: int) -> None:
+    """For a signed-in person changing their address. (Signing up never says this: see signup_start.)"""
+    if User.objects.exclude(pk=exclude_pk).filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["An account with that email address already exists."]})
 
 
-def _save_identity(user: User, *, update_fields: list[str] | None = None) -> None:
-    """Save, turning a lost race for a username or email (checked just before) into the same 400."""
+def _save_identity(user: User, *, update_fields: list[str]) -> None:
+    """Save, turning a lost race for an email (checked just before) into the same 400."""
     try:
         with transaction.atomic():
             user.save(update_fields=update_fields)
     except IntegrityError:
-        _check_unique_identity(username=user.username, email=user.email, exclude_pk=user.pk)
+        _check_email_unused(email=user.email, exclude_pk=user.pk)
         raise
 
 
+SIGNUP_STARTED = "Check your email: we sent a link to finish signing up."
+SIGNUP_LINK_INVALID = "This link is invalid or has expired. Sign up again."
+USERNAME_TAKEN = "That username is taken. Choose another."
+EMAIL_REGISTERED = (
+    "An account with this email address already exists. Sign in, or reset your password if you have forgotten it."
+)
+
+
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, role: str, full_name: str) -> User:
-    """Create a mentee or mentor with an empty profile, and send the welcome email once the row is committed."""
+def signup_start(*, username: str, email: str, password: str, role: str, full_name: str, site_url: str) -> None:
+    """Begin a self-registration. It ends the same way whoever is registered, so that signing up cannot tell
+    anyone whether an address or a username is in use: the address gets an email, and only its owner learns more.
+
+    A new address gets a pending sign-up and a link to /signup/confirm/<token>/ (no account yet); an address
+    that already has an account gets an email saying so, with links to sign in and to reset the password. Both
+    ways hash the password and queue one email after commit, so that the time taken tells them apart little.
+    `site_url` ("https://host") starts the links in the email.
+    """
     if role not in User.Role.values:
         raise ValidationError({"role": [f'"{role}" is not a role one can sign up for.']})
-    _check_unique_identity(username=username, email=email)
-
-    user = User(username=username, email=email, full_name=full_name, role=role)
+    person = User(username=username, email=email, full_name=full_name, role=role)
+    person.clean()  # the username and address as the account would hold them
     try:
-        validate_password(password, user=user)
+        validate_password(password, user=person)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    _save_identity(user)
+    password_hash = make_password(password)
+    token = secrets.token_urlsafe(32)
 
-    profile_model = MentorProfile if role == User.Role.MENTOR else MenteeProfile
+    account_id = User.objects.filter(email__iexact=person.email).values_list("pk", flat=True).first()
+    if account_id is not None:
+        transaction.on_commit(
+            lambda: task_send(tasks.send_signup_existing_account_email, account_id, site_url, required=False)
+        )
+        return
+
+    signup = SignUp(
+        email=person.email,
+        username=person.username,
+        full_name=full_name,
+        role=role,
+        password=password_hash,
+        token_digest=SignUp.digest_of(token),
+    )
+    signup.full_clean()
+    signup.save()
+    transaction.on_commit(
+        lambda: task_send(tasks.send_signup_confirmation_email, signup.pk, token, site_url, required=False)
+    )
+
+
+def _check_signup_identity(user: User) -> None:
+    """Whoever confirms holds the emailed link, so owns the address: telling them what is taken is safe now."""
+    if User.objects.filter(email__iexact=user.email).exists():
+        raise Conflict(EMAIL_REGISTERED, code="email_registered")
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise ValidationError({"username": [USERNAME_TAKEN]})
+
+
+@transaction.atomic
+def signup_confirm(*, token: str, username: str | None = None) -> User:
+    """Create the account of the pending sign-up an emailed link names: a mentee or mentor with an empty profile
+    and the password typed at sign-up. `username` replaces the one chosen then (when it was taken meanwhile).
+
+    The link works once: the sign-up, and any other of the same address, is gone with the account's creation.
+    A taken username is a 400 (the same link may try another); an address that meanwhile has an account a 409.
+    """
+    signup = SignUp.objects.valid().for_token(token).select_for_update().first()
+    if signup is None:  # unknown, expired, or used (a racing confirmation of the same link waits here, then this)
+        raise ValidationError({"token": [SIGNUP_LINK_INVALID]})
+
+    user = User(
+        username=username or signup.username,
+        email=signup.email,
+        full_name=signup.full_name,
+        role=signup.role,
+        password=signup.password,
+    )
+    user.clean()
+    _check_signup_identity(user)
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # a confirmation racing for the same username or address committed first
+        _check_signup_identity(user)
+        raise
+
+    profile_model = MentorProfile if user.is_mentor else MenteeProfile
     profile_model.objects.create(user=user)
+    if user.is_mentor:
+        directory_changed()  # a new mentor to list
+    SignUp.objects.filter(email__iexact=signup.email).delete()
 
     transaction.on_commit(lambda: task_send(tasks.send_welcome_email, user.pk, required=False))
     return user
+
+
+def signups_purge_expired() -> int:
+    """Delete the pending sign-ups whose link no longer works; returns how many. Run hourly by celery beat."""
+    deleted, _ = SignUp.objects.expired().delete()
+    return deleted
+
+
+def signup_send_confirmation_email(*, signup: SignUp, token: str, site_url: str) -> None:
+    context = {
+        "signup": signup,
+        "link": site_url + reverse("signup-confirm", kwargs={"token": token}),
+        "hours": settings.SIGNUP_CONFIRM_HOURS,
+    }
+    send_mail(
+        subject="Finish signing up to the mentorship program",
+        message=render_to_string("emails/signup_confirm.txt", context),
+        from_email=None,
+        recipient_list=[signup.email],
+    )
+
+
+def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
+    context = {
+        "user": user,
+        "sign_in_link": site_url + reverse("login"),
+        "reset_link": site_url + reverse("password_reset"),
+    }
+    send_mail(
+        subject="You already have a mentorship account",
+        message=render_to_string("emails/signup_existing_account.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 ACCOUNT_FIELDS = frozenset({"full_name", "email"})
@@ -124,13 +234,15 @@ def profile_update(*, user: User, changes: dict) -> User:
     profile = {name: value for name, value in changes.items() if name not in ACCOUNT_FIELDS}
 
     if "email" in account:
-        _check_unique_identity(username=None, email=account["email"], exclude_pk=user.pk)
+        _check_email_unused(email=account["email"], exclude_pk=user.pk)
     for name, value in account.items():
         setattr(user, name, value)
     if account:
         user.full_clean(exclude=["password"])
         _save_identity(user, update_fields=[*account])
 
+    if user.is_mentor:
+        directory_changed()  # the mentor directory shows the account's name and the whole profile
     if not profile:
         return user
     role_profile = user.profile

@@ -3,16 +3,42 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import services
-from accounts.models import User
+from accounts.models import SignUp, User
+
+# An email that could not go out now is tried again later; the row it is about is read again each time.
+EMAIL_RETRIES = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": 30,
+    "retry_kwargs": {"max_retries": 5},
+}
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@shared_task(**EMAIL_RETRIES)
 def send_welcome_email(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is None:  # the account was deleted before the email went out: nothing to welcome
         return
     services.user_send_welcome_email(user=user)
+
+
+@shared_task(**EMAIL_RETRIES)
+def send_signup_confirmation_email(signup_id: int, token: str, site_url: str) -> None:
+    # The token is not stored (only its digest is), so it travels with the task; the link is built here.
+    signup = SignUp.objects.filter(pk=signup_id).first()
+    if signup is None:  # confirmed through another link of the same address, or purged: the link would not work
+        return
+    services.signup_send_confirmation_email(signup=signup, token=token, site_url=site_url)
+
+
+@shared_task(**EMAIL_RETRIES)
+def send_signup_existing_account_email(user_id: int, site_url: str) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    services.signup_send_existing_account_email(user=user, site_url=site_url)
+
+
+@shared_task
+def purge_expired_signups() -> int:
+    """Run by celery beat every hour."""
+    return services.signups_purge_expired()

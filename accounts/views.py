@@ -2,10 +2,13 @@
 
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts import selectors
@@ -26,6 +29,28 @@ def signup(request):
         return redirect("home")
     role = request.GET.get("role") if request.GET.get("role") in User.Role.values else User.Role.MENTEE
     return render(request, "accounts/signup.html", {"role": role})
+
+
+def signup_sent(request):
+    """Where the sign-up form continues, whoever is registered: the next step is in the email."""
+    email = request.GET.get("email", "")
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""  # the page then says "your address" rather than echo anything at all
+    return render(request, "accounts/signup_sent.html", {"email": email, "hours": settings.SIGNUP_CONFIRM_HOURS})
+
+
+@never_cache
+@ensure_csrf_cookie
+def signup_confirm(request, token: str):
+    """The emailed link. Showing it changes nothing (mail scanners open links); its button posts to the API."""
+    signup = selectors.signup_for_token(token=token)
+    return render(
+        request,
+        "accounts/signup_confirm.html",
+        {"signup": signup, "token": token, "hours": settings.SIGNUP_CONFIRM_HOURS},
+    )
 
 
 @login_required

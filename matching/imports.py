@@ -28,6 +28,7 @@ from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile
 from accounts.services import taxonomy_normalise_name, taxonomy_resolve
 from matching.models import AdminAction
 from matching.services import admin_action_record
+from mentorship.directory import directory_changed
 from mentorship.models import Goal
 
 HEADER = ("role", "username", "email", "full_name", "industry", "skills", "goals", "capacity")
@@ -367,6 +368,8 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
             model=model, rows=role_rows, users=users, existing=existing, industries=industries, skills=skills
         )
     _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing)
+    if any(row.role == User.Role.MENTOR for row in rows):
+        directory_changed()
 
     created = Counter(row.role for row in rows if row.key not in existing)
     updated = Counter(row.role for row in rows if row.key in existing)

@@ -1,8 +1,8 @@
 """Mentors ranked for one mentee with the round's scorer, fast enough for a page load.
 
 Fitting the scorer on every mentor is the slow part, so the fitted scorer and the mentors' features are kept in
-this process and rebuilt only when a mentor profile changed (their count or latest `updated_at` moved). Open
-slots change more often and are read fresh on every call.
+this process and rebuilt only when a mentor profile changed (their count or latest `updated_at` moved). Who has
+an open slot changes more often: that comes from the directory's cache, which drops it whenever a slot changes.
 """
 
 import threading
@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 
 from accounts.models import MentorProfile, User
 from matching import engine, selectors
+from mentorship.directory import directory_cached
 from mentorship.models import Mentorship, MentorshipRequest
 from mentorship.selectors import mentor_directory
 
@@ -66,7 +67,10 @@ def recommended_mentors(*, mentee: User, limit: int = 10) -> list[Recommendation
     me = selectors.mentee_pool([mentee.pk])
     if not len(me) or not len(fitted.mentors):
         return []
-    open_now = set(selectors.available_mentors().values_list("user_id", flat=True))
+    # Who has an open slot is the directory's to know, and it keeps the answer until a slot changes.
+    open_now = directory_cached(
+        "open-now", lambda: frozenset(selectors.available_mentors().values_list("user_id", flat=True))
+    )
     unwanted = {mentor for _, mentor in selectors.excluded_pairs([mentee.pk])}
     unwanted |= set(
         MentorshipRequest.objects.pending().filter(mentee=mentee).values_list("mentor_id", flat=True)

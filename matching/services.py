@@ -27,6 +27,7 @@ from config.errors import Conflict
 from config.tasks import task_send
 from matching import engine, selectors, tasks
 from matching.models import AdminAction, MatchProposal, MatchRound
+from mentorship.directory import directory_changed
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.services import notify_request
 
@@ -426,6 +427,7 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
     MatchProposal.objects.bulk_update([p for p, _ in published], ["request"], batch_size=2000)
     for _, request in published:
         notify_request(request, "offered")
+    directory_changed()  # the offers hold slots
 
     match_round.status = Status.PUBLISHED
     match_round.published_at = now

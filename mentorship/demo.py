@@ -54,11 +54,12 @@ def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = 
     others = [m for m in mentees if m is not demo_mentee]
     mentorships: list[Mentorship] = []
     requests: list[MentorshipRequest] = []
+    with_room = [m for m in mentors if slots[m.user_id] > 0]  # kept in order as mentors fill up
     for index, mentee in enumerate(others):
         if index == 0:
             mentor = demo_mentor
-        elif rng.random() < 0.55 and (open_mentors := [m for m in mentors if slots[m.user_id] > 0]):
-            mentor = rng.choice(open_mentors)
+        elif rng.random() < 0.55 and with_room:
+            mentor = rng.choice(with_room)
         else:
             continue
         started = now - dt.timedelta(days=rng.randint(20, 150))
@@ -78,12 +79,15 @@ def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = 
         )
         if not completed:
             slots[mentor.user_id] -= 1
+            if slots[mentor.user_id] == 0 and mentor in with_room:
+                with_room.remove(mentor)
 
     # Mentees with no mentor now: requests that went nowhere, and a pending one for a third of them.
     mentored = {m.mentee_id for m in mentorships if m.status == "active"}
     free = [m for m in others if m.pk not in mentored]
+    not_demo = [m for m in mentors if m is not demo_mentor]
     for mentee in free:
-        tried = rng.sample([m for m in mentors if m is not demo_mentor], k=2)
+        tried = rng.sample(not_demo, k=2)
         outcomes = rng.sample(["declined", "withdrawn", "expired"], k=rng.randint(0, 2))
         for mentor, status in zip(tried, outcomes, strict=False):  # as many as there are outcomes
             sent = now - dt.timedelta(days=rng.randint(15, 90))

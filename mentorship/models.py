@@ -116,6 +116,11 @@ class MentorshipRequest(TimeStampedModel):
             ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="request_not_to_oneself"),
         ]
+        indexes = [  # the directory counts each listed mentor's held offers: an index-only look-up
+            models.Index(
+                fields=["mentor"], condition=Q(status="pending", origin="match_round"), name="offers_held_by_mentor"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor} ({self.status})"
@@ -163,6 +168,9 @@ class Mentorship(TimeStampedModel):
                 condition=Q(status="active", ended_at__isnull=True) | Q(status="completed", ended_at__isnull=False),
                 name="mentorship_ended_iff_completed",
             ),
+        ]
+        indexes = [  # the directory counts each listed mentor's active mentorships: an index-only look-up
+            models.Index(fields=["mentor"], condition=Q(status="active"), name="active_mentorships_by_mentor"),
         ]
 
     def __str__(self) -> str:

@@ -25,13 +25,16 @@ def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
 
 
 def mentor_directory() -> QuerySet[MentorProfile]:
-    """Mentor profiles with `active_mentees`, `offers_held` and `open_slots`, ready to render in a constant
-    number of queries (profiles with user and industry, then all their skills at once)."""
+    """Mentor profiles with `open_slots` (capacity less active mentorships and pending match-round offers),
+    ready to render in a constant number of queries (profiles with user and industry, then all their skills).
+
+    The two counts are aliases, not columns: each is one index-only look-up per row (partial indexes
+    `active_mentorships_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
     return (
         MentorProfile.objects.select_related("user", "industry")
         .prefetch_related("skills")
         .filter(user__is_active=True)
-        .annotate(
+        .alias(
             active_mentees=_count_subquery(Mentorship.objects.active(), "mentor_id"),
             offers_held=_count_subquery(
                 MentorshipRequest.objects.pending().filter(origin=MentorshipRequest.Origin.MATCH_ROUND), "mentor_id"

@@ -18,6 +18,7 @@ from accounts.services import TaxonomyRef, taxonomy_resolve
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
+from mentorship.directory import directory_changed
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
 from mentorship.selectors import mentor_offers_held
 
@@ -226,6 +227,7 @@ def request_accept(*, request_id: int, mentor: User) -> Mentorship:
     request.responded_at = now
     request.save(update_fields=["status", "responded_at", "updated_at"])
     notify_request(request, "accepted")
+    directory_changed()  # a slot taken
 
     if mentee_active + 1 >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
         _close_other_requests(mentee_id=request.mentee_id, now=now)
@@ -243,6 +245,7 @@ def _close_other_requests(*, mentee_id: int, now: dt.datetime) -> None:
     MentorshipRequest.objects.bulk_update(others, ["status", "close_reason", "responded_at", "updated_at"])
     for other in others:
         notify_request(other, "closed")
+    _offers_answered(others)
 
 
 @transaction.atomic
@@ -258,6 +261,7 @@ def request_decline(*, request_id: int, mentor: User, reason: str = "", note: st
     request.full_clean(validate_constraints=False)
     request.save(update_fields=["status", "decline_reason", "decline_note", "responded_at", "updated_at"])
     notify_request(request, "declined")
+    _offers_answered([request])
     return request
 
 
@@ -270,6 +274,7 @@ def request_withdraw(*, request_id: int, mentee: User) -> MentorshipRequest:
     request.status = Status.WITHDRAWN
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at", "updated_at"])
+    _offers_answered([request])
     return request
 
 
@@ -284,7 +289,14 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
     MentorshipRequest.objects.bulk_update(due, ["status", "responded_at", "updated_at"])
     for request in due:
         notify_request(request, "expired")
+    _offers_answered(due)
     return len(due)
+
+
+def _offers_answered(requests: list[MentorshipRequest]) -> None:
+    """A match-round offer that is no longer pending frees the slot it held."""
+    if any(r.origin == MentorshipRequest.Origin.MATCH_ROUND for r in requests):
+        directory_changed()
 
 
 # --- Mentorships, sessions, feedback ----------------------------------------------------------------------
@@ -301,6 +313,7 @@ def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = user
     mentorship.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+    directory_changed()  # a slot freed
     return mentorship
 
 

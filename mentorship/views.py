@@ -5,12 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.models import Industry, Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
+from mentorship.directory import directory_cached
 from mentorship.models import Goal, MentorshipRequest
 
 MENTORS_PER_PAGE = 12
@@ -18,23 +21,26 @@ MENTORS_PER_PAGE = 12
 
 @login_required
 def mentor_directory(request):
-    filters = MentorFilter(request.GET, queryset=selectors.mentor_directory().order_by("user__full_name", "user_id"))
+    body = directory_cached(f"page:{request.GET.urlencode()}", lambda: _directory_body(request.GET))
+    return render(request, "mentorship/mentor_directory.html", {"body": body})
+
+
+def _directory_body(params) -> SafeString:
+    """The filters, the count, a page of mentor cards and the page links for one query string."""
+    filters = MentorFilter(params, queryset=selectors.mentor_directory().order_by("user__full_name", "user_id"))
     mentors = filters.qs if filters.is_valid() else selectors.mentor_directory().none()
-    page = Paginator(mentors, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "mentorship/mentor_directory.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "industries": Industry.objects.order_by("name"),
-            "skills": Skill.objects.order_by("name").values_list("name", flat=True),
-            "chosen_skills": request.GET.getlist("skill"),
-        },
-    )
+    context = {
+        "page": Paginator(mentors, MENTORS_PER_PAGE).get_page(params.get("page")),
+        "filters": filters,
+        "params": params,
+        "query": query.urlencode(),
+        "industries": Industry.objects.order_by("name"),
+        "skills": Skill.objects.order_by("name").values_list("name", flat=True),
+        "chosen_skills": params.getlist("skill"),
+    }
+    return render_to_string("mentorship/_mentor_directory_body.html", context)
 
 
 @login_required

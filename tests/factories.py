@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -158,3 +158,20 @@ def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=Non
 def person(factory, username, **profile):
     """A mentor or mentee named `username` with the profile given (see with_profile)."""
     return with_profile(factory(username=username, full_name=username.title()), **profile)
+
+
+class SignUpFactory(DjangoModelFactory):
+    """A sign-up waiting for its emailed link; `token` is the link's (only its digest is stored)."""
+
+    class Meta:
+        model = SignUp
+
+    class Params:
+        token = "a-token-from-the-email"
+
+    username = factory.Sequence(lambda n: f"newcomer{n}")
+    email = factory.LazyAttribute(lambda signup: f"{signup.username}@example.org")
+    full_name = factory.Sequence(lambda n: f"Newcomer {n}")
+    role = User.Role.MENTEE
+    password = "md5$x"
+    token_digest = factory.LazyAttribute(lambda signup: SignUp.digest_of(signup.token))

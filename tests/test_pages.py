@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MentorFactory, MentorshipFactory, RequestFactory, with_profile
+from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
 PAGES = ["/home/", "/mentors/", "/requests/"]
 
@@ -17,7 +17,7 @@ def test_pages_ask_anonymous_visitors_to_sign_in(client, db, url):
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", ["/", "/signup/", "/accounts/login/"])
+@pytest.mark.parametrize("url", ["/", "/signup/", "/signup/sent/", "/signup/confirm/not-a-token/", "/accounts/login/"])
 def test_public_pages_render(client, db, url):
     assert client.get(url).status_code == 200
 
@@ -149,3 +149,13 @@ def test_the_directory_next_page_keeps_the_filters(client, mentee):
     page = client.get("/mentors/", {"skill": "Python"}).content.decode()
 
     assert 'href="?skill=Python&amp;page=2" rel="next"' in page
+
+
+def test_an_admin_reads_pending_requests_with_both_names_and_no_buttons_the_api_would_refuse(client, admin_user):
+    request = RequestFactory(mentee=with_profile(MenteeFactory(full_name="Wendy Park")), message="Hello")
+    client.force_login(admin_user)
+
+    body = client.get("/requests/").content.decode()
+
+    assert "Wendy Park" in body and request.mentor.full_name in body
+    assert "/withdraw/" not in body and "/accept/" not in body

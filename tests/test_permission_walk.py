@@ -21,6 +21,7 @@ from tests.factories import (
     MilestoneFactory,
     RequestFactory,
     SessionFactory,
+    SignUpFactory,
 )
 
 OK = "ok"  # passed the permission checks: any answer but 401, 403, 404 or a 5xx
@@ -40,10 +41,12 @@ EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
 ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 
 TODAY = str(timezone.localdate())
+SIGNUP_TOKEN = "the-token-of-an-emailed-sign-up-link"
 
 # (route name, method): (who gets what, request body)
 TABLE = {
     ("api-register", "POST"): (EVERYONE, "register"),
+    ("api-register-confirm", "POST"): (EVERYONE, "confirm"),
     ("api-token", "POST"): (EVERYONE, {"username": "maya", "password": "wrong"}),
     ("schema", "GET"): (EVERYONE, None),
     ("api-docs", "GET"): (EVERYONE, None),
@@ -133,6 +136,7 @@ def world(db):
         "admin": AdminFactory(username="ada"),
     }
     tara = MentorFactory(username="tara")
+    SignUpFactory(email="pending@example.org", username="pending", full_name="Pat Pending", token=SIGNUP_TOKEN)
     mentorship = MentorshipFactory(mentee=people["mentee"], mentor=people["mentor"])
     match_round = MatchRoundFactory(status="proposed")
     proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)
@@ -175,6 +179,8 @@ def _body(body, world):
             "role": "mentee",
             "full_name": "New Comer",
         }
+    if body == "confirm":
+        return {"token": SIGNUP_TOKEN}
     if body == "new_request":
         return {"mentor": world["tara"].pk, "message": "Hello"}
     if body == "override":

@@ -67,6 +67,20 @@ class RegisterInput(StrictInputSerializer):
     full_name = serializers.CharField(max_length=150)
 
 
+class RegisterOutput(serializers.Serializer):
+    detail = serializers.CharField(help_text="The same answer whoever is registered: the next step is in the email.")
+
+
+class RegisterConfirmInput(StrictInputSerializer):
+    token = serializers.CharField(max_length=100, help_text="The token of the emailed link /signup/confirm/<token>/.")
+    username = serializers.CharField(
+        max_length=150,
+        required=False,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Replaces the username chosen at sign-up (when that one is taken).",
+    )
+
+
 class TokenInput(StrictInputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)

@@ -4,6 +4,7 @@ from accounts.api import views
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
+    path("auth/register/confirm/", views.RegisterConfirmView.as_view(), name="api-register-confirm"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("skills/", views.SkillListView.as_view(), name="api-skills"),

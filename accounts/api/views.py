@@ -1,8 +1,9 @@
 """Accounts API: thin views that validate, call a service or selector, and serialize."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.authentication import CSRFCheck
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -11,26 +12,71 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers
+from config.schema import ErrorDetail
 
 
-class RegisterView(APIView):
+def _site_url(request) -> str:
+    """The scheme and host of this request ("https://host"), to start the links of an email, as Django's password
+    reset does (the host is one of ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _from_our_pages(request) -> bool:
+    """Whether the request passes Django's CSRF check (the one SessionAuthentication makes): it comes from one of
+    our pages, not from another site's form that would sign the visitor in to an account of someone else's."""
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {}) is None
+
+
+class _PublicView(APIView):
+    """For people who are not signed in yet: no authentication, a rate per client address (`throttle_scope`)."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
+
+
+class RegisterView(_PublicView):
     throttle_scope = "register"
 
-    @extend_schema(request=serializers.RegisterInput, responses={201: serializers.AccountOutput})
+    @extend_schema(
+        request=serializers.RegisterInput,
+        responses={201: serializers.RegisterOutput},
+        description="Start signing up. Once the body is valid the answer is always the same 201, whether or not the "
+        "address or the username is in use: no account is created yet. A new address gets an email with a link to "
+        "/signup/confirm/<token>/ (see `auth/register/confirm/`); an address that has an account gets an email "
+        "saying so, with links to sign in and to reset the password.",
+    )
     def post(self, request):
         data = serializers.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        services.signup_start(**data.validated_data, site_url=_site_url(request))
+        return Response({"detail": services.SIGNUP_STARTED}, status=status.HTTP_201_CREATED)
+
+
+class RegisterConfirmView(_PublicView):
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=serializers.RegisterConfirmInput,
+        responses={201: serializers.AccountOutput, 409: ErrorDetail},
+        description="Finish signing up with the token of the emailed link: creates the account, with the password "
+        "given at sign-up, and signs the browser in when the call comes from our pages (API clients then ask "
+        "`auth/token/`). A link works once, for SIGNUP_CONFIRM_HOURS. 400 `username` when that username is taken "
+        "(send another with the same token); 409 when the address meanwhile has an account.",
+    )
+    def post(self, request):
+        signs_in = _from_our_pages(request)
+        data = serializers.RegisterConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.signup_confirm(**data.validated_data)
+        if signs_in:
+            login(request, user)
         return Response(serializers.AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenView(APIView):
-    permission_classes = [permissions.AllowAny]
-    authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+class TokenView(_PublicView):
     throttle_scope = "sign_in"
 
     @extend_schema(request=serializers.TokenInput, responses={200: serializers.TokenOutput})

@@ -89,6 +89,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any plan its cost model rates expensive: the directory's per-mentor counts made
+    # it spend ~40 ms compiling to save microseconds. Web requests never win that trade (bench/load.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, tasks and cache ----------------------------------------------------------------------------
@@ -98,7 +102,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Embedded default: no broker, so tasks run in-process at the moment they are sent.
     CELERY_BROKER_URL = "memory://"
@@ -119,6 +123,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-requests": {"task": "mentorship.tasks.expire_requests", "schedule": 15 * 60},
     "requeue-waiting-rounds": {"task": "matching.tasks.requeue_waiting_rounds", "schedule": 60},
+    "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------
@@ -144,10 +149,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long the emailed link that finishes a self-registration works; older pending sign-ups are purged hourly.
+SIGNUP_CONFIRM_HOURS = env.int("SIGNUP_CONFIRM_HOURS", default=48)
 
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
 REQUEST_EXPIRY_DAYS = env.int("REQUEST_EXPIRY_DAYS", default=14)
+# The mentor directory keeps its answers until a mentor, a mentorship or an offer changes, and at most this long.
+DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=30)
 # A round with this many waiting mentees splits its candidate search into tasks of MATCH_SLICE_MENTEES each.
 MATCH_SCALE_OUT_MENTEES = env.int("MATCH_SCALE_OUT_MENTEES", default=20_000)
 MATCH_SLICE_MENTEES = env.int("MATCH_SLICE_MENTEES", default=10_000)

@@ -13,6 +13,7 @@ from config.schema import ErrorDetail
 from mentorship import selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
+from mentorship.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
 CONFLICT = {409: ErrorDetail}
@@ -38,6 +39,13 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.mentor_directory().order_by("user__full_name", "user_id")
+
+    def list(self, request, *args, **kwargs):
+        # Keyed by the whole address: the page's links to the next and previous pages are absolute.
+        data = directory_cached(
+            f"api:{request.build_absolute_uri()}", lambda: super(MentorViewSet, self).list(request).data
+        )
+        return Response(data)
 
 
 class RequestViewSet(

@@ -4,7 +4,8 @@
 //   <button data-api="/api/v1/requests/7/accept/" data-method="POST" data-confirm="…"> — one action
 //
 // Field errors from a 400 appear next to the input ([data-error-for=name]); other errors (403, 404, 409) in the
-// form's or the page's [role=alert] box. After success: go to data-then ("{id}" is the answer's id), or reload.
+// form's or the page's [role=alert] box. After success: go to data-then, or reload. In data-then, "{name}" is the
+// answer's field of that name, or else the submitted form's ("/rounds/{id}/", "/signup/sent/?email={email}").
 (function () {
   "use strict";
 
@@ -153,7 +154,14 @@
     }
   }
 
-  function after(element, result) {
+  function fill(template, answer, sent) {
+    return template.replace(/\{(\w+)\}/g, function (placeholder, name) {
+      const source = answer && answer[name] !== undefined ? answer : sent || {};
+      return source[name] === undefined ? "" : encodeURIComponent(source[name]);
+    });
+  }
+
+  function after(element, result, sent) {
     const report = element.querySelector && element.querySelector("[data-report]");
     if (report && result.data) {
       // Stay on the page and say what was done.
@@ -165,8 +173,7 @@
     }
     const then = element.dataset.then;
     if (then) {
-      const id = result.data && result.data.id !== undefined ? result.data.id : "";
-      window.location.assign(then.replace("{id}", id));
+      window.location.assign(fill(then, result.data, sent));
     } else {
       window.location.reload();
     }
@@ -182,7 +189,7 @@
     try {
       const body = form.dataset.multipart !== undefined ? new FormData(form) : valuesOf(form);
       const result = await call(form.dataset.method || "POST", form.dataset.api, body);
-      if (result.ok) after(form, result);
+      if (result.ok) after(form, result, body instanceof FormData ? null : body);
       else showErrors(form, result);
     } catch (error) {
       showAlert(form, "The server could not be reached. Check your connection and try again.");

@@ -1,64 +1,108 @@
+"""Starting a sign-up: the same answer whoever is registered; only the owner of the address learns more."""
+
+from unittest import mock
+
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 
-from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.models import SignUp, User
+from tests.accounts.signup import CONFIRM_LINK, PASSWORD, sign_up_body
 from tests.factories import MenteeFactory
 
 URL = "/api/v1/auth/register/"
+STARTED = {"detail": "Check your email: we sent a link to finish signing up."}
 
 
-def payload(**overrides):
-    data = {
-        "username": "grace",
-        "email": "grace@example.org",
-        "password": "a-long-unusual-secret",
-        "role": "mentor",
-        "full_name": "Grace Hopper",
-    }
-    data.update(overrides)
-    return data
+@pytest.fixture
+def register(anon, django_capture_on_commit_callbacks):
+    """POST a sign-up and run what waits for the commit (the email), as the server does."""
+
+    def post(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return anon.post(URL, sign_up_body(**overrides), format="json")
+
+    return post
 
 
 @pytest.mark.django_db
-def test_registering_a_mentor_creates_the_account_and_an_empty_mentor_profile(anon):
-    response = anon.post(URL, payload(), format="json")
+@pytest.mark.parametrize(
+    "existing",
+    [None, {"username": "someone", "email": "grace@example.org"}, {"username": "grace", "email": "x@example.org"}],
+    ids=["new-email-and-username", "email-has-an-account", "username-has-an-account"],
+)
+def test_the_answer_is_the_same_whoever_is_registered(register, existing):
+    if existing:
+        MenteeFactory(**existing)
+
+    response = register(email="Grace@Example.org")
 
     assert response.status_code == 201
-    assert response.json()["role"] == "mentor"
-    assert "password" not in response.json()
-    user = User.objects.get(username="grace")
-    assert user.check_password("a-long-unusual-secret")
-    assert MentorProfile.objects.filter(user=user).exists()
-    assert not MenteeProfile.objects.filter(user=user).exists()
+    assert response.json() == STARTED
+    assert User.objects.count() == (1 if existing else 0)  # signing up alone creates no account
 
 
 @pytest.mark.django_db
-def test_registering_a_mentee_creates_a_mentee_profile(anon):
-    response = anon.post(URL, payload(role="mentee"), format="json")
+def test_a_new_address_gets_a_link_to_finish_and_no_account_exists_yet(register):
+    register()
 
-    assert response.status_code == 201
-    assert MenteeProfile.objects.filter(user__username="grace").exists()
-
-
-@pytest.mark.django_db
-def test_welcome_email_goes_out_once_the_account_is_committed(anon, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        anon.post(URL, payload(), format="json")
-
-    assert len(callbacks) == 1
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["grace@example.org"]
-    assert "Welcome" in mail.outbox[0].subject
-    assert '"grace"' in mail.outbox[0].body
+    assert not User.objects.filter(username="grace").exists()
+    [message] = mail.outbox
+    assert message.to == ["grace@example.org"]
+    assert message.subject == "Finish signing up to the mentorship program"
+    assert CONFIRM_LINK.search(message.body).group(0).startswith("http://testserver/signup/confirm/")
+    assert '"grace"' in message.body
+    assert "48 hours" in message.body
 
 
 @pytest.mark.django_db
-def test_rejected_registration_sends_no_email_and_creates_nothing(anon, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = anon.post(URL, payload(password="short"), format="json")
+def test_an_address_with_an_account_is_told_so_with_links_to_sign_in_and_reset(register):
+    MenteeFactory(username="gh", email="grace@example.org", full_name="Grace Hopper")
+
+    register(email="GRACE@example.org", username="grace2")
+
+    assert not SignUp.objects.exists()
+    [message] = mail.outbox
+    assert message.to == ["grace@example.org"]
+    assert message.subject == "You already have a mentorship account"
+    assert "Someone (hopefully you) tried to sign up" in message.body
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password-reset/" in message.body
+    assert '"gh"' in message.body
+    assert not CONFIRM_LINK.search(message.body)
+
+
+@pytest.mark.django_db
+def test_a_taken_username_still_gets_a_link_to_the_new_address(register):
+    MenteeFactory(username="grace", email="first.grace@example.org")
+
+    register(username="GRACE")
+
+    [message] = mail.outbox
+    assert message.to == ["grace@example.org"]
+    assert CONFIRM_LINK.search(message.body)
+
+
+@pytest.mark.django_db
+def test_the_pending_sign_up_keeps_a_hash_and_a_digest_never_the_password_or_token(register):
+    register()
+
+    signup = SignUp.objects.get()
+    token = CONFIRM_LINK.search(mail.outbox[0].body).group(1)
+    assert PASSWORD not in signup.password
+    assert signup.password.startswith(("md5$", "pbkdf2_sha256$"))
+    assert token not in signup.token_digest
+    assert signup.token_digest == SignUp.digest_of(token)
+    assert len(token) >= 43  # secrets.token_urlsafe(32)
+
+
+@pytest.mark.django_db
+def test_rejected_sign_up_sends_no_email_and_stores_nothing(register):
+    response = register(password="short")
 
     assert response.status_code == 400
     assert mail.outbox == []
+    assert not SignUp.objects.exists()
     assert not User.objects.exists()
 
 
@@ -77,7 +121,7 @@ def test_rejected_registration_sends_no_email_and_creates_nothing(anon, django_c
     ],
 )
 def test_invalid_field_is_a_400_naming_the_field(anon, field, value, message_part):
-    response = anon.post(URL, payload(**{field: value}), format="json")
+    response = anon.post(URL, sign_up_body(**{field: value}), format="json")
 
     assert response.status_code == 400
     assert message_part in " ".join(response.json()[field])
@@ -93,31 +137,10 @@ def test_every_invalid_field_is_reported_at_once(anon):
 
 @pytest.mark.django_db
 def test_password_too_similar_to_the_username_is_refused(anon):
-    response = anon.post(URL, payload(username="grace.hopper.dev", password="grace.hopper.dev1"), format="json")
+    response = anon.post(URL, sign_up_body(username="grace.hopper.dev", password="grace.hopper.dev1"), format="json")
 
     assert response.status_code == 400
     assert "too similar" in " ".join(response.json()["password"])
-
-
-@pytest.mark.django_db
-def test_taken_username_is_refused_whatever_its_case(anon):
-    MenteeFactory(username="grace")
-
-    response = anon.post(URL, payload(username="GRACE", email="other@example.org"), format="json")
-
-    assert response.status_code == 400
-    assert response.json() == {"username": ["That username is taken."]}
-    assert User.objects.count() == 1
-
-
-@pytest.mark.django_db
-def test_taken_email_is_refused_whatever_its_case(anon):
-    MenteeFactory(username="someone", email="grace@example.org")
-
-    response = anon.post(URL, payload(email="Grace@Example.org"), format="json")
-
-    assert response.status_code == 400
-    assert list(response.json()) == ["email"]
 
 
 @pytest.mark.django_db
@@ -135,8 +158,20 @@ def test_malformed_json_is_a_400_not_a_500(anon, body):
 
 @pytest.mark.django_db
 def test_unknown_fields_are_named_rather_than_ignored(anon):
-    response = anon.post(URL, payload(is_staff=True), format="json")
+    response = anon.post(URL, sign_up_body(is_staff=True), format="json")
 
     assert response.status_code == 400
     assert response.json() == {"is_staff": ["This field is not accepted here."]}
-    assert not User.objects.filter(is_staff=True).exists()
+    assert not SignUp.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email_has_an_account", [False, True])
+def test_both_ways_pay_for_hashing_the_password_so_timing_tells_little(register, email_has_an_account):
+    if email_has_an_account:
+        MenteeFactory(email="grace@example.org")
+
+    with mock.patch("accounts.services.make_password", wraps=make_password) as hashing:
+        register()
+
+    hashing.assert_called_once_with(PASSWORD)

@@ -1,44 +1,65 @@
-"""Registrations racing for one username, each on its own PostgreSQL connection."""
+"""Confirmations racing, each on its own PostgreSQL connection: never a 500, never two accounts."""
 
 import threading
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import SignUp, User
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_racing_registrations_of_one_username_give_one_account_and_clear_400s(postgres):
-    attempts = 8
-    barrier = threading.Barrier(attempts)
+def _pending(i: int, *, username: str) -> str:
+    token = f"token-{i}-of-a-racing-confirmation"
+    SignUp.objects.create(
+        email=f"popular{i}@example.org",
+        username=username,
+        full_name=f"Racer {i}",
+        role="mentee",
+        password=make_password("a-long-unusual-secret"),
+        token_digest=SignUp.digest_of(token),
+    )
+    return token
+
+
+def _race(bodies: list[dict]) -> list[int]:
+    barrier = threading.Barrier(len(bodies))
     statuses: list[int] = []
 
-    def register(i: int) -> None:
+    def confirm(body: dict) -> None:
         try:
             barrier.wait()
-            response = APIClient().post(
-                "/api/v1/auth/register/",
-                {
-                    "username": "popular",
-                    "email": f"popular{i}@example.org",
-                    "password": "a-long-unusual-secret",
-                    "role": "mentee",
-                    "full_name": f"Racer {i}",
-                },
-                format="json",
-            )
+            response = APIClient().post("/api/v1/auth/register/confirm/", body, format="json")
             statuses.append(response.status_code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(attempts)]
+    threads = [threading.Thread(target=confirm, args=(body,)) for body in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return statuses
+
+
+def test_racing_confirmations_of_one_username_give_one_account_and_clear_400s(postgres):
+    attempts = 8
+    tokens = [_pending(i, username="popular") for i in range(attempts)]
+
+    statuses = _race([{"token": token} for token in tokens])
 
     assert sorted(statuses) == [201] + [400] * (attempts - 1)
     assert User.objects.filter(username="popular").count() == 1
+    assert SignUp.objects.count() == attempts - 1  # the others may still choose another username
+
+
+def test_one_link_opened_twice_at_once_makes_one_account(postgres):
+    token = _pending(0, username="twice")
+
+    statuses = _race([{"token": token}] * 4)
+
+    assert sorted(statuses) == [201, 400, 400, 400]
+    assert User.objects.filter(username="twice").count() == 1

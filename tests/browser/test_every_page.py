@@ -16,6 +16,7 @@ from tests.factories import (
     MilestoneFactory,
     RequestFactory,
     SessionFactory,
+    SignUpFactory,
     with_profile,
 )
 
@@ -38,6 +39,12 @@ def world():
     MatchProposalFactory(round=match_round)
     return {"mentorship": mentorship.pk, "mentor": mentor.pk, "round": match_round.pk}
 
+
+UNNAMED_CONTROLS = (
+    "[...document.querySelectorAll('button, input:not([type=hidden]), select, textarea')]"
+    ".filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')"
+    " && !(el.tagName === 'BUTTON' && el.textContent.trim())).map(el => el.outerHTML)"
+)
 
 PAGES = {
     "maya": ["/home/", "/mentors/", "/mentors/{mentor}/", "/requests/", "/mentorships/", "/mentorships/{mentorship}/",
@@ -62,11 +69,28 @@ def test_every_page_renders_fits_and_logs_no_error(browser, live_server, world, 
         assert response.status == 200, url
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} scrolls sideways at {width}px"
-        unnamed = page.evaluate(
-            "[...document.querySelectorAll('button, input:not([type=hidden]), select, textarea')]"
-            ".filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')"
-            " && !(el.tagName === 'BUTTON' && el.textContent.trim())).map(el => el.outerHTML)"
-        )
+        unnamed = page.evaluate(UNNAMED_CONTROLS)
+        assert unnamed == [], f"{url}: controls without a name: {unnamed}"
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_sign_up_pages_render_fit_and_log_no_error(browser, live_server, width):
+    SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-valid-token")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    for url in ["/signup/", "/signup/sent/?email=nia%40example.org", "/signup/confirm/a-valid-token/",
+                "/signup/confirm/not-a-token/"]:  # fmt: skip
+        response = page.goto(url)
+        assert response.status == 200, url
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} scrolls sideways at {width}px"
+        unnamed = page.evaluate(UNNAMED_CONTROLS)
         assert unnamed == [], f"{url}: controls without a name: {unnamed}"
     context.close()
     assert errors == []

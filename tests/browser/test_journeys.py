@@ -6,7 +6,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.models import User
 from mentorship.models import Mentorship, MentorshipRequest
+from tests.accounts.signup import CONFIRM_LINK
 from tests.browser.test_sign_in import sign_in
 from tests.factories import (
     PASSWORD,
@@ -21,15 +23,24 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_newcomer_signs_up_sees_field_errors_in_words_then_signs_in(page):
-    page.goto("/")
-    page.get_by_role("link", name="Sign up").first.click()
+def _fill_sign_up(page, *, email: str, username: str, password: str) -> None:
     page.get_by_label("A mentee: I am looking for a mentor").check()
     page.get_by_label("Full name").fill("Nia Newcomer")
-    page.get_by_label("Email").fill("not-an-email")
-    page.get_by_label("Username").fill("nia")
-    page.get_by_label("Password").fill("123")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create my account").click()
+
+
+def _emailed_link(to: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [to])
+    return CONFIRM_LINK.search(message.body).group(0)
+
+
+def test_a_newcomer_signs_up_follows_the_emailed_link_and_lands_signed_in(page):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    _fill_sign_up(page, email="not-an-email", username="nia", password="123")
 
     expect(page.locator('[data-error-for="email"]')).to_have_text("Enter a valid email address.")
     expect(page.locator('[data-error-for="password"]')).to_contain_text("too short")
@@ -39,12 +50,65 @@ def test_a_newcomer_signs_up_sees_field_errors_in_words_then_signs_in(page):
     page.get_by_label("Password").fill("a-long-unusual-secret")
     page.get_by_role("button", name="Create my account").click()
 
-    expect(page.get_by_text("Your account is ready. Sign in to continue.")).to_be_visible()
-    page.get_by_label("Username").fill("nia")
-    page.get_by_label("Password").fill("a-long-unusual-secret")
-    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("nia@example.org")).to_be_visible()
+    assert not User.objects.filter(username="nia").exists()
+
+    page.goto(_emailed_link("nia@example.org"))
+    expect(page.get_by_role("heading", name="Finish signing up")).to_be_visible()
+    expect(page.get_by_text("Nia Newcomer")).to_be_visible()
+    expect(page.get_by_label("Username")).to_have_value("nia")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
     expect(page.get_by_role("heading", name="Recommended mentors")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_a_username_taken_before_the_link_is_followed_is_changed_on_the_page(page):
+    page.goto("/signup/")
+    _fill_sign_up(page, email="nia@example.org", username="nia", password="a-long-unusual-secret")
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    MenteeFactory(username="NIA", email="another.nia@example.org")  # meanwhile, someone else
+
+    page.goto(_emailed_link("nia@example.org"))
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator('[data-error-for="username"]')).to_have_text("That username is taken. Choose another.")
+    page.get_by_label("Username").fill("nia.newcomer")
+    page.get_by_role("button", name="Create my account").click()
+
+    expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
+    assert User.objects.get(email="nia@example.org").username == "nia.newcomer"
+    assert page.console_errors == []
+
+
+def test_signing_up_with_an_address_that_has_an_account_looks_the_same_and_emails_its_owner(page):
+    MenteeFactory(username="maya", email="maya@example.org")
+
+    page.goto("/signup/")
+    _fill_sign_up(page, email="maya@example.org", username="maya2", password="a-long-unusual-secret")
+
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("maya@example.org")).to_be_visible()
+    assert mail.outbox[-1].subject == "You already have a mentorship account"
+    assert not CONFIRM_LINK.search(mail.outbox[-1].body)
+
+
+def test_a_used_link_says_so_and_offers_to_sign_up_again(page):
+    page.goto("/signup/")
+    _fill_sign_up(page, email="nia@example.org", username="nia", password="a-long-unusual-secret")
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = _emailed_link("nia@example.org")
+    page.goto(link)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
+
+    page.goto(link)
+
+    expect(page.get_by_text("This link is invalid or has expired")).to_be_visible()
+    page.get_by_role("link", name="Sign up again").click()
+    expect(page).to_have_url(re.compile(r"/home/$"))  # already signed in: the sign-up form sends her home
     assert page.console_errors == []
 
 

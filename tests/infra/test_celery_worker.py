@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from accounts.models import User
+from accounts.models import SignUp
 from config.celery_app import app as celery_app
 from matching import services
 from matching.models import MatchRound
+from tests.accounts.signup import CONFIRM_LINK
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, SkillFactory
 
@@ -96,7 +97,7 @@ def _wait_for(predicate, *, seconds: float):
     return None
 
 
-def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process, anon):
+def test_worker_process_sends_the_confirmation_email_of_a_sign_up(worker_process, anon):
     process, mail_dir, log_path = worker_process
 
     response = anon.post(
@@ -111,7 +112,7 @@ def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process
         format="json",
     )
     assert response.status_code == 201
-    assert User.objects.filter(username="worker.test").exists()
+    assert SignUp.objects.filter(username="worker.test").exists()
 
     def sent_mail():
         files = list(mail_dir.glob("*.log")) if mail_dir.exists() else []
@@ -122,8 +123,11 @@ def test_worker_process_sends_the_welcome_email_of_a_registration(worker_process
     assert process.poll() is None, f"the worker died:\n{log_path.read_text()}"
     assert sent, f"no email from the worker within 60 s; its log:\n{log_path.read_text()}"
     assert "To: worker.test@example.org" in sent
-    assert "Subject: Welcome to the mentorship program" in sent
-    assert "Hello Wendy" in sent
+    assert "Subject: Finish signing up to the mentorship program" in sent
+    assert "Hello Wendy Worker" in sent
+    # The link the worker wrote opens this sign-up: the token went through Redis, only its digest is stored.
+    token = CONFIRM_LINK.search(sent).group(1)
+    assert SignUp.objects.for_token(token).get().username == "worker.test"
     assert "succeeded" in log_path.read_text()
 
 

@@ -15,6 +15,14 @@ def test_the_suite_runs_on_postgresql(postgres):
     assert int(version.split(".")[0]) >= 13
 
 
+@pytest.mark.postgres
+def test_postgresql_connections_do_not_jit_compile(postgres):
+    # JIT spent ~40 ms compiling the directory's page query under load (bench/load.py); web requests turn it off.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 @pytest.mark.redis
 def test_redis_answers_and_stores(redis_url):
     client = redis.Redis.from_url(redis_url)

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
+from mentorship import services
+from tests.factories import MenteeFactory, MentorFactory, RequestFactory, with_profile
 
 URL = "/api/v1/mentors/recommended/"
 
@@ -52,12 +53,16 @@ def test_a_declined_pair_is_not_recommended_again(mentee_client, seeker, mentors
     assert "best" not in usernames(mentee_client.get(URL))
 
 
-def test_recommendations_follow_profile_changes_and_slots(mentee_client, seeker, mentors):
+def test_recommendations_follow_profile_changes_and_slots(
+    mentee_client, seeker, mentors, django_capture_on_commit_callbacks
+):
     assert usernames(mentee_client.get(URL))[0] == "best"
 
     with_profile(mentors["good"], skills=["Python", "SQL"], industry="Healthcare")
-    for _ in range(2):
-        MentorshipFactory(mentor=mentors["best"])
+    with django_capture_on_commit_callbacks(execute=True):  # "best" fills up, as mentors do: by accepting
+        for _ in range(2):
+            request = RequestFactory(mentor=mentors["best"], mentee=with_profile(MenteeFactory()))
+            services.request_accept(request_id=request.pk, mentor=mentors["best"])
 
     assert usernames(mentee_client.get(URL)) == ["good"]
 

@@ -5,16 +5,21 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.accounts.signup import confirmation_token
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def signed_up(username: str, role: str) -> APIClient:
     client = APIClient()
     password = "a-long-unusual-secret"
-    body = {"username": username, "email": f"{username}@example.org", "password": password, "role": role}
+    email = f"{username}@example.org"
+    body = {"username": username, "email": email, "password": password, "role": role}
     assert (
         client.post("/api/v1/auth/register/", {**body, "full_name": username.title()}, format="json").status_code == 201
     )
+    confirmed = client.post("/api/v1/auth/register/confirm/", {"token": confirmation_token(email)}, format="json")
+    assert confirmed.status_code == 201
     token = client.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json").json()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
     return client

@@ -1,0 +1,92 @@
+"""The mentor directory keeps its answers (mentorship/directory.py), and never shows one that a change made
+through the platform has outdated: the cache in CI is the real Redis (REDIS_URL)."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from matching import services as rounds
+from tests.conftest import client_for
+from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
+
+URL = "/api/v1/mentors/"
+
+
+@pytest.fixture
+def ana(db):
+    return with_profile(MentorFactory(username="ana", full_name="Ana Mentor"), capacity=2, skills=["Python"])
+
+
+def slots(client, username="ana"):
+    response = client.get(URL, {"skill": "python"})
+    assert response.status_code == 200, response.json()
+    return {m["username"]: m["open_slots"] for m in response.json()["results"]}.get(username)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_answer_costs_only_the_callers_sign_in(mentee_client, ana):
+    first = mentee_client.get(URL, {"skill": "python"}).json()
+    with CaptureQueriesContext(connection) as captured:
+        again = mentee_client.get(URL, {"skill": "python"}).json()
+
+    assert again == first
+    assert len(captured) == 0  # force-authenticated client: not even the token look-up
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_accept_shows_in_the_directory_at_once(mentee_client, ana):
+    assert slots(mentee_client) == 2
+    request = RequestFactory(mentor=ana, mentee=with_profile(MenteeFactory()))
+
+    response = client_for(ana).post(f"/api/v1/requests/{request.pk}/accept/")
+
+    assert response.status_code == 200, response.json()
+    assert slots(mentee_client) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_completing_a_mentorship_frees_the_slot_in_the_directory_at_once(mentee_client, ana):
+    mentorship = MentorshipFactory(mentor=ana)
+    assert slots(mentee_client) == 1
+
+    assert client_for(ana).post(f"/api/v1/mentorships/{mentorship.pk}/complete/").status_code == 200
+    assert slots(mentee_client) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_profile_change_shows_in_the_directory_and_its_page_at_once(mentee, mentee_client, ana, client):
+    client.force_login(mentee)
+    assert "Ana Mentor" in client.get("/mentors/", {"skill": "python"}).content.decode()
+    assert slots(mentee_client) == 2
+
+    response = client_for(ana).patch("/api/v1/me/", {"full_name": "Ana Renamed", "capacity": 3}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert slots(mentee_client) == 3
+    page = client.get("/mentors/", {"skill": "python"}).content.decode()
+    assert "Ana Renamed" in page and "Ana Mentor" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_published_offers_hold_slots_in_the_directory_at_once(mentee_client, ana, admin_user):
+    with_profile(MenteeFactory(), skills=["Python"])
+    match_round = rounds.round_create(name="Spring", created_by=admin_user, enqueue=False)
+    rounds.round_run(round_id=match_round.pk)
+    assert slots(mentee_client) == 2
+
+    rounds.round_publish(round_id=match_round.pk, by=admin_user)
+
+    assert slots(mentee_client) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_directory_answers_with_its_cache_server_unreachable(mentee_client, ana):
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with override_settings(CACHES=unreachable):
+        response = mentee_client.get(URL, {"skill": "python"})
+
+    assert response.status_code == 200
+    assert [m["username"] for m in response.json()["results"]] == ["ana"]

@@ -1,0 +1,335 @@
+"""Every server-rendered page against every persona, in a world where the objects belong to different people: who
+gets the page and sees their own things on it, who is sent to sign in, who may not (403), and who must not learn
+that the object exists (404). A 200 page shows the persona's own objects and nothing private of anyone else's;
+a refusal shows nobody's name but the visitor's.
+
+The table is checked against the URLconf: a new page without a row here fails the test. The actions on the pages
+are API calls, walked in tests/test_permission_walk.py; pages that have an API twin must refuse as the API does.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import (
+    PASSWORD,
+    GoalFactory,
+    MatchProposalFactory,
+    MatchRoundFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    RequestFactory,
+    SessionFactory,
+)
+from tests.test_permission_walk import OK as API_OK
+from tests.test_permission_walk import TABLE as API_TABLE
+
+PERSONAS = ("anonymous", "mentee", "mentor", "outsider_mentee", "outsider_mentor", "admin")
+SIGN_IN = "sign in"  # a 302 to the sign-in page
+HOME = "home"  # a 302 to /home/: the page is for visitors who are not signed in
+
+
+@dataclass(frozen=True)
+class Shows:
+    """A 200 whose body holds these things of the world (keys of CAST)."""
+
+    things: tuple[str, ...] = ()
+
+
+def shows(*things: str) -> Shows:
+    return Shows(things)
+
+
+OK = shows()
+
+
+def row(anonymous, mentee, mentor, outsider_mentee, outsider_mentor, admin):
+    return dict(zip(PERSONAS, (anonymous, mentee, mentor, outsider_mentee, outsider_mentor, admin), strict=True))
+
+
+ANYONE = row(OK, OK, OK, OK, OK, OK)
+SIGNED_OUT_ONLY = row(OK, HOME, HOME, HOME, HOME, HOME)
+ADMINS_ONLY = row(SIGN_IN, 403, 403, 403, 403, OK)
+
+# Maya is mentored by Otto, Oscar by Olga; Wendy waits for Otto's answer and is in Ada's match round with Tara.
+# The mentorship, mentor and round pages are Maya and Otto's, Otto's and the round's.
+TABLE = {
+    "landing": SIGNED_OUT_ONLY,
+    "signup": SIGNED_OUT_ONLY,
+    "signup-sent": ANYONE,
+    "signup-confirm": ANYONE,  # walked with a link that names no sign-up: the link is the key, not the visitor
+    "login": SIGNED_OUT_ONLY,
+    "logout": row(405, 405, 405, 405, 405, 405),  # a form that posts; no page to GET
+    "password_reset": ANYONE,
+    "password_reset_done": ANYONE,
+    "password_reset_complete": ANYONE,
+    "home": row(
+        SIGN_IN,
+        shows("otto", "maya_goal"),
+        shows("maya", "wendy"),
+        shows("olga", "oscar_goal"),
+        shows("oscar"),
+        shows("round"),
+    ),
+    "profile-page": row(
+        SIGN_IN, shows("maya_email"), shows("otto_email"), shows("oscar_email"), shows("olga_email"), 403
+    ),
+    "mentor-directory": row(SIGN_IN, *[shows("otto", "olga", "tara")] * 5),
+    "mentor-page": row(SIGN_IN, *[shows("otto")] * 5),
+    "request-list-page": row(
+        SIGN_IN,
+        shows("otto"),
+        shows("maya", "wendy", "wendy_message"),
+        shows("olga"),
+        shows("oscar"),
+        shows("otto", "olga"),  # admins read every request; the page names the mentor
+    ),
+    "mentorship-list-page": row(
+        SIGN_IN, shows("otto"), shows("maya"), shows("olga"), shows("oscar"), shows("otto", "olga")
+    ),
+    "mentorship-page": row(
+        SIGN_IN,
+        shows("otto", "maya_goal", "maya_notes"),
+        shows("maya", "maya_goal", "maya_notes"),
+        404,
+        404,
+        shows("maya", "otto", "maya_goal", "maya_notes"),
+    ),
+    # Mentors read their mentees' goals on each mentorship page; admins have no goals of their own.
+    "goal-list-page": row(SIGN_IN, shows("maya_goal"), 403, shows("oscar_goal"), 403, 403),
+    "round-list-page": {**ADMINS_ONLY, "admin": shows("round")},
+    "round-page": {**ADMINS_ONLY, "admin": shows("round", "wendy", "tara")},
+    "import-page": ADMINS_ONLY,
+    "reports-page": {**ADMINS_ONLY, "admin": shows("round")},
+}
+
+# Not walked: the reset link's page needs a token mailed to one person (its owner check is below).
+NOT_WALKED = {"password_reset_confirm"}
+NOT_PAGES = ("api/", "django-admin/", "healthz", "static/")
+
+CAST = {
+    "maya": "Maya Mentee",
+    "otto": "Otto Mentor",
+    "oscar": "Oscar Outsider",
+    "olga": "Olga Othermentor",
+    "ada": "Ada Admin",
+    "tara": "Tara Thirdmentor",
+    "wendy": "Wendy Waiting",
+    "maya_email": "maya@example.org",
+    "otto_email": "otto@example.org",
+    "oscar_email": "oscar@example.org",
+    "olga_email": "olga@example.org",
+    "maya_goal": "Speak at a conference",
+    "maya_notes": "Rehearsed the keynote",
+    "oscar_goal": "Ship a Rust crate",
+    "oscar_notes": "Paired on the borrow checker",
+    "wendy_message": "Could you help me change careers?",
+    "round": "Spring cohort",
+}
+PEOPLE = {"maya", "otto", "oscar", "olga", "ada", "tara", "wendy"}
+MENTORS = {"otto", "olga", "tara"}
+RECOMMENDS_MENTORS = {"home"}  # a mentee's home may recommend any mentor with room
+OWN = {
+    "anonymous": set(),
+    "mentee": {"maya", "maya_email"},
+    "mentor": {"otto", "otto_email"},
+    "outsider_mentee": {"oscar", "oscar_email"},
+    "outsider_mentor": {"olga", "olga_email"},
+    "admin": {"ada"},
+}
+# What a page may show each persona besides what its row says: their own things and those of the people they work
+# with. Anything else of the world on the page is a leak.
+MAY_KNOW = {
+    "anonymous": set(),
+    "mentee": OWN["mentee"] | {"otto", "maya_goal", "maya_notes"},
+    "mentor": OWN["mentor"] | {"maya", "maya_goal", "maya_notes", "wendy", "wendy_message"},
+    "outsider_mentee": OWN["outsider_mentee"] | {"olga", "oscar_goal", "oscar_notes"},
+    "outsider_mentor": OWN["outsider_mentor"] | {"oscar", "oscar_goal", "oscar_notes"},
+    "admin": set(CAST),
+}
+
+# Pages that show what an API endpoint returns refuse whom it refuses, with the same code. Not twins: /goals/ and
+# /profile/ are one role's pages (a mentee's own goals, a participant's profile form), where the API's goal list and
+# /me/ answer every role.
+API_TWINS = {
+    "mentor-directory": "mentor-list",
+    "mentor-page": "mentor-detail",
+    "request-list-page": "request-list",
+    "mentorship-list-page": "mentorship-list",
+    "mentorship-page": "mentorship-detail",
+    "round-list-page": "match-round-list",
+    "round-page": "match-round-detail",
+}
+
+
+def _pages() -> set[str]:
+    """Route names of every page: every pattern of the URLconf outside the API, Django's admin and health."""
+    found: set[str] = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and not route.startswith(NOT_PAGES):
+                assert pattern.name, f"the page at /{route} has no name to give it a row"
+                found.add(pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return found - NOT_WALKED
+
+
+def test_every_page_has_a_row_in_the_table():
+    pages = _pages()
+
+    assert pages - TABLE.keys() == set(), "pages with no permission row"
+    assert TABLE.keys() - pages == set(), "rows for pages that no longer exist"
+
+
+@pytest.mark.parametrize("page", sorted(API_TWINS))
+def test_a_page_refuses_whom_its_api_refuses(page):
+    api = API_TABLE[(API_TWINS[page], "GET")][0]
+    for persona in PERSONAS:
+        on_page, on_api = TABLE[page][persona], api[persona]
+        as_api = {SIGN_IN: 401}.get(on_page, API_OK if isinstance(on_page, Shows) else on_page)
+        assert as_api == on_api, f"{persona}: the page says {on_page}, the API {on_api}"
+
+
+@pytest.fixture
+def world(mentee, mentor, outsider, outsider_mentor, admin_user):
+    """Maya is mentored by Otto and Oscar by Olga, each with a goal and a session; Wendy's request waits for
+    Otto; Ada's round proposes Tara to Wendy."""
+    tara = MentorFactory(username="tara", full_name=CAST["tara"])
+    wendy = MenteeFactory(username="wendy", full_name=CAST["wendy"])
+    ours = MentorshipFactory(mentee=mentee, mentor=mentor)
+    theirs = MentorshipFactory(mentee=outsider, mentor=outsider_mentor)
+    for mentorship, goal, notes in ((ours, "maya_goal", "maya_notes"), (theirs, "oscar_goal", "oscar_notes")):
+        GoalFactory(mentee=mentorship.mentee, title=CAST[goal])
+        SessionFactory(mentorship=mentorship, notes=CAST[notes])
+        RequestFactory(mentee=mentorship.mentee, mentor=mentorship.mentor, status="accepted")
+    RequestFactory(mentee=wendy, mentor=mentor, message=CAST["wendy_message"])
+    match_round = MatchRoundFactory(
+        name=CAST["round"], status="proposed", created_by=admin_user, stats={"matched": 1, "mean_score": 0.5}
+    )
+    MatchProposalFactory(round=match_round, mentee=wendy, mentor=tara)
+    return {
+        "people": {
+            "mentee": mentee,
+            "mentor": mentor,
+            "outsider_mentee": outsider,
+            "outsider_mentor": outsider_mentor,
+            "admin": admin_user,
+        },
+        "kwargs": {
+            "mentor-page": {"mentor_id": mentor.pk},
+            "mentorship-page": {"mentorship_id": ours.pk},
+            "round-page": {"round_id": match_round.pk},
+            "signup-confirm": {"token": "no-such-link"},
+        },
+    }
+
+
+def _in(thing: str, body: str) -> bool:
+    """People are looked for by first name as a word too (pages call Maya "Maya"); anything else as written."""
+    if thing in PEOPLE:
+        return re.search(r"\b" + re.escape(CAST[thing].split(" ")[0]) + r"\b", body) is not None
+    return CAST[thing] in body
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", sorted(TABLE))
+def test_who_sees_which_page(client: Client, world, page, persona):
+    expected = TABLE[page][persona]
+    if persona != "anonymous":
+        client.force_login(world["people"][persona])
+
+    response = client.get(reverse(page, kwargs=world["kwargs"].get(page, {})))
+
+    body = response.content.decode()
+    if isinstance(expected, Shows):
+        assert response.status_code == 200, f"{persona} on {page}: {response.status_code}"
+        assert [t for t in expected.things if not _in(t, body)] == [], f"{persona} on {page}: missing"
+        allowed = MAY_KNOW[persona] | set(expected.things) | (MENTORS if page in RECOMMENDS_MENTORS else set())
+        assert [t for t in CAST if t not in allowed and _in(t, body)] == [], f"{persona} on {page}: leaked"
+    else:
+        if expected == SIGN_IN:
+            assert response.status_code == 302, f"{persona} on {page}: {response.status_code}"
+            assert response["Location"].startswith(reverse("login") + "?next=")
+        elif expected == HOME:
+            assert response.status_code == 302, f"{persona} on {page}: {response.status_code}"
+            assert response["Location"] == reverse("home")
+        else:
+            assert response.status_code == expected, f"{persona} on {page}: {response.status_code}"
+        assert [t for t in CAST if t not in OWN[persona] and _in(t, body)] == [], f"{persona} on {page}: leaked"
+
+
+def test_someone_elses_mentorship_reads_like_one_that_does_not_exist(client, world):
+    client.force_login(world["people"]["outsider_mentee"])
+    theirs = reverse("mentorship-page", kwargs=world["kwargs"]["mentorship-page"])
+
+    def page(url: str) -> str:
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", client.get(url).content.decode())
+
+    assert page(theirs) == page(reverse("mentorship-page", kwargs={"mentorship_id": 0}))
+
+
+# The forms that post to Django's own views rather than to the API (sign in, sign out, password reset): none of them
+# lets one person touch another's account. Sign-up posts to the API, walked with it.
+
+
+def test_failed_sign_ins_against_someone_do_not_lock_them_out(world):
+    """The sign-in throttle counts per address: Oscar guessing Maya's password slows Oscar, not Maya."""
+    oscar = Client(REMOTE_ADDR="10.0.0.66")
+    guesses = [oscar.post(reverse("login"), {"username": "maya", "password": "guess"}) for _ in range(11)]
+
+    maya = Client(REMOTE_ADDR="10.0.0.1").post(reverse("login"), {"username": "maya", "password": PASSWORD})
+
+    assert guesses[-1].status_code == 429
+    assert maya.status_code == 302
+    assert maya["Location"] == reverse("home")
+
+
+def test_signing_out_ends_only_ones_own_session(world):
+    maya, oscar = Client(), Client()
+    maya.force_login(world["people"]["mentee"])
+    oscar.force_login(world["people"]["outsider_mentee"])
+
+    oscar.post(reverse("logout"))
+
+    assert oscar.get(reverse("home")).status_code == 302
+    assert maya.get(reverse("home")).status_code == 200
+
+
+def test_asking_a_reset_for_someone_else_mails_only_them_and_changes_nothing(client, world):
+    client.force_login(world["people"]["outsider_mentee"])
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+
+    response = client.post(reverse("password_reset"), {"email": CAST["maya_email"]})
+
+    assert response.status_code == unknown.status_code == 302
+    assert response["Location"] == unknown["Location"]  # the same answer whether the address is known or not
+    assert [m.to for m in mail.outbox] == [[CAST["maya_email"]]]
+    world["people"]["mentee"].refresh_from_db()
+    assert world["people"]["mentee"].check_password(PASSWORD)
+
+
+def test_a_reset_link_works_only_for_the_account_it_was_mailed_for(client, world):
+    """Oscar's own valid token, put on Maya's account id, does not let him choose Maya's password."""
+    maya, oscar = world["people"]["mentee"], world["people"]["outsider_mentee"]
+    uid, token = urlsafe_base64_encode(force_bytes(maya.pk)), default_token_generator.make_token(oscar)
+    url = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+    response = client.post(url, {"new_password1": "a-new-long-secret", "new_password2": "a-new-long-secret"})
+
+    assert response.status_code == 200
+    assert response.context["validlink"] is False
+    maya.refresh_from_db()
+    assert maya.check_password(PASSWORD)
