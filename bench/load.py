@@ -6,11 +6,12 @@
 Needs Debian's wrk (apt-get install wrk). It creates a database of its own beside DATABASE_URL's
 (`bench_load`, dropped and rebuilt unless --reuse finds the same demo there), loads the demo program at the
 given size (`seed_demo --mentors --mentees`), collects static files, starts gunicorn exactly as the Dockerfile
-does (2 sync workers, production settings; the only addition is `/bench/bare/`, a view that returns a constant
-JSON object through the same middleware: the floor Django itself costs), and then, for each scenario, runs wrk
+does (2 sync workers, production settings; the only additions are two reference views, bench/load_urls.py: the
+floors that Django and a signed-in API call cost), and then, for each scenario, runs wrk
 in a second process with --users connections, each sending its next request as soon as the last one answered:
 
-  bare             GET /bench/bare/ (anonymous)
+  bare             GET /bench/bare/ (anonymous): a constant JSON object from a plain Django view
+  bare api         GET /bench/bare-api/ as mentees (token): the same from a DRF view, signed in
   directory api    GET /api/v1/mentors/ pages, skill/industry filters, searches, as mentees (token)
   directory page   the same queries on /mentors/, the HTML page, as mentees (session cookie)
   mentor page      GET /mentors/<id>/ of random mentors, as mentees (session cookie)
@@ -48,7 +49,16 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 DATABASE = "bench_load"
 CAPACITY_CHECK = {"capacity": 3, "accepts": 50}
-SCENARIOS = ("bare", "directory api", "directory page", "mentor page", "recommendations", "request", "accept")
+SCENARIOS = (
+    "bare",
+    "bare api",
+    "directory api",
+    "directory page",
+    "mentor page",
+    "recommendations",
+    "request",
+    "accept",
+)
 
 
 # --- Setting up the database and the server ---------------------------------------------------------------
@@ -228,6 +238,9 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     n = 20_000
     plans = {
         "bare": write("bare", ["GET\t/bench/bare/\t-\t-"] * 100),
+        "bare api": write(
+            "bare-api", [f"GET\t/bench/bare-api/\ttoken:{tokens[rng.choice(mentees).pk]}\t-" for _ in range(n)]
+        ),
         "directory api": write(
             "directory-api",
             [f"GET\t/api/v1/mentors/{directory_query()}\ttoken:{tokens[rng.choice(mentees).pk]}\t-" for _ in range(n)],
@@ -453,12 +466,16 @@ def run(port: int, name: str, plan: Path, mode: str, args) -> dict:
 
 def report(results: dict, capacity: dict, peaks: list, args) -> None:
     bare = results.get("bare", {}).get("rps")
+    bare_api = results.get("bare api", {}).get("rps")
     print(f"\n{machine()}; gunicorn 2 sync workers, {args.users} connections, {args.duration:g} s per scenario")
-    print(f"{'scenario':<17}{'req/s':>9}{'÷ bare':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
+    print(
+        f"{'scenario':<17}{'req/s':>9}{'÷ bare':>8}{'÷ bare api':>12}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses"
+    )
     for name, r in results.items():
         ratio = f"{r['rps'] / bare:>8.2f}" if bare else f"{'':>8}"
+        ratio_api = f"{r['rps'] / bare_api:>12.2f}" if bare_api else f"{'':>12}"
         ran_out = "  (plan used up before the end)" if r["ran_out"] else ""
-        print(f"{name:<17}{r['rps']:>9.1f}{ratio}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}  "
+        print(f"{name:<17}{r['rps']:>9.1f}{ratio}{ratio_api}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}  "
               f"{r['statuses']}{ran_out}")  # fmt: skip
     print(f"gunicorn workers' peak memory: {', '.join(f'{mb:.0f} MB' for mb in peaks)}")
     print(f"capacity check: {capacity['accepts']} accepts at once for {capacity['capacity']} slots → "
@@ -475,6 +492,9 @@ def report(results: dict, capacity: dict, peaks: list, args) -> None:
             targets.append((f"{name} p95 ≤ 50 ms", r["p95"] <= 50, f"{r['p95']:.1f} ms"))
             if bare:
                 targets.append((f"{name} throughput ≥ 50% of bare", r["rps"] >= bare / 2, f"{r['rps'] / bare:.0%}"))
+    if bare_api and "directory api" in results:  # the same target against the signed-in floor, for context
+        share = results["directory api"]["rps"] / bare_api
+        targets.append(("directory api throughput ≥ 50% of bare api", share >= 0.5, f"{share:.0%}"))
     print("\ntargets:")
     for label, met, figure in targets:
         print(f"  {'met ' if met else 'MISSED'} {label}: {figure}")
