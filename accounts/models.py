@@ -1,5 +1,5 @@
-"""People: the user with a role, the two participant profiles, the shared skill and industry taxonomy, and the
-self-registrations waiting for their emailed link."""
+"""People: the user with a role, the two participant profiles, the shared skill and industry taxonomy, and what
+waits for an emailed link: self-registrations and changes of address."""
 
 import datetime as dt
 import hashlib
@@ -159,28 +159,45 @@ class MenteeProfile(Profile):
         return f"Mentee {self.user}"
 
 
-class SignUpQuerySet(models.QuerySet):
+class EmailedLinkQuerySet(models.QuerySet):
     @staticmethod
     def _cutoff() -> dt.datetime:
         return timezone.now() - dt.timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
 
-    def valid(self) -> "SignUpQuerySet":
+    def valid(self) -> "EmailedLinkQuerySet":
         """Those whose link still works (younger than SIGNUP_CONFIRM_HOURS)."""
         return self.filter(created_at__gte=self._cutoff())
 
-    def expired(self) -> "SignUpQuerySet":
+    def expired(self) -> "EmailedLinkQuerySet":
         return self.filter(created_at__lt=self._cutoff())
 
-    def for_token(self, token: str) -> "SignUpQuerySet":
-        return self.filter(token_digest=SignUp.digest_of(token))
+    def for_token(self, token: str) -> "EmailedLinkQuerySet":
+        return self.filter(token_digest=EmailedLink.digest_of(token))
 
 
-class SignUp(models.Model):
+class EmailedLink(models.Model):
+    """Something waiting for the owner of an address to follow the link emailed to it. Only the SHA-256 digest of
+    the link's token is stored: someone who reads the table cannot follow the link."""
+
+    token_digest = models.CharField(max_length=64, unique=True, help_text="sha256 hex of the emailed token.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = EmailedLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignUp(EmailedLink):
     """A self-registration waiting for its owner to follow the emailed link: no account exists until then, so
     signing up says nothing about who is registered.
 
-    Only the password's hash and the link token's SHA-256 digest are stored: someone who reads the table can
-    neither sign in as the person nor confirm the sign-up.
+    Only the password's hash and the link token's digest are stored: someone who reads the table can neither sign
+    in as the person nor confirm the sign-up.
     """
 
     email = models.EmailField("email address", max_length=254)
@@ -188,10 +205,6 @@ class SignUp(models.Model):
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=10, choices=User.Role.choices)
     password = models.CharField(max_length=128, help_text="The password's hash (make_password), never the password.")
-    token_digest = models.CharField(max_length=64, unique=True, help_text="sha256 hex of the emailed token.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = SignUpQuerySet.as_manager()
 
     class Meta:
         # Confirming one sign-up removes every other one of that address.
@@ -200,6 +213,17 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"Sign-up of {self.email}"
 
-    @staticmethod
-    def digest_of(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+
+class EmailChange(EmailedLink):
+    """A new address a person asked for, waiting for the link emailed to it: the account keeps its address until
+    then, so that a password reset never goes to an address nobody has proven to own.
+
+    It is stored whether or not the address belongs to another account (that address gets a warning instead of a
+    link), so that asking tells nobody who is registered. One per person: asking again replaces it.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pending_email_change")
+    email = models.EmailField("new email address", max_length=254)
+
+    def __str__(self) -> str:
+        return f"Change of {self.user} to {self.email}"

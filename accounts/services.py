@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts import tasks
-from accounts.models import Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
+from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship.directory import directory_changed
@@ -76,20 +76,8 @@ def _terms_by_lower_name(model: type[TaxonomyTerm], names: dict[str, str]) -> di
     return {term.name.lower(): term for term in terms}
 
 
-def _check_email_unused(*, email: str, exclude_pk: int) -> None:
-    """For a signed-in person changing their address. (Signing up never says this: see signup_start.)"""
-    if User.objects.exclude(pk=exclude_pk).filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["An account with that email address already exists."]})
-
-
-def _save_identity(user: User, *, update_fields: list[str]) -> None:
-    """Save, turning a lost race for an email (checked just before) into the same 400."""
-    try:
-        with transaction.atomic():
-            user.save(update_fields=update_fields)
-    except IntegrityError:
-        _check_email_unused(email=user.email, exclude_pk=user.pk)
-        raise
+def _mail(*, to: str, subject: str, template: str, context: dict) -> None:
+    send_mail(subject=subject, message=render_to_string(template, context), from_email=None, recipient_list=[to])
 
 
 SIGNUP_STARTED = "Check your email: we sent a link to finish signing up."
@@ -190,23 +178,17 @@ def signup_confirm(*, token: str, username: str | None = None) -> User:
     return user
 
 
-def signups_purge_expired() -> int:
-    """Delete the pending sign-ups whose link no longer works; returns how many. Run hourly by celery beat."""
-    deleted, _ = SignUp.objects.expired().delete()
-    return deleted
-
-
 def signup_send_confirmation_email(*, signup: SignUp, token: str, site_url: str) -> None:
     context = {
         "signup": signup,
         "link": site_url + reverse("signup-confirm", kwargs={"token": token}),
         "hours": settings.SIGNUP_CONFIRM_HOURS,
     }
-    send_mail(
+    _mail(
+        to=signup.email,
         subject="Finish signing up to the mentorship program",
-        message=render_to_string("emails/signup_confirm.txt", context),
-        from_email=None,
-        recipient_list=[signup.email],
+        template="emails/signup_confirm.txt",
+        context=context,
     )
 
 
@@ -216,33 +198,36 @@ def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
         "sign_in_link": site_url + reverse("login"),
         "reset_link": site_url + reverse("password_reset"),
     }
-    send_mail(
+    _mail(
+        to=user.email,
         subject="You already have a mentorship account",
-        message=render_to_string("emails/signup_existing_account.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        template="emails/signup_existing_account.txt",
+        context=context,
     )
 
 
-ACCOUNT_FIELDS = frozenset({"full_name", "email"})
-
-
 @transaction.atomic
-def profile_update(*, user: User, changes: dict) -> User:
-    """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id."""
-    account = {name: value for name, value in changes.items() if name in ACCOUNT_FIELDS}
-    profile = {name: value for name, value in changes.items() if name not in ACCOUNT_FIELDS}
+def profile_update(*, user: User, changes: dict, site_url: str) -> User:
+    """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id.
 
-    if "email" in account:
-        _check_email_unused(email=account["email"], exclude_pk=user.pk)
+    A new `email` is not the account's yet: it is asked for (see email_change_start), and the account keeps its
+    address until the link emailed to the new one is followed. The same address in another case changes nothing.
+    """
+    changes = dict(changes)
+    email = changes.pop("email", None)
+    if email is not None and email.lower() != user.email.lower():
+        email_change_start(user=user, email=email, site_url=site_url)
+
+    account = {name: changes.pop(name) for name in ("full_name",) if name in changes}
     for name, value in account.items():
         setattr(user, name, value)
     if account:
         user.full_clean(exclude=["password"])
-        _save_identity(user, update_fields=[*account])
+        user.save(update_fields=[*account])
 
-    if user.is_mentor:
-        directory_changed()  # the mentor directory shows the account's name and the whole profile
+    profile = changes
+    if user.is_mentor and (account or profile):
+        directory_changed()  # the mentor directory shows the account's name and the whole profile (not the email)
     if not profile:
         return user
     role_profile = user.profile
@@ -264,11 +249,132 @@ def profile_update(*, user: User, changes: dict) -> User:
     return user
 
 
+EMAIL_CHANGE_LINK_INVALID = "This link is invalid or has expired. Ask for the change again from your profile."
+EMAIL_CHANGE_TAKEN = (
+    "This address now belongs to another account, so your address was not changed. Ask for the change of another "
+    "address from your profile."
+)
+
+
+@transaction.atomic
+def email_change_start(*, user: User, email: str, site_url: str) -> EmailChange:
+    """Ask for `email` to become `user`'s address. It ends the same way whoever holds the address, so that asking
+    cannot tell anyone whether it is registered: a pending change replaces any earlier one (whose link then stops
+    working), and after commit the current address is told of the request and the new one gets an email (a link
+    to /account/email/confirm/<token>/, or a warning when another account has it; see email_change_send_link).
+    `site_url` ("https://host") starts the links in the emails.
+    """
+    token = secrets.token_urlsafe(32)
+    change = EmailChange(
+        user=user, email=User.objects.normalize_email(email), token_digest=EmailChange.digest_of(token)
+    )
+    change.full_clean(exclude=["user"], validate_unique=False)
+    # The account's row is the lock: two requests of one person replace the pending change one after the other.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+    EmailChange.objects.filter(user=user).delete()
+    change.save()
+    transaction.on_commit(lambda: task_send(tasks.send_email_change_notice, change.pk, site_url, required=False))
+    transaction.on_commit(lambda: task_send(tasks.send_email_change_link, change.pk, token, site_url, required=False))
+    return change
+
+
+def _check_email_change_free(change: EmailChange) -> None:
+    """Whoever confirms holds the link emailed to the address, so owns it: telling them it is taken is safe now."""
+    if User.objects.exclude(pk=change.user_id).filter(email__iexact=change.email).exists():
+        raise Conflict(EMAIL_CHANGE_TAKEN, code="email_registered")
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> User:
+    """Make the pending change an emailed link names: the account's address becomes the new one. The link works
+    once, whoever follows it (holding it proves the address), and not when the address meanwhile belongs to
+    another account (a 409; the change stays until it expires, and may be confirmed once the address is free)."""
+    invalid = ValidationError({"token": [EMAIL_CHANGE_LINK_INVALID]})
+    user_id = EmailChange.objects.valid().for_token(token).values_list("user_id", flat=True).first()
+    if user_id is None:  # unknown, expired, replaced by a newer request, or used
+        raise invalid
+    # The account's row first, then the change's, in the order email_change_start takes them: two transactions
+    # about one person's pending change wait for each other instead of deadlocking.
+    user = User.objects.select_for_update().get(pk=user_id)
+    change = EmailChange.objects.valid().for_token(token).select_for_update().first()
+    if change is None:  # a racing confirmation of the same link, or a newer request, came first
+        raise invalid
+
+    _check_email_change_free(change)
+    # No full_clean: the address was checked when the change was asked, and the rest of the account is untouched.
+    user.email = change.email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError:  # a confirmation of another account to the same address committed first
+        _check_email_change_free(change)
+        raise
+    change.delete()
+    return user
+
+
+def email_change_cancel(*, user: User) -> None:
+    """Forget the person's pending change of address, if any: its link stops working. Choosing a new password
+    through the reset link (sent to the account's current address) does this, as the change's notice promises:
+    whoever asked for the change with a stolen password must not finish it after the owner took the account back.
+    """
+    EmailChange.objects.filter(user=user).delete()
+
+
+def signups_purge_expired() -> int:
+    """Delete the pending sign-ups whose link no longer works; returns how many. Run hourly by celery beat."""
+    deleted, _ = SignUp.objects.expired().delete()
+    return deleted
+
+
+def email_changes_purge_expired() -> int:
+    """Delete the pending changes of address whose link no longer works; returns how many. Run hourly too."""
+    deleted, _ = EmailChange.objects.expired().delete()
+    return deleted
+
+
+def email_change_send_notice(*, change: EmailChange, site_url: str) -> None:
+    """Tell the account's current address that a change was asked: if it was not its owner, someone has their
+    password (or session), and a reset through this address (still the account's) takes it back."""
+    context = {
+        "user": change.user,
+        "new_email": change.email,
+        "hours": settings.SIGNUP_CONFIRM_HOURS,
+        "reset_link": site_url + reverse("password_reset"),
+    }
+    _mail(
+        to=change.user.email,
+        subject="A change of your mentorship account's email address was asked",
+        template="emails/email_change_notice.txt",
+        context=context,
+    )
+
+
+def email_change_send_link(*, change: EmailChange, token: str, site_url: str) -> None:
+    """Email the new address the link that confirms the change; or, when the address belongs to another account,
+    send its owner a warning instead, which changes nothing and does not say who asked."""
+    owner = User.objects.exclude(pk=change.user_id).filter(email__iexact=change.email).first()
+    if owner is not None:
+        _mail(
+            to=owner.email,
+            subject="Someone tried to use your email address",
+            template="emails/email_change_address_taken.txt",
+            context={"owner": owner, "sign_in_link": site_url + reverse("login")},
+        )
+        return
+    context = {
+        "change": change,
+        "link": site_url + reverse("email-change-confirm", kwargs={"token": token}),
+        "hours": settings.SIGNUP_CONFIRM_HOURS,
+    }
+    _mail(
+        to=change.email,
+        subject="Confirm your new email address",
+        template="emails/email_change_confirm.txt",
+        context=context,
+    )
+
+
 def user_send_welcome_email(*, user: User) -> None:
     context = {"user": user}
-    send_mail(
-        subject="Welcome to the mentorship program",
-        message=render_to_string("emails/welcome.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    _mail(to=user.email, subject="Welcome to the mentorship program", template="emails/welcome.txt", context=context)

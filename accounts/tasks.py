@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import services
-from accounts.models import SignUp, User
+from accounts.models import EmailChange, SignUp, User
 
 # An email that could not go out now is tried again later; the row it is about is read again each time.
 EMAIL_RETRIES = {
@@ -38,7 +38,24 @@ def send_signup_existing_account_email(user_id: int, site_url: str) -> None:
     services.signup_send_existing_account_email(user=user, site_url=site_url)
 
 
+@shared_task(**EMAIL_RETRIES)
+def send_email_change_notice(change_id: int, site_url: str) -> None:
+    change = EmailChange.objects.select_related("user").filter(pk=change_id).first()
+    if change is None:  # replaced by a newer request (which sends its own), confirmed, or purged
+        return
+    services.email_change_send_notice(change=change, site_url=site_url)
+
+
+@shared_task(**EMAIL_RETRIES)
+def send_email_change_link(change_id: int, token: str, site_url: str) -> None:
+    # As for sign-ups, the token travels with the task: only its digest is stored.
+    change = EmailChange.objects.filter(pk=change_id).first()
+    if change is None:
+        return
+    services.email_change_send_link(change=change, token=token, site_url=site_url)
+
+
 @shared_task
 def purge_expired_signups() -> int:
-    """Run by celery beat every hour."""
-    return services.signups_purge_expired()
+    """Run by celery beat every hour: expired sign-ups and changes of address. Returns how many were deleted."""
+    return services.signups_purge_expired() + services.email_changes_purge_expired()

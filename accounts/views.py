@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.forms import ParticipantPasswordResetForm
 from accounts.models import MAX_CAPACITY, User
 from accounts.throttle import attempt_allowed
@@ -53,6 +54,23 @@ def signup_confirm(request, token: str):
     )
 
 
+@never_cache
+@ensure_csrf_cookie
+def email_change_confirm(request, token: str):
+    """The link emailed to a new address. Showing it changes nothing (mail scanners open links); its button posts
+    to the API. Anyone holding it may follow it, signed in or not, in any browser."""
+    change = selectors.email_change_for_token(token=token)
+    if change is not None and request.user.pk == change.user_id:
+        then = reverse("profile-page") + "?email=confirmed" if change.user.role else reverse("home")
+    else:
+        then = reverse("login") + "?email=confirmed"
+    return render(
+        request,
+        "accounts/email_change_confirm.html",
+        {"change": change, "token": token, "then": then, "hours": settings.SIGNUP_CONFIRM_HOURS},
+    )
+
+
 @login_required
 @ensure_csrf_cookie
 def profile(request):
@@ -87,6 +105,16 @@ class SignInView(auth_views.LoginView):
             form.add_error(None, TOO_MANY)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page that sets the new password, which also cancels a pending change of address: the reset link
+    went to the account's current address, whose owner may be taking the account back from whoever asked it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.email_change_cancel(user=form.user)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

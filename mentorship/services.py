@@ -180,7 +180,12 @@ def request_refusal(
     if origin == MentorshipRequest.Origin.SELF:
         if not mentor_profile.accepting_requests:
             return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
-        if _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk) >= mentor_profile.capacity:
+        open_slots = getattr(mentor_profile, "open_slots", None)  # read already when it comes from the directory
+        if open_slots is None:
+            open_slots = (
+                mentor_profile.capacity - _active_count(mentor=mentor) - mentor_offers_held(mentor_id=mentor.pk)
+            )
+        if open_slots <= 0:
             return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
     return None
 

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
+from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -175,3 +175,17 @@ class SignUpFactory(DjangoModelFactory):
     role = User.Role.MENTEE
     password = "md5$x"
     token_digest = factory.LazyAttribute(lambda signup: SignUp.digest_of(signup.token))
+
+
+class EmailChangeFactory(DjangoModelFactory):
+    """A change of address waiting for the link emailed to the new one; `token` is the link's."""
+
+    class Meta:
+        model = EmailChange
+
+    class Params:
+        token = "a-token-from-the-email-change"
+
+    user = factory.SubFactory(MenteeFactory)
+    email = factory.Sequence(lambda n: f"new.address{n}@example.org")
+    token_digest = factory.LazyAttribute(lambda change: EmailChange.digest_of(change.token))

@@ -66,6 +66,7 @@ TABLE = {
     "signup": SIGNED_OUT_ONLY,
     "signup-sent": ANYONE,
     "signup-confirm": ANYONE,  # walked with a link that names no sign-up: the link is the key, not the visitor
+    "email-change-confirm": ANYONE,  # the same, with a link that names no change of address
     "login": SIGNED_OUT_ONLY,
     "logout": row(405, 405, 405, 405, 405, 405),  # a form that posts; no page to GET
     "password_reset": ANYONE,
@@ -233,6 +234,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "mentorship-page": {"mentorship_id": ours.pk},
             "round-page": {"round_id": match_round.pk},
             "signup-confirm": {"token": "no-such-link"},
+            "email-change-confirm": {"token": "no-such-link"},
         },
     }
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
+    EmailChangeFactory,
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
@@ -42,6 +43,7 @@ ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 
 TODAY = str(timezone.localdate())
 SIGNUP_TOKEN = "the-token-of-an-emailed-sign-up-link"
+EMAIL_CHANGE_TOKEN = "the-token-of-an-emailed-change-of-address-link"
 
 # (route name, method): (who gets what, request body)
 TABLE = {
@@ -52,6 +54,8 @@ TABLE = {
     ("api-docs", "GET"): (EVERYONE, None),
     ("api-me", "GET"): (SIGNED_IN, None),
     ("api-me", "PATCH"): (SIGNED_IN, {"full_name": "New Name"}),
+    # The link emailed to a new address is the key, not the visitor: it may be opened signed out, in any browser.
+    ("api-email-change-confirm", "POST"): (EVERYONE, {"token": EMAIL_CHANGE_TOKEN}),
     ("api-skills", "GET"): (SIGNED_IN, None),
     ("api-industries", "GET"): (SIGNED_IN, None),
     ("mentor-list", "GET"): (SIGNED_IN, None),
@@ -137,6 +141,7 @@ def world(db):
     }
     tara = MentorFactory(username="tara")
     SignUpFactory(email="pending@example.org", username="pending", full_name="Pat Pending", token=SIGNUP_TOKEN)
+    EmailChangeFactory(email="pending.change@example.org", token=EMAIL_CHANGE_TOKEN)
     mentorship = MentorshipFactory(mentee=people["mentee"], mentor=people["mentor"])
     match_round = MatchRoundFactory(status="proposed")
     proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)

@@ -81,6 +81,12 @@ class RegisterConfirmInput(StrictInputSerializer):
     )
 
 
+class EmailChangeConfirmInput(StrictInputSerializer):
+    token = serializers.CharField(
+        max_length=100, help_text="The token of the link /account/email/confirm/<token>/ emailed to the new address."
+    )
+
+
 class TokenInput(StrictInputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -142,6 +148,14 @@ class AccountOutput(serializers.Serializer):
     date_joined = serializers.DateTimeField()
 
 
+class MeAccountOutput(AccountOutput):
+    email_pending = serializers.EmailField(
+        allow_null=True,
+        help_text="The new address asked for, until the link emailed to it is followed (`email` stays the account's "
+        "until then); null when no change is pending.",
+    )
+
+
 class _ProfileOutput(serializers.Serializer):
     bio = serializers.CharField()
     industry = serializers.StringRelatedField(allow_null=True)
@@ -169,15 +183,15 @@ def _pinned_role(value: str) -> serializers.CharField:
     return extend_schema_field(schema)(field_class)()
 
 
-class AdminMeOutput(AccountOutput):
+class AdminMeOutput(MeAccountOutput):
     role = _pinned_role("")
 
 
-class MenteeMeOutput(AccountOutput, MenteeProfileOutput):
+class MenteeMeOutput(MeAccountOutput, MenteeProfileOutput):
     role = _pinned_role("mentee")
 
 
-class MentorMeOutput(AccountOutput, MentorProfileOutput):
+class MentorMeOutput(MeAccountOutput, MentorProfileOutput):
     role = _pinned_role("mentor")
 
 
@@ -194,7 +208,8 @@ ME_INPUT_SCHEMA = PolymorphicProxySerializer(
 
 
 def me_representation(user: User) -> dict:
-    data = dict(AccountOutput(user).data)
+    """`user` as selectors.user_with_profile reads it (with `email_pending`)."""
+    data = dict(MeAccountOutput(user).data)
     if user.is_mentor:
         data.update(MentorProfileOutput(user.mentor_profile).data)
     elif user.is_mentee:

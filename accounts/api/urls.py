@@ -7,6 +7,7 @@ urlpatterns = [
     path("auth/register/confirm/", views.RegisterConfirmView.as_view(), name="api-register-confirm"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/email/confirm/", views.EmailChangeConfirmView.as_view(), name="api-email-change-confirm"),
     path("skills/", views.SkillListView.as_view(), name="api-skills"),
     path("industries/", views.IndustryListView.as_view(), name="api-industries"),
 ]

@@ -7,7 +7,7 @@ from rest_framework.authentication import CSRFCheck
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -76,6 +76,26 @@ class RegisterConfirmView(_PublicView):
         return Response(serializers.AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
 
+class EmailChangeConfirmView(_PublicView):
+    """The link emailed to a new address is the proof of owning it, whoever follows it and wherever: no sign-in
+    is needed (it may be opened in another browser), and none is given."""
+
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=serializers.EmailChangeConfirmInput,
+        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ErrorDetail},
+        description="Finish a change of address asked for with `PATCH me/` (`email`), with the token of the link "
+        "emailed to the new address: the account's `email` becomes it. A link works once, for SIGNUP_CONFIRM_HOURS, "
+        "and only the newest one asked for; 409 when the address meanwhile belongs to another account.",
+    )
+    def post(self, request):
+        data = serializers.EmailChangeConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.email_change_confirm(**data.validated_data)
+        return Response(serializers.me_representation(selectors.user_with_profile(user_id=user.pk)))
+
+
 class TokenView(_PublicView):
     throttle_scope = "sign_in"
 
@@ -90,19 +110,40 @@ class TokenView(_PublicView):
         return Response({"token": token.key})
 
 
+class _EmailChangeThrottle(UserRateThrottle):
+    """Asking for a new address sends emails to it: at most THROTTLE_REGISTER of those per person. Other changes
+    to one's profile are not limited."""
+
+    scope = "register"
+
+    def allow_request(self, request, view):
+        if request.method != "PATCH" or not isinstance(request.data, dict) or "email" not in request.data:
+            return True
+        return super().allow_request(request, view)
+
+
 class MeView(APIView):
     """Your account and your role's profile, as one flat object: mentors and mentees have different fields."""
+
+    throttle_classes = [_EmailChangeThrottle]
 
     @extend_schema(responses=serializers.ME_OUTPUT_SCHEMA)
     def get(self, request):
         user = selectors.user_with_profile(user_id=request.user.pk)
         return Response(serializers.me_representation(user))
 
-    @extend_schema(request=serializers.ME_INPUT_SCHEMA, responses=serializers.ME_OUTPUT_SCHEMA)
+    @extend_schema(
+        request=serializers.ME_INPUT_SCHEMA,
+        responses=serializers.ME_OUTPUT_SCHEMA,
+        description="Change your account and profile. A new `email` does not change `email` yet: it is answered in "
+        "`email_pending`, the new address gets an email with a link that makes the change (see `me/email/confirm/`), "
+        "and the current one a notice. The answer is the same whether or not the new address belongs to another "
+        "account (that one gets a warning instead of a link). Asking again replaces the pending change.",
+    )
     def patch(self, request):
         data = serializers.me_input_for(request.user)(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.profile_update(user=request.user, changes=data.validated_data)
+        services.profile_update(user=request.user, changes=data.validated_data, site_url=_site_url(request))
         user = selectors.user_with_profile(user_id=request.user.pk)
         return Response(serializers.me_representation(user))
 

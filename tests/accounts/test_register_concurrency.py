@@ -1,13 +1,13 @@
 """Confirmations racing, each on its own PostgreSQL connection: never a 500, never two accounts."""
 
-import threading
+from functools import partial
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import SignUp, User
+from tests.accounts.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,23 +26,7 @@ def _pending(i: int, *, username: str) -> str:
 
 
 def _race(bodies: list[dict]) -> list[int]:
-    barrier = threading.Barrier(len(bodies))
-    statuses: list[int] = []
-
-    def confirm(body: dict) -> None:
-        try:
-            barrier.wait()
-            response = APIClient().post("/api/v1/auth/register/confirm/", body, format="json")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return statuses
+    return race([partial(APIClient().post, "/api/v1/auth/register/confirm/", body, format="json") for body in bodies])
 
 
 def test_racing_confirmations_of_one_username_give_one_account_and_clear_400s(postgres):

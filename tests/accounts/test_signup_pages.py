@@ -30,7 +30,7 @@ def test_check_your_email_names_the_address_and_how_long_the_link_works(client, 
     page = client.get("/signup/sent/", {"email": "nia@example.org"}).content.decode()
 
     assert "Check your email" in page
-    assert "<strong>nia@example.org</strong>" in page
+    assert '<strong class="address">nia@example.org</strong>' in page
     assert "24 hours" in page
 
 

@@ -1,13 +1,14 @@
-"""Pending sign-ups whose link has expired are deleted every hour."""
+"""Pending sign-ups and changes of address whose link has expired are deleted every hour."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
-from accounts.models import SignUp
+from accounts.models import EmailChange, SignUp
 from accounts.tasks import purge_expired_signups
 from config.celery_app import app as celery_app
+from tests.factories import EmailChangeFactory
 
 
 def _pending(name: str, *, hours_ago: float) -> SignUp:
@@ -34,6 +35,20 @@ def test_the_purge_deletes_only_sign_ups_older_than_their_link(settings):
 
     assert purged == 2
     assert list(SignUp.objects.values_list("username", flat=True)) == ["fresh"]
+
+
+@pytest.mark.django_db
+def test_the_purge_deletes_changes_of_address_older_than_their_link_too(settings):
+    settings.SIGNUP_CONFIRM_HOURS = 48
+    stale = EmailChangeFactory(email="stale@example.org", token="stale")
+    EmailChangeFactory(email="fresh@example.org", token="fresh")
+    EmailChange.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=49))
+    _pending("stale", hours_ago=49)
+
+    assert purge_expired_signups.delay().get() == 2
+
+    assert list(EmailChange.objects.values_list("email", flat=True)) == ["fresh@example.org"]
+    assert not SignUp.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Guessing passwords and mass sign-ups are slowed down per address, on the API and on the pages."""
+"""Guessing passwords or links and mass sign-ups are slowed down per address, on the API and on the pages."""
 
 import pytest
 
@@ -46,6 +46,14 @@ def test_registration_answers_429_after_twenty_sign_ups_an_hour(anon):
     assert answers == [201] * 20 + [429]
 
 
+def test_guessing_links_that_change_an_address_answers_429_after_twenty_an_hour(anon):
+    answers = [
+        anon.post("/api/v1/me/email/confirm/", {"token": f"guess-{i}"}, format="json").status_code for i in range(21)
+    ]
+
+    assert answers == [400] * 20 + [429]
+
+
 def test_the_sign_in_page_says_to_wait_after_ten_attempts(client, mentee):
     for i in range(10):
         client.post("/accounts/login/", {"username": "maya", "password": f"guess-{i}"})
@@ -64,3 +72,13 @@ def test_the_password_reset_page_is_slowed_down_too(client, mentee):
     response = client.post("/accounts/password-reset/", {"email": "someone@example.org"})
 
     assert response.status_code == 429
+
+
+def test_asking_for_new_addresses_is_limited_per_person_but_other_profile_changes_are_not(mentee_client):
+    answers = [
+        mentee_client.patch("/api/v1/me/", {"email": f"new{i}@example.org"}, format="json").status_code
+        for i in range(21)
+    ]
+
+    assert answers == [200] * 20 + [429]  # each request emails the address: no mail bombing through profiles
+    assert mentee_client.patch("/api/v1/me/", {"full_name": "Maya M."}, format="json").status_code == 200

@@ -7,6 +7,7 @@ from tests.browser.test_sign_in import sign_in
 from tests.factories import (
     PASSWORD,
     AdminFactory,
+    EmailChangeFactory,
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
@@ -28,6 +29,7 @@ def world():
     mentee = with_profile(MenteeFactory(username="maya", full_name="Maya Mentee"), skills=["Python"], industry="Health")
     mentor = with_profile(MentorFactory(username="otto", full_name="Otto Mentor"), skills=["Python"], industry="Health")
     AdminFactory(username="ada")
+    EmailChangeFactory(user=mentee, email="maya.new.address@example.org")  # her profile says where the link went
     mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
     SessionFactory(mentorship=mentorship)
     MilestoneFactory(goal=GoalFactory(mentee=mentee, title="Ship a pipeline"))
@@ -76,8 +78,9 @@ def test_every_page_renders_fits_and_logs_no_error(browser, live_server, world, 
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_sign_up_pages_render_fit_and_log_no_error(browser, live_server, width):
+def test_the_sign_up_and_emailed_link_pages_render_fit_and_log_no_error(browser, live_server, width):
     SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-valid-token")
+    EmailChangeFactory(email="a.rather.long.new.address@example.org", token="a-valid-token")
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
     page = context.new_page()
     errors = []
@@ -85,7 +88,8 @@ def test_the_sign_up_pages_render_fit_and_log_no_error(browser, live_server, wid
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     for url in ["/signup/", "/signup/sent/?email=nia%40example.org", "/signup/confirm/a-valid-token/",
-                "/signup/confirm/not-a-token/"]:  # fmt: skip
+                "/signup/confirm/not-a-token/", "/account/email/confirm/a-valid-token/",
+                "/account/email/confirm/not-a-token/"]:  # fmt: skip
         response = page.goto(url)
         assert response.status == 200, url
         expect(page.get_by_role("heading", level=1)).to_be_visible()

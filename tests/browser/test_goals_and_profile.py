@@ -1,8 +1,12 @@
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.models import Skill
+from accounts.models import Skill, User
 from mentorship.models import Goal, Milestone
+from tests.accounts.email_change import EMAIL_CHANGE_LINK
 from tests.browser.test_sign_in import sign_in
 from tests.factories import PASSWORD, MenteeFactory, MentorFactory, SkillFactory
 
@@ -36,6 +40,11 @@ def test_a_mentee_sets_a_goal_adds_milestones_and_ticks_one(page):
     assert page.console_errors == []
 
 
+def _emailed_link(to: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [to])
+    return EMAIL_CHANGE_LINK.search(message.body).group(0)
+
+
 def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_words(page):
     MentorFactory(username="otto", full_name="Otto Mentor")
     SkillFactory(name="Negotiation")
@@ -62,6 +71,65 @@ def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_
     assert (profile.capacity, profile.accepting_requests, profile.industry.name) == (3, False, "Healthcare")
     assert sorted(s.name for s in profile.skills.all()) == ["Leadership", "Negotiation"]
     assert Skill.objects.filter(name__iexact="negotiation").count() == 1
+
+    # A new address waits for the link emailed to it.
+    page.get_by_label("Email").fill("otto.new@example.org")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("We sent a link to otto.new@example.org to confirm your new address")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("otto@example.org")
+    assert User.objects.get(username="otto").email == "otto@example.org"
+
+    page.goto(_emailed_link("otto.new@example.org"))
+    expect(page.get_by_role("heading", name="Confirm your new address")).to_be_visible()
+    expect(page.get_by_text("Confirm your new address otto.new@example.org")).to_be_visible()
+    page.get_by_role("button", name="Confirm my new address").click()
+
+    expect(page).to_have_url(re.compile(r"/profile/\?email=confirmed$"))
+    expect(page.get_by_text("Your new email address is confirmed.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("otto.new@example.org")
+    expect(page.get_by_text("We sent a link")).to_have_count(0)
+    assert User.objects.get(username="otto").email == "otto.new@example.org"
+    assert page.console_errors == []
+
+
+def test_the_emailed_link_works_in_another_browser_and_once(page, browser, live_server):
+    MenteeFactory(username="maya", email="maya@example.org")
+    sign_in(page, "maya", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    page.get_by_label("Email").fill("maya.new@example.org")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("We sent a link to maya.new@example.org")).to_be_visible()
+    link = _emailed_link("maya.new@example.org")
+
+    phone = browser.new_context(base_url=live_server.url).new_page()  # signed out
+    phone.goto(link)
+    phone.get_by_role("button", name="Confirm my new address").click()
+    expect(phone).to_have_url(re.compile(r"/accounts/login/\?email=confirmed$"))
+    expect(phone.get_by_text("Your new email address is confirmed.")).to_be_visible()
+    assert User.objects.get(username="maya").email == "maya.new@example.org"
+
+    page.goto(link)  # back in the first browser: the link is used
+    expect(page.get_by_text("This link is invalid or has expired")).to_be_visible()
+    page.get_by_role("link", name="Ask again from your profile").click()
+    expect(page.get_by_label("Email")).to_have_value("maya.new@example.org")
+    phone.context.close()
+    assert page.console_errors == []
+
+
+def test_an_address_taken_before_the_link_is_followed_is_explained_on_the_page(page):
+    MenteeFactory(username="maya", email="maya@example.org")
+    sign_in(page, "maya", PASSWORD)
+    page.goto("/profile/")
+    page.get_by_label("Email").fill("maya.new@example.org")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("We sent a link to maya.new@example.org")).to_be_visible()
+    MenteeFactory(username="mo", email="maya.new@example.org")  # meanwhile, someone else
+
+    page.goto(_emailed_link("maya.new@example.org"))
+    page.get_by_role("button", name="Confirm my new address").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("belongs to another account")
+    assert User.objects.get(username="maya").email == "maya@example.org"
     assert page.console_errors == []
 
 
