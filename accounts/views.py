@@ -5,8 +5,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -33,13 +32,9 @@ def signup(request):
 
 
 def signup_sent(request):
-    """Where the sign-up form continues, whoever is registered: the next step is in the email."""
-    email = request.GET.get("email", "")
-    try:
-        validate_email(email)
-    except ValidationError:
-        email = ""  # the page then says "your address" rather than echo anything at all
-    return render(request, "accounts/signup_sent.html", {"email": email, "hours": settings.SIGNUP_CONFIRM_HOURS})
+    """Where the sign-up form continues, whoever is registered: the next step is in the email. The address typed
+    comes in the #fragment, shown by the page's script, so that it never reaches the server or its logs."""
+    return render(request, "accounts/signup_sent.html", {"hours": settings.SIGNUP_CONFIRM_HOURS})
 
 
 @never_cache

@@ -5,7 +5,10 @@
 //
 // Field errors from a 400 appear next to the input ([data-error-for=name]); other errors (403, 404, 409) in the
 // form's or the page's [role=alert] box. After success: go to data-then, or reload. In data-then, "{name}" is the
-// answer's field of that name, or else the submitted form's ("/rounds/{id}/", "/signup/sent/?email={email}").
+// answer's field of that name, or else the submitted form's ("/rounds/{id}/", "/signup/sent/#{email}").
+// An element with data-from-fragment="email" shows the address's #fragment as text when it is an email address
+// (anything else, say a crafted message, is not shown): a value the page may show but the server need not see
+// (a fragment is never sent, so the address stays out of access logs).
 (function () {
   "use strict";
 
@@ -265,6 +268,19 @@
       }
     }, 1000);
   });
+
+  const fragment = (function () {
+    try {
+      return decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return "";
+    }
+  })();
+  if (/^[^\s@<>]{1,64}@[^\s@<>]{1,189}$/.test(fragment)) {
+    document.querySelectorAll('[data-from-fragment="email"]').forEach(function (element) {
+      element.textContent = fragment;
+    });
+  }
 
   window.mentorshipApi = { call: call };
 })();

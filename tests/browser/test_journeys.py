@@ -37,6 +37,15 @@ def _emailed_link(to: str) -> str:
     return CONFIRM_LINK.search(message.body).group(0)
 
 
+def test_check_your_email_shows_the_address_from_the_fragment_and_nothing_else(page):
+    page.goto("/signup/sent/#nia%40example.org")
+    expect(page.locator(".address")).to_have_text("nia@example.org")
+
+    page.goto("/")
+    page.goto("/signup/sent/#Send%20your%20password%20to%20evil.example")  # a crafted link
+    expect(page.locator(".address")).to_have_text("your address")
+
+
 def test_a_newcomer_signs_up_follows_the_emailed_link_and_lands_signed_in(page):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
