@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from accounts import tasks
 from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
@@ -313,12 +314,14 @@ def email_change_confirm(*, token: str) -> User:
     return user
 
 
-def email_change_cancel(*, user: User) -> None:
-    """Forget the person's pending change of address, if any: its link stops working. Choosing a new password
-    through the reset link (sent to the account's current address) does this, as the change's notice promises:
-    whoever asked for the change with a stolen password must not finish it after the owner took the account back.
+@transaction.atomic
+def password_reset_completed(*, user: User) -> None:
+    """The owner of the account's address chose a new password through the reset link: they may be taking the
+    account back. Whoever had the old password loses what it gave them besides sessions (Django ends those): the
+    API tokens stop working, and a pending change of address cannot be finished (as the change's notice promises).
     """
     EmailChange.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
 
 
 def signups_purge_expired() -> int:

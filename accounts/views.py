@@ -103,12 +103,11 @@ class SignInView(auth_views.LoginView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's page that sets the new password, which also cancels a pending change of address: the reset link
-    went to the account's current address, whose owner may be taking the account back from whoever asked it."""
+    """Django's page that sets the new password; then the account is secured (see password_reset_completed)."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.email_change_cancel(user=form.user)
+        services.password_reset_completed(user=form.user)
         return response
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import EmailChange, User
 from tests.accounts.email_change import EMAIL_CHANGE_LINK, email_change_token
-from tests.factories import EmailChangeFactory, MenteeFactory, MentorFactory
+from tests.factories import PASSWORD, EmailChangeFactory, MenteeFactory, MentorFactory
 
 ME = "/api/v1/me/"
 CONFIRM = "/api/v1/me/email/confirm/"
@@ -266,6 +266,16 @@ def test_choosing_a_new_password_through_the_reset_link_cancels_a_pending_change
 
     assert confirm(token).json() == INVALID
     assert User.objects.get(username="maya").email == "maya@example.org"
+
+
+def test_choosing_a_new_password_through_the_reset_link_stops_the_old_api_token(anon, mentee):
+    token = anon.post("/api/v1/auth/token/", {"username": "maya", "password": PASSWORD}, format="json").json()["token"]
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert anon.get("/api/v1/me/").status_code == 200
+
+    assert reset_password(asked_at="maya@example.org")
+
+    assert anon.get("/api/v1/me/").status_code == 401
 
 
 def test_unknown_fields_and_a_missing_token_are_named(anon):
