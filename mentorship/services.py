@@ -20,7 +20,7 @@ from config.tasks import task_send
 from mentorship import tasks
 from mentorship.directory import directory_changed
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
-from mentorship.selectors import mentor_offers_held
+from mentorship.selectors import mentor_directory, mentor_offers_held
 
 Status = MentorshipRequest.Status
 
@@ -137,7 +137,7 @@ def request_create(
     mentor is not accepting or is full, or the mentee already has as many mentors as the program allows."""
     if not mentee.is_mentee:
         raise PermissionDenied("Only mentees send mentorship requests.")
-    mentor_profile = MentorProfile.objects.select_related("user").filter(user_id=mentor_id).first()
+    mentor_profile = mentor_directory().prefetch_related(None).filter(user_id=mentor_id).first()
     if mentor_profile is None:
         raise ValidationError({"mentor": [f"No mentor with id {mentor_id}."]})
     mentor = mentor_profile.user
@@ -169,7 +169,7 @@ def request_refusal(
     *, mentee: User, mentor_profile: MentorProfile, origin: str = MentorshipRequest.Origin.SELF
 ) -> Conflict | None:
     """Why this mentee may not ask this mentor now, or None. The API answers it as a 409; the mentor's page
-    shows it beside a disabled button."""
+    shows it beside a disabled button. `mentor_profile` comes from selectors.mentor_directory() (`open_slots`)."""
     mentor = mentor_profile.user
     if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
         return Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
@@ -180,12 +180,7 @@ def request_refusal(
     if origin == MentorshipRequest.Origin.SELF:
         if not mentor_profile.accepting_requests:
             return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
-        open_slots = getattr(mentor_profile, "open_slots", None)  # read already when it comes from the directory
-        if open_slots is None:
-            open_slots = (
-                mentor_profile.capacity - _active_count(mentor=mentor) - mentor_offers_held(mentor_id=mentor.pk)
-            )
-        if open_slots <= 0:
+        if mentor_profile.open_slots <= 0:
             return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
     return None
 
