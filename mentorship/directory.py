@@ -27,18 +27,20 @@ CACHE_ERRORS = (RedisError, OSError)
 
 def directory_cached(key: str, compute: Callable[[], T]) -> T:
     """`compute()`'s answer for `key` in the directory as it is now; computed at most once per version."""
+    cache_key = f"mentor-directory:{hashlib.sha256(key.encode()).hexdigest()}"
     try:
-        version = cache.get(VERSION_KEY) or _new_version(only_if_absent=True)
-        cache_key = f"mentor-directory:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
-        kept = cache.get(cache_key)
+        # One round trip: the answer is kept with the version it was computed in, and read beside the current one.
+        found = cache.get_many([VERSION_KEY, cache_key])
+        version = found.get(VERSION_KEY) or _new_version(only_if_absent=True)
     except CACHE_ERRORS as error:
         log.warning("Mentor directory served without its cache: %s", error)
         return compute()
-    if kept is not None:
+    kept_version, kept = found.get(cache_key, (None, None))
+    if kept_version == version:
         return kept
     answer = compute()  # read after the version: a write committed meanwhile moved it, so this is never kept stale
     try:
-        cache.set(cache_key, answer, settings.DIRECTORY_CACHE_SECONDS)
+        cache.set(cache_key, (version, answer), settings.DIRECTORY_CACHE_SECONDS)
     except CACHE_ERRORS as error:
         log.warning("Mentor directory answer not cached: %s", error)
     return answer

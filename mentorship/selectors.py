@@ -44,6 +44,11 @@ def mentor_directory() -> QuerySet[MentorProfile]:
     )
 
 
+def mentor_directory_listing() -> QuerySet[MentorProfile]:
+    """The directory as the API and the page list it: by name, then id (index `user_by_name`)."""
+    return mentor_directory().order_by("user__full_name", "user_id")
+
+
 def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:
     if user.is_program_admin:
         requests = MentorshipRequest.objects.all()

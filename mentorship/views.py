@@ -27,7 +27,7 @@ def mentor_directory(request):
 
 def _directory_body(params) -> SafeString:
     """The filters, the count, a page of mentor cards and the page links for one query string."""
-    filters = MentorFilter(params, queryset=selectors.mentor_directory().order_by("user__full_name", "user_id"))
+    filters = MentorFilter(params, queryset=selectors.mentor_directory_listing())
     mentors = filters.qs if filters.is_valid() else selectors.mentor_directory().none()
     query = params.copy()
     query.pop("page", None)

@@ -2,6 +2,7 @@
 body, calls one service, and serializes the result. The services decide who may act (403) and when (409)."""
 
 import django_filters
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -38,14 +39,17 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.mentor_directory().order_by("user__full_name", "user_id")
+        return selectors.mentor_directory_listing()
 
     def list(self, request, *args, **kwargs):
-        # Keyed by the whole address: the page's links to the next and previous pages are absolute.
-        data = directory_cached(
-            f"api:{request.build_absolute_uri()}", lambda: super(MentorViewSet, self).list(request).data
+        if request.accepted_renderer.format != "json":  # the browsable API renders its page around the answer
+            return super().list(request)
+        # Kept as the JSON sent, keyed by the whole address: the page's next and previous links are absolute.
+        body = directory_cached(
+            f"api:{request.build_absolute_uri()}",
+            lambda: request.accepted_renderer.render(super(MentorViewSet, self).list(request).data),
         )
-        return Response(data)
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
 
 class RequestViewSet(

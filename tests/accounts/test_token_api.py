@@ -45,3 +45,56 @@ def test_a_bad_token_is_401(anon):
     anon.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
 
     assert anon.get("/api/v1/me/").status_code == 401
+
+
+def _signed_in(anon, username: str) -> str:
+    token = anon.post("/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json")
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    return token.json()["token"]
+
+
+@pytest.mark.django_db
+def test_a_made_up_token_is_401_with_a_token_challenge(anon, mentee):
+    anon.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = anon.get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_s_token_stops_working(anon, mentee):
+    _signed_in(anon, "maya")
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+
+    response = anon.get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User inactive or deleted."}
+
+
+@pytest.mark.django_db
+def test_a_deleted_account_s_token_stops_working(anon, mentee):
+    _signed_in(anon, "maya")
+    mentee.delete()
+
+    assert anon.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_each_token_signs_in_its_own_holder(anon, mentee, mentor):
+    _signed_in(anon, "otto")
+    assert anon.get("/api/v1/me/").json()["username"] == "otto"
+
+    _signed_in(anon, "maya")
+    assert anon.get("/api/v1/me/").json()["username"] == "maya"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Token", "Token a b", "Token caf\u00e9"])
+def test_a_malformed_token_header_is_401(anon, mentee, header):
+    anon.credentials(HTTP_AUTHORIZATION=header)
+
+    assert anon.get("/api/v1/me/").status_code == 401

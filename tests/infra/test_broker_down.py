@@ -1,7 +1,10 @@
 """The broker (Redis) unreachable: starting a round answers 503 and keeps the round, which runs once it is back;
-sign-ups and requests still succeed (their emails are dropped with a warning)."""
+sign-ups and requests still succeed, and their emails are sent from the request instead of being lost."""
+
+import re
 
 import pytest
+from django.core import mail
 
 from config.celery_app import app as celery_app
 from matching import services
@@ -47,7 +50,7 @@ def test_a_round_started_with_the_broker_down_is_a_503_and_is_not_lost(program, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sign_ups_and_requests_still_work_without_the_broker(anon, mentee_client, mentor, broker_down):
+def test_sign_ups_and_requests_still_work_without_the_broker(anon, mentee_client, mentor, broker_down, caplog):
     body = {"username": "nia", "email": "nia@example.org", "password": "a-long-unusual-secret", "role": "mentee"}
     signed_up = anon.post("/api/v1/auth/register/", {**body, "full_name": "Nia"}, format="json")
     requested = mentee_client.post("/api/v1/requests/", {"mentor": mentor.pk}, format="json")
@@ -55,6 +58,24 @@ def test_sign_ups_and_requests_still_work_without_the_broker(anon, mentee_client
     assert signed_up.status_code == 201
     assert requested.status_code == 201
     assert MentorshipRequest.objects.filter(mentor=mentor, status="pending").exists()
+    link_email, request_email = mail.outbox  # sent from the requests themselves, not lost
+    assert link_email.to == ["nia@example.org"]
+    token = re.search(r"/signup/confirm/([^/\s]+)/", link_email.body).group(1)
+    assert anon.post("/api/v1/auth/register/confirm/", {"token": token}, format="json").status_code == 201
+    assert request_email.to == [mentor.email]
+    assert token not in caplog.text  # the link is not written to the log on the way
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_that_cannot_be_sent_either_does_not_fail_the_sign_up(anon, broker_down, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    body = {"username": "nia", "email": "nia@example.org", "password": "a-long-unusual-secret", "role": "mentee"}
+
+    response = anon.post("/api/v1/auth/register/", {**body, "full_name": "Nia"}, format="json")
+
+    assert response.status_code == 201
+    assert "failed here too" in caplog.text
 
 
 def test_beat_sends_waiting_rounds_again_every_minute():

@@ -90,3 +90,17 @@ def test_the_directory_answers_with_its_cache_server_unreachable(mentee_client, 
 
     assert response.status_code == 200
     assert [m["username"] for m in response.json()["results"]] == ["ana"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_answer_is_the_same_json_and_the_browsable_api_still_renders(mentee_client, ana):
+    first = mentee_client.get(URL, {"skill": "python"})
+    kept = mentee_client.get(URL, {"skill": "python"})
+    browsable = mentee_client.get(URL, {"skill": "python"}, HTTP_ACCEPT="text/html")
+
+    assert kept["Content-Type"] == first["Content-Type"] == "application/json"
+    assert kept.content == first.content
+    assert kept["Vary"] == "Accept"  # the same address answers HTML to a browser, so shared caches must tell
+    assert browsable.status_code == 200
+    assert browsable["Content-Type"].startswith("text/html")
+    assert b"Ana Mentor" in browsable.content
