@@ -3,12 +3,13 @@
     source .ci/services.sh   # or any PostgreSQL and Redis you may scratch
     .venv/bin/python bench/load.py [--users 20] [--duration 20] [--mentors 5000 --mentees 20000]
 
-Needs Debian's wrk (apt-get install wrk). It creates a database of its own beside DATABASE_URL's
-(`bench_load`, dropped and rebuilt unless --reuse finds the same demo there), loads the demo program at the
-given size (`seed_demo --mentors --mentees`), collects static files, starts gunicorn exactly as the Dockerfile
-does (2 sync workers, production settings; the only additions are two reference views, bench/load_urls.py: the
-floors that Django and a signed-in API call cost), and then, for each scenario, runs wrk
-in a second process with --users connections, each sending its next request as soon as the last one answered:
+Needs Debian's wrk (apt-get install wrk). It loads the demo program at the given size (`seed_demo --mentors
+--mentees`) into a database of its own beside DATABASE_URL's (`bench_load_seed`, rebuilt unless --reuse finds
+the same size there), copies it to `bench_load` for this run to write to, collects static files, starts
+gunicorn exactly as the Dockerfile does (2 sync workers, production settings; the only additions are two
+reference views, bench/load_urls.py: the floors that Django and a signed-in API call cost), and then, for each
+scenario, runs wrk in a second process with --users connections, each sending its next request as soon as the
+last one answered:
 
   bare             GET /bench/bare/ (anonymous): a constant JSON object from a plain Django view
   bare api         GET /bench/bare-api/ as mentees (token): the same from a DRF view, signed in
@@ -47,7 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
-DATABASE = "bench_load"
+DATABASE = "bench_load"  # this run's copy of the seeded demo
+SEED_DATABASE = "bench_load_seed"
 CAPACITY_CHECK = {"capacity": 3, "accepts": 50}
 SCENARIOS = (
     "bare",
@@ -69,24 +71,36 @@ def database_url(base: str, name: str) -> str:
 
 
 def prepare_database(base_url: str, mentors: int, mentees: int, reuse: bool) -> str:
+    """A fresh copy of the seeded demo for this run. The demo is built once into SEED_DATABASE (again unless
+    --reuse finds the same size there) and copied, as a template, into DATABASE: the run writes (requests, accepts,
+    the capacity check) to the copy only, so every run starts from the same program."""
     import psycopg2
 
-    url = database_url(base_url, DATABASE)
+    seed_url = database_url(base_url, SEED_DATABASE)
     marker = f"{mentors}x{mentees}"
     admin = psycopg2.connect(base_url)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-        exists = cursor.fetchone() is not None
-    if reuse and exists and _demo_marker(url) == marker:
-        print(f"Reusing the {marker} demo in {DATABASE} (as the last run left it).")
-        admin.close()
-        manage("migrate", "--noinput", "-v0", env=_setup_env(url))
-        return url
-    with admin.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [SEED_DATABASE]
+        )
+        found = cursor.fetchone()
+        if reuse and found and found[0] == marker:
+            print(f"Reusing the {marker} demo in {SEED_DATABASE}.")
+            manage("migrate", "--noinput", "-v0", env=_setup_env(seed_url))
+        else:
+            cursor.execute(f"DROP DATABASE IF EXISTS {SEED_DATABASE} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {SEED_DATABASE}")
+            _seed(seed_url, mentors, mentees)
+            cursor.execute(f"COMMENT ON DATABASE {SEED_DATABASE} IS %s", [marker])
         cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
+        cursor.execute(f"CREATE DATABASE {DATABASE} TEMPLATE {SEED_DATABASE}")
     admin.close()
+    return database_url(base_url, DATABASE)
+
+
+def _seed(url: str, mentors: int, mentees: int) -> None:
+    import psycopg2
 
     env = _setup_env(url)
     started = time.perf_counter()
@@ -96,25 +110,12 @@ def prepare_database(base_url: str, mentors: int, mentees: int, reuse: bool) -> 
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # statistics, as a database in use has them
-        cursor.execute(f"COMMENT ON DATABASE {DATABASE} IS %s", [marker])
+        cursor.execute("VACUUM ANALYZE")  # statistics, as a database in use has them (a template copy keeps them)
     conn.close()
-    return url
 
 
 def _setup_env(url: str) -> dict:
     return {**os.environ, "DATABASE_URL": url, "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-
-
-def _demo_marker(url: str) -> str | None:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [DATABASE])
-        row = cursor.fetchone()
-    conn.close()
-    return row[0] if row else None
 
 
 def manage(*args: str, env: dict) -> None:
@@ -417,7 +418,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="seconds run first and not counted")
     parser.add_argument("--mentors", type=int, default=5000)
     parser.add_argument("--mentees", type=int, default=20000)
-    parser.add_argument("--reuse", action="store_true", help="keep bench_load if it holds this demo already")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded demo if it has this size")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--only", type=lambda names: names.split(","), default=list(SCENARIOS), help="comma-separated scenarios"
