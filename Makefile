@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check worker beat clean
+.PHONY: run test smoke lint format migrations-check worker beat clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(VENV)/.installed-runtime
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest
 
+## The production install proved: requirements.txt alone, gunicorn + a worker on DATABASE_URL / REDIS_URL.
+smoke:
+	bash .ci/smoke.sh
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -46,4 +50,4 @@ beat: $(VENV)/.installed-runtime
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) .venv-prod staticfiles db.sqlite3 .pytest_cache

@@ -79,3 +79,14 @@ def test_every_requirement_is_pinned():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
                 assert "==" in line, f"{name}: {line} is not pinned"
+
+
+def test_ci_proves_the_production_install_from_requirements_alone():
+    ci = (ROOT / ".ci" / "run").read_text()
+    smoke = (ROOT / ".ci" / "smoke.sh").read_text()
+    assert re.search(r"^bash \.ci/smoke\.sh$", ci, flags=re.M)
+    installs = re.findall(r"pip install .*", smoke)
+    assert installs and all("requirements-dev" not in line for line in installs)
+    assert "-r requirements.txt" in installs[-1]
+    for proof in ("check --deploy", 'celery" -A config worker', 'gunicorn" config.wsgi', ".ci/smoke.py"):
+        assert proof in smoke

@@ -32,6 +32,19 @@ def broker_down():
     _reset_connections()
 
 
+@pytest.fixture
+def transport_missing():
+    """A broker whose transport cannot be imported: what a production install without kombu's Redis extra met
+    (`No module named 'packaging'`). MongoDB's transport needs pymongo, which is not installed."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "mongodb://127.0.0.1:1/tasks"
+    _reset_connections()
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+    _reset_connections()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_round_started_with_the_broker_down_is_a_503_and_is_not_lost(program, admin_client_api, broker_down):
     response = admin_client_api.post(URL, {"name": "While Redis is down"}, format="json")
@@ -81,3 +94,23 @@ def test_an_email_that_cannot_be_sent_either_does_not_fail_the_sign_up(anon, bro
 def test_beat_sends_waiting_rounds_again_every_minute():
     entry = celery_app.conf.beat_schedule["requeue-waiting-rounds"]
     assert (entry["task"], entry["schedule"]) == ("matching.tasks.requeue_waiting_rounds", 60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_cannot_be_sent_at_all_is_a_503_not_a_500_and_is_logged_as_an_error(
+    program, admin_client_api, transport_missing, caplog
+):
+    response = admin_client_api.post(URL, {"name": "No transport"}, format="json")
+
+    assert response.status_code == 503
+    assert MatchRound.objects.get(name="No transport").status == "queued"  # saved; the sweep sends it later
+    errors = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert errors and errors[0].exc_info[0] is ModuleNotFoundError
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_whose_email_cannot_be_sent_at_all_still_succeeds(mentee_client, mentor, transport_missing):
+    response = mentee_client.post("/api/v1/requests/", {"mentor": mentor.pk}, format="json")
+
+    assert response.status_code == 201
+    assert [message.to for message in mail.outbox] == [[mentor.email]]  # sent from the request itself
