@@ -45,11 +45,13 @@ def _django_validation_detail(error: DjangoValidationError) -> dict | list:
 
 def exception_handler(exc, context):
     """DRF's handler, plus the errors services raise: Django's ValidationError is a 400 with field messages,
-    Conflict a 409, a row that does not exist (or may not be seen) a 404."""
+    Conflict a 409 with its `code`, a row that does not exist (or may not be seen) a 404."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, Conflict):
-        exc = ConflictError(exc.message, code=exc.code)
+        response = drf_exception_handler(ConflictError(exc.message, code=exc.code), context)
+        response.data.update(code=exc.code, **exc.details)  # {"detail", "code", ...}: API.md's 409
+        return response
     elif isinstance(exc, ServiceUnavailable):
         exc = UnavailableError(exc.message)
     elif isinstance(exc, ObjectDoesNotExist):

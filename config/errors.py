@@ -9,10 +9,13 @@ class Conflict(Exception):
     """The request is valid but the state of things forbids it now (409): a request no longer pending, a
     mentor at capacity, a session already rated."""
 
-    def __init__(self, message: str, *, code: str = "conflict"):
+    def __init__(self, message: str, *, code: str = "conflict", **details):
+        """`code` is the stable word clients and tests rely on; `details` are further fields of the answer
+        (e.g. `retry_after`), JSON-ready."""
         super().__init__(message)
         self.message = message
         self.code = code
+        self.details = details
 
 
 class ServiceUnavailable(Exception):

@@ -5,6 +5,16 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
 
 ErrorDetail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+ConflictDetail = inline_serializer(
+    "ConflictDetail",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(help_text="Stable and machine-readable, e.g. `mentor_full`."),
+        "retry_after": serializers.DateTimeField(
+            required=False, help_text="When the same call may succeed (only for conflicts that pass with time)."
+        ),
+    },
+)
 
 VALIDATION_ERROR = OpenApiResponse(
     response={

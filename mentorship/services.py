@@ -178,11 +178,35 @@ def request_refusal(
     if _active_count(mentee=mentee) >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
         return Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
     if origin == MentorshipRequest.Origin.SELF:
+        if (cooldown := _withdrawal_cooldown_ends(mentee=mentee, mentor=mentor)) is not None:
+            return Conflict(
+                f"You withdrew a request to {mentor} recently; you can ask again after "
+                f"{timezone.localtime(cooldown):%Y-%m-%d %H:%M %Z}.",
+                code="request_cooldown",
+                retry_after=cooldown.isoformat(),
+            )
         if not mentor_profile.accepting_requests:
             return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
         if mentor_profile.open_slots <= 0:
             return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
     return None
+
+
+def _withdrawal_cooldown_ends(*, mentee: User, mentor: User) -> dt.datetime | None:
+    """When the mentee may ask this mentor again after withdrawing a request to them, if that is still to come.
+    Each request emails the mentor: asking and withdrawing in turn would flood them."""
+    withdrawn_at = (
+        MentorshipRequest.objects.filter(
+            mentee=mentee, mentor=mentor, status=Status.WITHDRAWN, close_reason="", responded_at__isnull=False
+        )
+        .order_by("-responded_at")
+        .values_list("responded_at", flat=True)
+        .first()
+    )
+    if withdrawn_at is None:
+        return None
+    ends = withdrawn_at + dt.timedelta(hours=settings.REQUEST_COOLDOWN_HOURS)
+    return ends if ends > timezone.now() else None
 
 
 def _lock_request(request_id: int) -> MentorshipRequest:

@@ -67,3 +67,12 @@ def test_production_passes_the_deploy_check_at_warning_level():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_settings_forbid_the_demo_accounts():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEMO_DATA_ALLOWED)"
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": GOOD_KEY}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.stdout.strip() == "False", result.stderr

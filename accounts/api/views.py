@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers
-from config.schema import ErrorDetail
+from config.schema import ConflictDetail
 
 
 def _site_url(request) -> str:
@@ -60,7 +60,7 @@ class RegisterConfirmView(_PublicView):
 
     @extend_schema(
         request=serializers.RegisterConfirmInput,
-        responses={201: serializers.AccountOutput, 409: ErrorDetail},
+        responses={201: serializers.AccountOutput, 409: ConflictDetail},
         description="Finish signing up with the token of the emailed link: creates the account, with the password "
         "given at sign-up, and signs the browser in when the call comes from our pages (API clients then ask "
         "`auth/token/`). A link works once, for SIGNUP_CONFIRM_HOURS. 400 `username` when that username is taken "
@@ -84,7 +84,7 @@ class EmailChangeConfirmView(_PublicView):
 
     @extend_schema(
         request=serializers.EmailChangeConfirmInput,
-        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ErrorDetail},
+        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ConflictDetail},
         description="Finish a change of address asked for with `PATCH me/` (`email`), with the token of the link "
         "emailed to the new address: the account's `email` becomes it. A link works once, for SIGNUP_CONFIRM_HOURS, "
         "and only the newest one asked for; 409 when the address meanwhile belongs to another account.",

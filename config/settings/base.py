@@ -152,9 +152,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # How long the emailed link that finishes a self-registration works; older pending sign-ups are purged hourly.
 SIGNUP_CONFIRM_HOURS = env.int("SIGNUP_CONFIRM_HOURS", default=48)
 
+# `seed_demo` creates accounts with a published password; production refuses it unless told --force.
+DEMO_DATA_ALLOWED = True
+
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
 REQUEST_EXPIRY_DAYS = env.int("REQUEST_EXPIRY_DAYS", default=14)
+# After withdrawing a request, a mentee may ask the same mentor again only this many hours later.
+REQUEST_COOLDOWN_HOURS = env.int("REQUEST_COOLDOWN_HOURS", default=24)
 # The mentor directory keeps its answers until a mentor, a mentorship or an offer changes, and at most this long.
 DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=30)
 # A round with this many waiting mentees splits its candidate search into tasks of MATCH_SLICE_MENTEES each.
@@ -177,6 +182,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "sign_in": env("THROTTLE_SIGN_IN", default="10/minute"),
         "register": env("THROTTLE_REGISTER", default="20/hour"),
+        # Mentorship requests a mentee may send (each one emails a mentor).
+        "request": env("THROTTLE_REQUESTS", default="20/day"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DATETIME_FORMAT": "iso-8601",

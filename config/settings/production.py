@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=False)
+DEMO_DATA_ALLOWED = False
 
 if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5 or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(

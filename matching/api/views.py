@@ -10,14 +10,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.schema import ErrorDetail
+from config.schema import ConflictDetail
 from matching import exports, imports, recommendations, selectors, services
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
 
-CONFLICT = {409: ErrorDetail}
+CONFLICT = {409: ConflictDetail}
 
 
 class IsProgramAdmin(permissions.BasePermission):

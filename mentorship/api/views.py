@@ -8,16 +8,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import MentorProfile
-from config.schema import ErrorDetail
+from config.schema import ConflictDetail, ErrorDetail
 from mentorship import selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
 from mentorship.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
-CONFLICT = {409: ErrorDetail}
+CONFLICT = {409: ConflictDetail}
 
 
 def _status_filter(model) -> type[django_filters.FilterSet]:
@@ -52,6 +53,16 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
 
+class _RequestSendThrottle(UserRateThrottle):
+    """Each request sent emails a mentor: a mentee sends at most THROTTLE_REQUESTS of them. Answers are not
+    limited."""
+
+    scope = "request"
+
+    def allow_request(self, request, view):
+        return view.action != "create" or super().allow_request(request, view)
+
+
 class RequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -61,6 +72,7 @@ class RequestViewSet(
     serializer_class = s.RequestOutput
     filterset_class = _status_filter(MentorshipRequest)
     lookup_value_regex = r"\d+"
+    throttle_classes = [_RequestSendThrottle]
 
     def get_queryset(self):
         return selectors.request_list_for(user=self.request.user)
@@ -68,7 +80,12 @@ class RequestViewSet(
     def _respond(self, request_id: int, code: int = status.HTTP_200_OK) -> Response:
         return Response(s.RequestOutput(self.get_queryset().get(pk=request_id)).data, status=code)
 
-    @extend_schema(request=s.RequestCreateInput, responses={201: s.RequestOutput, **CONFLICT})
+    @extend_schema(
+        request=s.RequestCreateInput,
+        responses={201: s.RequestOutput, **CONFLICT, 429: ErrorDetail},
+        description="Ask a mentor. 409 `request_cooldown` (with `retry_after`) for a mentor one withdrew a request "
+        "to within REQUEST_COOLDOWN_HOURS; 429 beyond THROTTLE_REQUESTS requests sent.",
+    )
     def create(self, request):
         data = s.RequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)

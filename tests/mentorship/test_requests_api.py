@@ -55,7 +55,7 @@ def test_a_second_pending_request_to_the_same_mentor_is_409(send, mentor):
     response = send(mentor)
 
     assert response.status_code == 409
-    assert "pending request" in response.json()["detail"]
+    assert response.json()["code"] == "request_pending"
     assert MentorshipRequest.objects.count() == 1
 
 
@@ -67,7 +67,7 @@ def test_a_mentee_who_already_has_a_mentor_cannot_ask_another(send, mentorship, 
     response = send(outsider_mentor)
 
     assert response.status_code == 409
-    assert "as many active mentorships" in response.json()["detail"]
+    assert response.json()["code"] == "mentee_full"
 
 
 def test_a_mentor_who_is_not_accepting_gets_no_request(send, mentor):
@@ -77,7 +77,7 @@ def test_a_mentor_who_is_not_accepting_gets_no_request(send, mentor):
     response = send(mentor)
 
     assert response.status_code == 409
-    assert "not accepting" in response.json()["detail"]
+    assert response.json()["code"] == "not_accepting"
 
 
 def test_a_full_mentor_gets_no_request(send, mentor):

@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -98,3 +98,22 @@ def test_the_demo_has_a_round_waiting_for_review():
     demo_round = MatchRound.objects.get()
     assert demo_round.status == "proposed"
     assert demo_round.proposals.count() > 10
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_under_production_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False  # what config.settings.production says
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+
+    assert not User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_under_production_settings_when_forced(settings):
+    settings.DEMO_DATA_ALLOWED = False
+
+    call_command("seed_demo", "--force", "--mentors", "3", "--mentees", "6")
+
+    assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)

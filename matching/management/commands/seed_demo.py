@@ -1,6 +1,7 @@
 import sys
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts import demo as people
@@ -21,8 +22,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--mentors", type=int, default=60)
         parser.add_argument("--mentees", type=int, default=180)
+        parser.add_argument(
+            "--force", action="store_true", help="Load it even under production settings (a demo server)."
+        )
 
-    def handle(self, *args, mentors, mentees, **options):
+    def handle(self, *args, mentors, mentees, force, **options):
+        if not settings.DEMO_DATA_ALLOWED and not force:
+            # The demo's accounts share one published password, an admin among them: on a real deployment they
+            # would be a door anyone could open.
+            raise CommandError(
+                f"Refusing to load the demo under production settings: it creates the program admin "
+                f"'{people.DEMO_ADMIN}' and others with the published password '{people.DEMO_PASSWORD}'. "
+                "Add --force only for a throwaway demo server."
+            )
         if people.demo_is_loaded():
             self.stdout.write("The demo program is already loaded.")
         else:
