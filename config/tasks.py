@@ -21,6 +21,9 @@ def task_send(task, *args, required: bool = True) -> None:
     cannot even be imported, a serialisation error) is a fault of this deployment that no retry will mend: it is
     answered the same way, and logged as an error with its traceback, so that it is seen, not hidden in a 500.
     """
+    if task.app.conf.task_always_eager:
+        _run_here(task, args, required=required)
+        return
     try:
         task.delay(*args)
     except Exception as error:
@@ -38,3 +41,14 @@ def task_send(task, *args, required: bool = True) -> None:
             task(*args)  # a direct call: no retries, an error is raised here
         except Exception:  # an optional task never turns a saved change into an error page
             log.exception("%s failed here too; dropped", task.name)
+
+
+def _run_here(task, args: tuple, *, required: bool) -> None:
+    """No queue (the embedded default, the tests): the task runs in this process as it is sent. What it raises is
+    its own failure, not a failed send: a required task's propagates; an optional one's is logged."""
+    try:
+        task.delay(*args)
+    except Exception:
+        if required:
+            raise
+        log.exception("%s failed; dropped", task.name)

@@ -76,3 +76,16 @@ def test_production_settings_forbid_the_demo_accounts():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_embedded_default_sends_tasks_without_a_broker_warning():
+    code = (
+        "import django; django.setup(); from config.tasks import task_send; "
+        "from mentorship.tasks import expire_requests; task_send(expire_requests, required=False)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {*TEST_ONLY_VARIABLES, "REDIS_URL", "DATABASE_URL"}}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": "sqlite://:memory:"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    assert "mentorship.tasks.expire_requests" in result.stderr  # sent, and run in-process (no tables: it failed)
+    assert "No hostname" not in result.stderr, result.stderr
