@@ -3,6 +3,9 @@
 Fitting the scorer on every mentor is the slow part, so the fitted scorer and the mentors' features are kept in
 this process and rebuilt only when a mentor profile changed (their count or latest `updated_at` moved). Who has
 an open slot changes more often: that comes from the directory's cache, which drops it whenever a slot changes.
+
+A mentee's ranking itself is kept too (`ranking_cache_key`): in the directory's cache, so it is dropped when any
+mentor or slot changes, under a key that moves whenever the mentee's own side changes (profile, goals, requests).
 """
 
 import threading
@@ -10,12 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import Count, Max
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from accounts.models import MentorProfile, User
+from accounts.models import MenteeProfile, MentorProfile, User
 from matching import engine, selectors
 from mentorship.directory import directory_cached
-from mentorship.models import Mentorship, MentorshipRequest
+from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.selectors import mentor_directory
 
 MAX_LIMIT = 50
@@ -87,3 +91,24 @@ def recommended_mentors(*, mentee: User, limit: int = 10) -> list[Recommendation
     )
     profiles = mentor_directory().in_bulk([p.mentor_id for p in ranked], field_name="user_id")
     return [Recommendation(profiles[p.mentor_id], p.score, p.explanation) for p in ranked if p.mentor_id in profiles]
+
+
+def ranking_cache_key(*, mentee: User, limit: int) -> str:
+    """A key for this mentee's ranking that moves whenever their side of it changes: their profile (skills,
+    industry, words), their goals (one added, removed, reworded, re-skilled or closed) and their requests (one
+    sent, answered, withdrawn or expired: whom they asked is left out). Mentors' side is the directory's version,
+    which directory_cached() checks. One query."""
+
+    def latest(queryset):
+        queryset = queryset.filter(mentee_id=OuterRef("user_id")).order_by().values("mentee_id")
+        return Subquery(queryset.annotate(at=Max("updated_at")).values("at"))
+
+    goals = Goal.objects.filter(mentee_id=OuterRef("user_id")).order_by().values("mentee_id")
+    goal_count = Coalesce(Subquery(goals.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+    version = (
+        MenteeProfile.objects.filter(user_id=mentee.pk)
+        .values_list("updated_at", latest(Goal.objects), goal_count, latest(MentorshipRequest.objects))
+        .first()
+    )
+    stamp = ":".join(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in version or ())
+    return f"recommended:{mentee.pk}:{limit}:{stamp}"

@@ -71,7 +71,7 @@ def goal_update(*, goal: Goal, user: User, changes: dict) -> Goal:
     for name, value in changes.items():
         setattr(goal, name, value)
     goal.full_clean()
-    if changes:
+    if changes or skills is not None:  # new skills change the goal too: readers that key by `updated_at` see it
         goal.save(update_fields=[*changes, "updated_at"])
     if skills is not None:
         goal.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))

@@ -1,5 +1,6 @@
 """Match rounds (program admins) and recommendations (mentees): thin views over matching.services."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -16,6 +17,7 @@ from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
+from mentorship.directory import directory_cached
 
 CONFLICT = {409: ConflictDetail}
 
@@ -101,10 +103,20 @@ class RecommendedMentorsView(APIView):
         raw = request.query_params.get("limit", "10")
         if not raw.isdigit() or not 1 <= int(raw) <= recommendations.MAX_LIMIT:
             raise ValidationError({"limit": [f"A whole number from 1 to {recommendations.MAX_LIMIT}."]})
-        ranked = recommendations.recommended_mentors(mentee=request.user, limit=int(raw))
-        return Response(
-            [{"mentor": MentorOutput(r.mentor).data, "score": r.score, "explanation": r.explanation} for r in ranked]
-        )
+        limit = int(raw)
+
+        def ranked() -> list[dict]:
+            found = recommendations.recommended_mentors(mentee=request.user, limit=limit)
+            return [
+                {"mentor": MentorOutput(r.mentor).data, "score": r.score, "explanation": r.explanation} for r in found
+            ]
+
+        if request.accepted_renderer.format != "json":  # the browsable API renders its page around the answer
+            return Response(ranked())
+        # Kept as the JSON sent until the directory or the mentee's side of the ranking changes.
+        key = recommendations.ranking_cache_key(mentee=request.user, limit=limit)
+        body = directory_cached(key, lambda: request.accepted_renderer.render(ranked()))
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
 
 MAX_IMPORT_BYTES = 20 * 2**20
