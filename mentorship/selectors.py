@@ -1,7 +1,10 @@
 """Reads of the mentorship lifecycle, scoped to who may see what: a row the caller may not see is simply not
 in their queryset, so the API answers 404 for it without revealing that it exists."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import MentorProfile, User
@@ -47,6 +50,38 @@ def mentor_directory() -> QuerySet[MentorProfile]:
 def mentor_directory_listing() -> QuerySet[MentorProfile]:
     """The directory as the API and the page list it: by name, then id (index `user_by_name`)."""
     return mentor_directory().order_by("user__full_name", "user_id")
+
+
+@dataclass(frozen=True)
+class MenteeStanding:
+    """Where a mentee stands with one mentor: what decides whether they may ask them now."""
+
+    pending_request: bool
+    mentored: bool
+    active_mentorships: int
+    last_withdrawn_at: dt.datetime | None
+
+
+def mentee_standing(*, mentee_id: int, mentor_id: int) -> MenteeStanding:
+    """One query: the mentor's page asks it on every view, and every request sent asks it again."""
+    pair_requests = MentorshipRequest.objects.filter(mentee_id=OuterRef("pk"), mentor_id=mentor_id)
+    active = Mentorship.objects.active().filter(mentee_id=OuterRef("pk"))
+    active_count = active.order_by().values("mentee_id").annotate(n=Count("pk")).values("n")
+    # Withdrawn by the mentee themselves: a request closed because they found a mentor (`close_reason`) is not.
+    withdrawn = pair_requests.filter(
+        status=MentorshipRequest.Status.WITHDRAWN, close_reason="", responded_at__isnull=False
+    ).order_by("-responded_at")
+    row = (
+        User.objects.filter(pk=mentee_id)
+        .values_list(
+            Exists(pair_requests.filter(status=MentorshipRequest.Status.PENDING)),
+            Exists(active.filter(mentor_id=mentor_id)),
+            Coalesce(Subquery(active_count, output_field=IntegerField()), Value(0)),
+            Subquery(withdrawn.values("responded_at")[:1]),
+        )
+        .get()
+    )
+    return MenteeStanding(*row)
 
 
 def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:

@@ -20,7 +20,7 @@ from config.tasks import task_send
 from mentorship import tasks
 from mentorship.directory import directory_changed
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
-from mentorship.selectors import mentor_directory, mentor_offers_held
+from mentorship.selectors import mentee_standing, mentor_directory, mentor_offers_held
 
 Status = MentorshipRequest.Status
 
@@ -171,42 +171,28 @@ def request_refusal(
     """Why this mentee may not ask this mentor now, or None. The API answers it as a 409; the mentor's page
     shows it beside a disabled button. `mentor_profile` comes from selectors.mentor_directory() (`open_slots`)."""
     mentor = mentor_profile.user
-    if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
+    standing = mentee_standing(mentee_id=mentee.pk, mentor_id=mentor.pk)
+    if standing.pending_request:
         return Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
-    if Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists():
+    if standing.mentored:
         return Conflict(f"{mentor} is already your mentor.", code="already_mentored")
-    if _active_count(mentee=mentee) >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+    if standing.active_mentorships >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
         return Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
     if origin == MentorshipRequest.Origin.SELF:
-        if (cooldown := _withdrawal_cooldown_ends(mentee=mentee, mentor=mentor)) is not None:
+        # Each request emails the mentor: asking and withdrawing in turn would flood them.
+        cooldown = dt.timedelta(hours=settings.REQUEST_COOLDOWN_HOURS)
+        if standing.last_withdrawn_at and (ends := standing.last_withdrawn_at + cooldown) > timezone.now():
             return Conflict(
                 f"You withdrew a request to {mentor} recently; you can ask again after "
-                f"{timezone.localtime(cooldown):%Y-%m-%d %H:%M %Z}.",
+                f"{timezone.localtime(ends):%Y-%m-%d %H:%M %Z}.",
                 code="request_cooldown",
-                retry_after=cooldown.isoformat(),
+                retry_after=ends.isoformat(),
             )
         if not mentor_profile.accepting_requests:
             return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
         if mentor_profile.open_slots <= 0:
             return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
     return None
-
-
-def _withdrawal_cooldown_ends(*, mentee: User, mentor: User) -> dt.datetime | None:
-    """When the mentee may ask this mentor again after withdrawing a request to them, if that is still to come.
-    Each request emails the mentor: asking and withdrawing in turn would flood them."""
-    withdrawn_at = (
-        MentorshipRequest.objects.filter(
-            mentee=mentee, mentor=mentor, status=Status.WITHDRAWN, close_reason="", responded_at__isnull=False
-        )
-        .order_by("-responded_at")
-        .values_list("responded_at", flat=True)
-        .first()
-    )
-    if withdrawn_at is None:
-        return None
-    ends = withdrawn_at + dt.timedelta(hours=settings.REQUEST_COOLDOWN_HOURS)
-    return ends if ends > timezone.now() else None
 
 
 def _lock_request(request_id: int) -> MentorshipRequest:

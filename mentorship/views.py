@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts.models import Industry, Skill
+from accounts.models import Industry, MentorProfile, Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
 from mentorship.directory import directory_cached
@@ -46,14 +46,22 @@ def _directory_body(params) -> SafeString:
 @login_required
 @ensure_csrf_cookie
 def mentor_detail(request, mentor_id: int):
-    mentor = selectors.mentor_directory().filter(user_id=mentor_id).first()
+    # The mentor's part is the same for everyone who looks: kept, rendered, until the directory changes.
+    mentor, profile = directory_cached(f"mentor-page:{mentor_id}", lambda: _mentor_profile(mentor_id))
     if mentor is None:
         raise Http404("No such mentor.")
-    context = {"mentor": mentor, "refusal": None, "goals": []}
+    context = {"mentor": mentor, "profile": profile, "refusal": None, "goals": []}
     if request.user.is_mentee:
         context["refusal"] = services.request_refusal(mentee=request.user, mentor_profile=mentor)
-        context["goals"] = Goal.objects.filter(mentee=request.user, status=Goal.Status.OPEN)
+        context["goals"] = Goal.objects.filter(mentee=request.user, status=Goal.Status.OPEN).only("pk", "title")
     return render(request, "mentorship/mentor_detail.html", context)
+
+
+def _mentor_profile(mentor_id: int) -> tuple[MentorProfile | None, SafeString]:
+    mentor = selectors.mentor_directory().filter(user_id=mentor_id).first()
+    if mentor is None:
+        return None, SafeString()
+    return mentor, render_to_string("mentorship/_mentor_profile.html", {"mentor": mentor})
 
 
 @login_required

@@ -104,3 +104,30 @@ def test_a_kept_answer_is_the_same_json_and_the_browsable_api_still_renders(ment
     assert browsable.status_code == 200
     assert browsable["Content-Type"].startswith("text/html")
     assert b"Ana Mentor" in browsable.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mentor_page_keeps_the_mentors_part_and_asks_the_mentees_standing_in_one_query(client, mentee, ana):
+    client.force_login(mentee)
+    client.get(f"/mentors/{ana.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/mentors/{ana.pk}/")
+
+    assert page.status_code == 200
+    assert "2 of 2" in page.content.decode()
+    # The session, the signed-in person, where they stand with this mentor, and their open goals.
+    assert len(captured) == 4, [q["sql"][:80] for q in captured]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mentor_page_shows_an_accept_and_a_profile_change_at_once(client, mentee, ana):
+    client.force_login(mentee)
+    assert "2 of 2" in client.get(f"/mentors/{ana.pk}/").content.decode()
+
+    request = RequestFactory(mentor=ana, mentee=with_profile(MenteeFactory()))
+    client_for(ana).post(f"/api/v1/requests/{request.pk}/accept/", format="json")
+    client_for(ana).patch("/api/v1/me/", {"headline": "Data engineering lead"}, format="json")
+
+    page = client.get(f"/mentors/{ana.pk}/").content.decode()
+    assert "1 of 2" in page
+    assert "Data engineering lead" in page
