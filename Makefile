@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .PHONY: run test smoke lint format migrations-check worker beat clean
+NPM ?= npm
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +17,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The browser tests' accessibility rules (axe-core), exactly as package-lock.json pins them. Without npm the audit
+# is skipped, like every test whose tool is missing (and fails under CI=true: .ci/run installs Node.js).
+node_modules/.installed: package.json package-lock.json
+	@if command -v $(NPM) >/dev/null; then $(NPM) ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the page tests' accessibility audit (axe-core) will be skipped"; fi
+
 ## Set up and serve the app with demo data at http://127.0.0.1:$(PORT) (SQLite, tasks in-process by default).
 run: $(VENV)/.installed-runtime
 	$(PY) manage.py migrate --noinput
@@ -23,7 +30,7 @@ run: $(VENV)/.installed-runtime
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite against the configured DATABASE_URL / REDIS_URL (see README).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(VENV)/bin/pytest
 
 ## The production install proved: requirements.txt alone, gunicorn + a worker on DATABASE_URL / REDIS_URL.
@@ -50,4 +57,4 @@ beat: $(VENV)/.installed-runtime
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) .venv-prod staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) .venv-prod node_modules staticfiles db.sqlite3 .pytest_cache

@@ -1,5 +1,6 @@
 """The README stays true: its commands are the Makefile's and CI's, and docker-compose runs what it documents."""
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -90,3 +91,13 @@ def test_ci_proves_the_production_install_from_requirements_alone():
     assert "-r requirements.txt" in installs[-1]
     for proof in ("check --deploy", 'celery" -A config worker', 'gunicorn" config.wsgi', ".ci/smoke.py"):
         assert proof in smoke
+
+
+def test_npm_packages_are_pinned_exactly_and_installed_for_the_tests():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for name, version in package["devDependencies"].items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"package.json: {name} {version} is not pinned"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version, f"package-lock.json: {name}"
+    assert "npm ci" in _make_dry_run("test")
+    assert re.search(r"^make node_modules/\.installed$", (ROOT / ".ci" / "run").read_text(), flags=re.M)

@@ -6,6 +6,9 @@
 // Field errors from a 400 appear next to the input ([data-error-for=name]); other errors (403, 404, 409) in the
 // form's or the page's [role=alert] box. After success: go to data-then, or reload. In data-then, "{name}" is the
 // answer's field of that name, or else the submitted form's ("/rounds/{id}/", "/signup/sent/#{email}").
+// The page that comes next does not start with focus at the top: it says what was done (data-done, in the page's
+// [data-page-status] region, role=status) and puts focus on the result: data-focus ("#done-{id}", filled as
+// data-then is: the new item), else the control the person used if the page still shows it, else the message.
 // An element with data-from-fragment="email" shows the address's #fragment as text when it is an email address
 // (anything else, say a crafted message, is not shown): a value the page may show but the server need not see
 // (a fragment is never sent, so the address stays out of access logs).
@@ -164,7 +167,9 @@
     });
   }
 
-  function after(element, result, sent) {
+  const AFTER_ACTION = "mentorship-platform:after-action";
+
+  function after(element, result, sent, used) {
     const report = element.querySelector && element.querySelector("[data-report]");
     if (report && result.data) {
       // Stay on the page and say what was done.
@@ -172,27 +177,92 @@
         .map(([key, value]) => key.replaceAll("_", " ") + ": " + value)
         .join(" · ");
       report.hidden = false;
+      focusOn(report);
       return;
     }
     const then = element.dataset.then;
-    if (then) {
-      window.location.assign(fill(then, result.data, sent));
-    } else {
-      window.location.reload();
+    const next = then ? new URL(fill(then, result.data, sent), window.location.href) : null;
+    const note = {
+      path: next ? next.pathname : window.location.pathname,
+      message: element.dataset.done || (then ? "" : "Saved."),
+      // The control used is looked for again only on the same page: another page's ids mean other things.
+      focus: element.dataset.focus
+        ? fill(element.dataset.focus, result.data, sent)
+        : !next && used && used.id ? "#" + CSS.escape(used.id) : null,
+    };
+    try {
+      window.sessionStorage.setItem(AFTER_ACTION, JSON.stringify(note));
+    } catch (error) {
+      // No storage (a private mode that refuses it): the page still changes, focus starts at the top.
+    }
+    if (next) window.location.assign(next.href);
+    else window.location.reload();
+  }
+
+  function shown(element) {
+    return element && !element.hidden && element.getClientRects().length > 0;
+  }
+
+  function focusOn(element) {
+    // A heading or a message is not focusable by itself; tabindex=-1 makes it a target without adding a tab stop.
+    if (!element.matches("a[href], button, input, select, textarea, summary, [tabindex]")) element.tabIndex = -1;
+    element.focus();
+  }
+
+  function restoreAfterAction() {
+    let note = null;
+    try {
+      note = JSON.parse(window.sessionStorage.getItem(AFTER_ACTION));
+      window.sessionStorage.removeItem(AFTER_ACTION);
+    } catch (error) {
+      note = null;
+    }
+    if (!note || note.path !== window.location.pathname) return;
+    const region = document.querySelector("[data-page-status]");
+    let target = null;
+    try {
+      target = note.focus ? document.querySelector(note.focus) : null;
+    } catch (error) {
+      target = null; // not a selector
+    }
+    if (!shown(target)) {
+      // The result is gone (an accepted request left the list): the message is the result, or else the one the
+      // next page shows ("Saved.").
+      if (region && note.message) {
+        region.textContent = note.message;
+        region.hidden = false;
+        target = region;
+      } else {
+        target = Array.from(document.querySelectorAll('main [role="status"]')).find(
+          (el) => shown(el) && el.textContent.trim()
+        );
+      }
+      if (target) focusOn(target);
+      return;
+    }
+    focusOn(target);
+    if (region && note.message) {
+      // Shown first, filled a moment later: a live region announces a change, not what it held when it appeared.
+      region.hidden = false;
+      window.setTimeout(function () {
+        region.textContent = note.message;
+      }, 100);
     }
   }
+  restoreAfterAction();
 
   document.addEventListener("submit", async function (event) {
     const form = event.target;
     if (!form.matches("form[data-api]")) return;
     event.preventDefault();
+    const used = document.activeElement; // before the button is disabled, which takes focus away from it
     clearErrors(form);
     const submit = form.querySelector('[type="submit"]');
     if (submit) submit.disabled = true;
     try {
       const body = form.dataset.multipart !== undefined ? new FormData(form) : valuesOf(form);
       const result = await call(form.dataset.method || "POST", form.dataset.api, body);
-      if (result.ok) after(form, result, body instanceof FormData ? null : body);
+      if (result.ok) after(form, result, body instanceof FormData ? null : body, used);
       else showErrors(form, result);
     } catch (error) {
       showAlert(form, "The server could not be reached. Check your connection and try again.");
@@ -210,7 +280,7 @@
     button.disabled = true;
     try {
       const result = await call(button.dataset.method || "POST", button.dataset.api);
-      if (result.ok) after(button, result);
+      if (result.ok) after(button, result, null, button);
       else showAlert(scope, messageOf(result));
     } catch (error) {
       showAlert(scope, "The server could not be reached. Check your connection and try again.");
@@ -219,10 +289,11 @@
     }
   });
 
-  // A checkbox or select marked data-autosubmit saves its form as soon as it changes (ticking a milestone).
+  // A checkbox marked data-autosubmit saves its form as soon as it is ticked (a milestone). Only a checkbox: a select
+  // changes with every arrow key, so a select is saved by its form's button, never on change.
   document.addEventListener("change", function (event) {
     const input = event.target;
-    if (input.matches("[data-autosubmit]") && input.form) input.form.requestSubmit();
+    if (input.matches('input[type="checkbox"][data-autosubmit]') && input.form) input.form.requestSubmit();
   });
 
   // <input data-suggest="/api/v1/skills/"> offers names from the API as the person types (the last item of a

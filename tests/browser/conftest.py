@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium (it cannot download its own here) against pytest-django's live_server."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,39 @@ def phone_page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+# axe-core, from npm (package.json; `npm ci`, which `make test` and .ci/run do): the WCAG 2.0–2.2 A and AA rules.
+AXE_CORE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The pages' Content-Security-Policy allows scripts from our own origin only, so axe is added as a script of this
+# origin that Playwright answers from node_modules (the request never reaches Django). The walk thus audits each
+# page under its real policy, as a visitor gets it, rather than with the policy switched off (bypass_csp).
+AXE_CORE_PATH = "/__axe-core__/axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_core():
+    from tests.conftest import require_service
+
+    require_service(AXE_CORE.exists(), f"axe-core at {AXE_CORE} (npm ci)")
+    return AXE_CORE
+
+
+def serve_axe_core(context) -> None:
+    """Let the pages of this browser context load axe-core (see AXE_CORE_PATH)."""
+    context.route(f"**{AXE_CORE_PATH}", lambda route: route.fulfill(path=AXE_CORE, content_type="text/javascript"))
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core finds on the page as it is now, against WCAG_TAGS: one readable line per rule and element."""
+    if page.evaluate("typeof window.axe") != "object":
+        page.add_script_tag(url=AXE_CORE_PATH)
+    found = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+            .then(results => results.violations.flatMap(rule => rule.nodes.map(node => ({
+                rule: rule.id, impact: rule.impact, help: rule.help, target: node.target.join(" "),
+                summary: node.failureSummary.replace(/\\s+/g, " ")}))))""",
+        WCAG_TAGS,
+    )
+    return [f"{v['rule']} ({v['impact']}: {v['help']}) at {v['target']}: {v['summary']}" for v in found]

@@ -1,8 +1,23 @@
-"""Every page each role sees, at phone and desktop widths: it renders, fits the screen, and logs no error."""
+"""Every page each role sees, at phone and desktop widths: it renders, fits the screen, logs no error, names every
+control, never skips a heading level, and axe-core finds no WCAG 2.0–2.2 A or AA violation on it.
+
+The walk is driven by WALK, which must name every page of the URLconf (as the permission walk's table does) and
+visit each as every role that may see it: a new page is audited by being listed.
+"""
+
+import re
+from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
+from mentorship.models import Feedback
+from tests.browser.conftest import axe_violations, serve_axe_core
 from tests.browser.test_sign_in import sign_in
 from tests.factories import (
     PASSWORD,
@@ -20,26 +35,155 @@ from tests.factories import (
     SignUpFactory,
     with_profile,
 )
+from tests.test_page_permission_walk import NOT_WALKED, Shows, _pages
+from tests.test_page_permission_walk import TABLE as PERMISSIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANONYMOUS, MENTEE, MENTOR, ADMIN = "anonymous", "maya", "otto", "ada"
+ROLE_OF_PERSONA = {"anonymous": ANONYMOUS, "mentee": MENTEE, "mentor": MENTOR, "admin": ADMIN}
+SIGNED_IN = (MENTEE, MENTOR, ADMIN)
+
+
+@dataclass
+class Visit:
+    """One visit of a page: by whom, with which URL arguments (names of values of the world), and what is appended
+    to the URL (a query or a #fragment)."""
+
+    who: tuple[str, ...]
+    kwargs: dict[str, str] = field(default_factory=dict)
+    then: str = ""
+    status: int = 200
+
+
+def visit(*who: str, then: str = "", status: int = 200, **kwargs: str) -> Visit:
+    return Visit(who, kwargs, then, status)
+
+
+# Each page by route name, visited in each state worth seeing (a form and its refusal, a valid and a dead link).
+WALK = {
+    "landing": [visit(ANONYMOUS)],
+    "signup": [visit(ANONYMOUS), visit(ANONYMOUS, then="?role=mentor")],
+    "signup-sent": [visit(ANONYMOUS, then="#nia%40example.org")],
+    "signup-confirm": [visit(ANONYMOUS, token="signup_token"), visit(ANONYMOUS, token="dead_token")],
+    "email-change-confirm": [
+        visit(ANONYMOUS, token="email_change_token"),
+        visit(MENTEE, token="email_change_token"),
+        visit(ANONYMOUS, token="dead_token"),
+    ],
+    "login": [visit(ANONYMOUS)],
+    "logout": [],  # a form that posts (in every signed-in page's header); no page to GET
+    "password_reset": [visit(ANONYMOUS)],
+    "password_reset_done": [visit(ANONYMOUS)],
+    "password_reset_confirm": [
+        visit(ANONYMOUS, uidb64="maya_uid", token="maya_reset_token"),
+        visit(ANONYMOUS, uidb64="maya_uid", token="dead_token"),
+    ],
+    "password_reset_complete": [visit(ANONYMOUS)],
+    "home": [visit(*SIGNED_IN)],
+    "profile-page": [visit(MENTEE, MENTOR), visit(MENTEE, then="?saved=1")],
+    "mentor-directory": [visit(*SIGNED_IN), visit(MENTEE, then="?q=nobody-by-this-name")],
+    "mentor-page": [
+        visit(*SIGNED_IN, mentor_id="otto"),  # Maya's own mentor: she may not ask again, and is told why
+        visit(MENTEE, mentor_id="pia"),  # the request form
+    ],
+    "request-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?sent=1")],
+    "mentorship-list-page": [visit(*SIGNED_IN)],
+    "mentorship-page": [visit(*SIGNED_IN, mentorship_id="mentorship")],
+    "goal-list-page": [visit(MENTEE)],
+    "round-list-page": [visit(ADMIN)],
+    "round-page": [
+        visit(ADMIN, round_id="proposed_round"),
+        visit(ADMIN, round_id="running_round"),
+        visit(ADMIN, round_id="failed_round"),
+    ],
+    "import-page": [visit(ADMIN)],
+    "reports-page": [visit(ADMIN)],
+}
+# The pages people meet when something is refused.
+ERROR_PAGES = [
+    ("import-page", visit(MENTEE, status=403)),
+    ("mentorship-page", visit(MENTEE, status=404, mentorship_id="no_such_id")),
+]
+
+
+def test_every_page_is_walked_by_every_role_that_may_see_it():
+    """A public page is walked signed out; any other, as each of mentee, mentor and admin who gets it."""
+    assert set(WALK) == _pages() | NOT_WALKED
+    unwalked = []
+    for page, rows in PERMISSIONS.items():
+        seen_by = {role for p, role in ROLE_OF_PERSONA.items() if isinstance(rows[p], Shows)}
+        must_walk = {ANONYMOUS} if ANONYMOUS in seen_by else seen_by
+        walked = {who for v in WALK[page] for who in v.who}
+        unwalked += [f"{page} as {role}" for role in sorted(must_walk - walked)]
+    assert unwalked == []
 
 
 @pytest.fixture
 def world():
-    mentee = with_profile(MenteeFactory(username="maya", full_name="Maya Mentee"), skills=["Python"], industry="Health")
-    mentor = with_profile(MentorFactory(username="otto", full_name="Otto Mentor"), skills=["Python"], industry="Health")
-    AdminFactory(username="ada")
-    EmailChangeFactory(user=mentee, email="maya.new.address@example.org")  # her profile says where the link went
-    mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
-    SessionFactory(mentorship=mentorship)
-    MilestoneFactory(goal=GoalFactory(mentee=mentee, title="Ship a pipeline"))
-    RequestFactory(mentor=mentor)
-    with_profile(MentorFactory(full_name="Pia Python"), skills=["Python"])
-    match_round = MatchRoundFactory(
-        status="proposed", stats={"matched": 1, "mentees": 1, "mentors": 1, "mean_score": 0.5}
+    """A program in full swing, so that each page shows its lists, forms and badges."""
+    maya = with_profile(
+        MenteeFactory(username="maya", full_name="Maya Mentee"), skills=["Python", "Public speaking"], industry="Health"
     )
-    MatchProposalFactory(round=match_round)
-    return {"mentorship": mentorship.pk, "mentor": mentor.pk, "round": match_round.pk}
+    otto = with_profile(
+        MentorFactory(username="otto", full_name="Otto Mentor"),
+        skills=["Python", "Leadership"],
+        industry="Health",
+        bio="Twelve years of data engineering.\nI like helping people ship their first pipeline.",
+    )
+    pia = with_profile(MentorFactory(username="pia", full_name="Pia Python"), skills=["Python"], industry="Health")
+    wendy = MenteeFactory(username="wendy", full_name="Wendy Waiting")
+    ada = AdminFactory(username="ada", full_name="Ada Admin")
+    SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-sign-up-link")
+    EmailChangeFactory(user=maya, email="maya.new.address@example.org", token="an-email-change-link")
+
+    mentorship = MentorshipFactory(mentee=maya, mentor=otto)
+    goal = GoalFactory(mentee=maya, title="Ship a pipeline", target_date=timezone.localdate())
+    goal.skills.set(maya.profile.skills.all())
+    MilestoneFactory(goal=goal, title="Write the first stage", done=True)
+    MilestoneFactory(goal=goal, title="Deploy it", due_date=timezone.localdate())
+    GoalFactory(mentee=maya, title="Give a talk", status="achieved")
+    rated = SessionFactory(mentorship=mentorship, topics=["delegation"])
+    rated.goals.add(goal)
+    Feedback.objects.create(session=rated, rating=5, comment="Very useful")
+    SessionFactory(mentorship=mentorship, notes="Planned the deployment.")
+    RequestFactory(mentee=maya, mentor=otto, status="accepted", responded_at=timezone.now())
+    RequestFactory(mentee=maya, mentor=pia, status="declined", decline_reason="no_capacity")
+    RequestFactory(mentee=wendy, mentor=otto, message="Could you help me change careers?")
+    RequestFactory(mentee=wendy, mentor=pia, message="Or you?")
+
+    proposed = MatchRoundFactory(
+        name="Spring cohort",
+        status="proposed",
+        created_by=ada,
+        stats={"matched": 1, "mentees": 1, "mentors": 2, "mean_score": 0.5, "blocking_pairs": 0},
+    )
+    MatchProposalFactory(round=proposed, mentee=wendy, mentor=pia)
+    running = MatchRoundFactory(name="Summer cohort", status="running", progress=0.4, created_by=ada)
+    failed = MatchRoundFactory(name="Autumn cohort", status="failed", error="No mentor has an open slot.")
+    return {
+        "otto": otto.pk,
+        "pia": pia.pk,
+        "mentorship": mentorship.pk,
+        "no_such_id": 0,
+        "proposed_round": proposed.pk,
+        "running_round": running.pk,
+        "failed_round": failed.pk,
+        "signup_token": "a-sign-up-link",
+        "email_change_token": "an-email-change-link",
+        "dead_token": "not-a-link-we-sent",
+        "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
+        "maya_reset_token": default_token_generator.make_token(maya),
+    }
+
+
+def _urls(who: str, world: dict) -> list[tuple[str, int]]:
+    visits = [(page, v) for page, visits in WALK.items() for v in visits] + ERROR_PAGES
+    return [
+        (reverse(page, kwargs={name: world[key] for name, key in v.kwargs.items()}) + v.then, v.status)
+        for page, v in visits
+        if who in v.who
+    ]
 
 
 UNNAMED_CONTROLS = (
@@ -47,54 +191,84 @@ UNNAMED_CONTROLS = (
     ".filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')"
     " && !(el.tagName === 'BUTTON' && el.textContent.trim())).map(el => el.outerHTML)"
 )
-
-PAGES = {
-    "maya": ["/home/", "/mentors/", "/mentors/{mentor}/", "/requests/", "/mentorships/", "/mentorships/{mentorship}/",
-             "/goals/", "/profile/"],
-    "otto": ["/home/", "/requests/", "/mentorships/{mentorship}/", "/profile/"],
-    "ada": ["/home/", "/mentors/", "/rounds/", "/rounds/{round}/", "/import/", "/reports/"],
-}  # fmt: skip
+HEADINGS = (
+    "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')]"
+    ".map(h => [Number(h.getAttribute('aria-level')) || Number(h.tagName[1]), h.textContent.trim().slice(0, 40)])"
+)
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("username", list(PAGES))
-def test_every_page_renders_fits_and_logs_no_error(browser, live_server, world, username, width):
+def skipped_heading_levels(headings: list[list]) -> list[str]:
+    """A page's outline starts at h1 and goes down one level at a time (up by any number)."""
+    skips, previous = [], 0
+    for level, text in headings:
+        if level > previous + 1:
+            skips.append(f"h{previous} → h{level} “{text}”" if previous else f"starts at h{level} “{text}”")
+        previous = level
+    return skips
+
+
+# At phone width the page must also fit the narrowest phone the stylesheet holds for.
+FIT_WIDTHS = {390: (390, 375), 1280: (1280,)}
+
+
+@pytest.mark.parametrize("width", sorted(FIT_WIDTHS))
+@pytest.mark.parametrize("who", [ANONYMOUS, MENTEE, MENTOR, ADMIN])
+def test_every_page_is_accessible_fits_and_logs_no_error(browser, live_server, axe_core, world, who, width):
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    serve_axe_core(context)
     page = context.new_page()
     errors = []
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sign_in(page, username, PASSWORD)
+    page.on("console", lambda msg: msg.type == "error" and errors.append((msg.text, msg.location.get("url", ""))))
+    page.on("pageerror", lambda error: errors.append((str(error), "")))
+    if who != ANONYMOUS:
+        sign_in(page, who, PASSWORD)
+        expect(page).to_have_url(re.compile(r"/home/$"))
 
-    for url in PAGES[username]:
-        response = page.goto(url.format(**world))
-        assert response.status == 200, url
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} scrolls sideways at {width}px"
-        unnamed = page.evaluate(UNNAMED_CONTROLS)
-        assert unnamed == [], f"{url}: controls without a name: {unnamed}"
-    context.close()
-    assert errors == []
-
-
-@pytest.mark.parametrize("width", [375, 1280])
-def test_the_sign_up_and_emailed_link_pages_render_fit_and_log_no_error(browser, live_server, width):
-    SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-valid-token")
-    EmailChangeFactory(email="a.rather.long.new.address@example.org", token="a-valid-token")
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    for url in ["/signup/", "/signup/sent/#nia%40example.org", "/signup/confirm/a-valid-token/",
-                "/signup/confirm/not-a-token/", "/account/email/confirm/a-valid-token/",
-                "/account/email/confirm/not-a-token/"]:  # fmt: skip
+    problems = []
+    for url, status in _urls(who, world):
         response = page.goto(url)
-        assert response.status == 200, url
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} scrolls sideways at {width}px"
-        unnamed = page.evaluate(UNNAMED_CONTROLS)
-        assert unnamed == [], f"{url}: controls without a name: {unnamed}"
+        found = [] if response.status == status else [f"answered {response.status}, not {status}"]
+        if not page.get_by_role("heading", level=1).first.is_visible():
+            found.append("no visible h1")
+        found += [f"heading levels skip: {skip}" for skip in skipped_heading_levels(page.evaluate(HEADINGS))]
+        found += [f"control without a name: {html}" for html in page.evaluate(UNNAMED_CONTROLS)]
+        found += axe_violations(page)
+        for fit in FIT_WIDTHS[width]:
+            page.set_viewport_size({"width": fit, "height": 800})
+            if page.evaluate("document.documentElement.scrollWidth") > fit:
+                found.append(f"scrolls sideways at {fit}px")
+        page.set_viewport_size({"width": width, "height": 800})
+        problems += [f"{url}: {problem}" for problem in found]
     context.close()
-    assert errors == []
+
+    # Chromium logs a page that answers 403 or 404 as a failed load: those are the refusals walked on purpose.
+    refusals = tuple(url for url, status in _urls(who, world) if status != 200)
+    problems += [
+        f"console: {text} ({url})"
+        for text, url in errors
+        if not (text.startswith("Failed to load resource") and url.endswith(refusals) and refusals)
+    ]
+    if problems:
+        pytest.fail(f"as {who} at {width}px:\n" + "\n".join(problems), pytrace=False)
+
+
+def test_the_audit_finds_what_it_is_there_to_find(page, axe_core):
+    """The walk cannot pass by not looking: on a page given an image without a text and a label-less field, axe
+    names both rules, under the page's own Content-Security-Policy."""
+    serve_axe_core(page.context)
+    page.goto("/")
+    page.evaluate(
+        """() => document.querySelector("main").append(
+            Object.assign(document.createElement("img"), {src: "/static/img/favicon.svg"}),
+            document.createElement("input"))"""
+    )
+
+    found = axe_violations(page)
+
+    assert [line.split(" ")[0] for line in found] == ["image-alt", "label"]
+    assert " at img: " in found[0]
+    assert skipped_heading_levels([[1, "Mentors"], [3, "Otto"], [2, "About"], [4, "Sessions"]]) == [
+        "h1 → h3 “Otto”",
+        "h2 → h4 “Sessions”",
+    ]
+    assert skipped_heading_levels([[2, "About"]]) == ["starts at h2 “About”"]
