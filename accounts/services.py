@@ -94,6 +94,10 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
     """Begin a self-registration. It ends the same way whoever is registered, so that signing up cannot tell
     anyone whether an address or a username is in use: the address gets an email, and only its owner learns more.
 
+    The whole input is checked first, as the account would hold it (the username NFKC-normalised, which can make
+    it longer or bring in characters a username may not have), and only then is the address looked up: a bad
+    value is the same 400 whoever has the address.
+
     A new address gets a pending sign-up and a link to /signup/confirm/<token>/ (no account yet); an address
     that already has an account gets an email saying so, with links to sign in and to reset the password. Both
     ways hash the password and queue one email after commit, so that the time taken tells them apart little.
@@ -102,13 +106,29 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
     if role not in User.Role.values:
         raise ValidationError({"role": [f'"{role}" is not a role one can sign up for.']})
     person = User(username=username, email=email, full_name=full_name, role=role)
-    person.clean()  # the username and address as the account would hold them
+    errors: dict[str, list[str]] = {}
+    person.clean()  # normalises: full_clean() checks the fields before it calls clean(), so it is called first
+    try:
+        # The account's own fields and rules, but not who else is registered: that would tell.
+        person.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     try:
         validate_password(password, user=person)
     except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    password_hash = make_password(password)
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
+    signup = SignUp(
+        email=person.email,
+        username=person.username,
+        full_name=person.full_name,
+        role=role,
+        password=make_password(password),
+        token_digest=SignUp.digest_of(token),
+    )
+    signup.full_clean(validate_unique=False)  # the token is new: its digest is unique but for a 2^-256 chance
 
     account_id = User.objects.filter(email__iexact=person.email).values_list("pk", flat=True).first()
     if account_id is not None:
@@ -117,15 +137,6 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
         )
         return
 
-    signup = SignUp(
-        email=person.email,
-        username=person.username,
-        full_name=full_name,
-        role=role,
-        password=password_hash,
-        token_digest=SignUp.digest_of(token),
-    )
-    signup.full_clean()
     signup.save()
     transaction.on_commit(
         lambda: task_send(tasks.send_signup_confirmation_email, signup.pk, token, site_url, required=False)
