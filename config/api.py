@@ -54,4 +54,8 @@ def exception_handler(exc, context):
         exc = UnavailableError(exc.message)
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ConflictError):
+        # API.md: a 409 says what forbids it in words and in a stable code that clients (and tests) rely on.
+        response.data["code"] = exc.detail.code
+    return response

@@ -4,7 +4,15 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
 
-ErrorDetail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+ErrorDetail = inline_serializer(
+    "ErrorDetail",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(
+            required=False, help_text='A 409\'s stable reason, for clients to rely on (e.g. "mentor_full").'
+        ),
+    },
+)
 
 VALIDATION_ERROR = OpenApiResponse(
     response={

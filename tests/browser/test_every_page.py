@@ -8,6 +8,7 @@ from tests.factories import (
     PASSWORD,
     AdminFactory,
     EmailChangeFactory,
+    EmailRevertFactory,
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
@@ -81,6 +82,8 @@ def test_every_page_renders_fits_and_logs_no_error(browser, live_server, world, 
 def test_the_sign_up_and_emailed_link_pages_render_fit_and_log_no_error(browser, live_server, width):
     SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-valid-token")
     EmailChangeFactory(email="a.rather.long.new.address@example.org", token="a-valid-token")
+    moved = MenteeFactory(username="moved", email="a.rather.long.thieves.address@example.org")
+    EmailRevertFactory(user=moved, email="a.rather.long.old.address@example.org", token="a-valid-token")
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
     page = context.new_page()
     errors = []
@@ -89,7 +92,8 @@ def test_the_sign_up_and_emailed_link_pages_render_fit_and_log_no_error(browser,
 
     for url in ["/signup/", "/signup/sent/#nia%40example.org", "/signup/confirm/a-valid-token/",
                 "/signup/confirm/not-a-token/", "/account/email/confirm/a-valid-token/",
-                "/account/email/confirm/not-a-token/"]:  # fmt: skip
+                "/account/email/confirm/not-a-token/", "/account/email/revert/a-valid-token/",
+                "/account/email/revert/not-a-token/", "/accounts/password-reset/?email=reverted"]:  # fmt: skip
         response = page.goto(url)
         assert response.status == 200, url
         expect(page.get_by_role("heading", level=1)).to_be_visible()
