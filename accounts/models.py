@@ -1,8 +1,9 @@
 """People: the user with a role, the two participant profiles, the shared skill and industry taxonomy, and what
-waits for an emailed link: self-registrations and changes of address."""
+waits for an emailed link: self-registrations, changes of address and their undoing."""
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -48,6 +49,11 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=150)
     email = models.EmailField("email address")
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of the account at once (see get_session_auth_hash).",
+    )
 
     objects = UserManager()
 
@@ -67,6 +73,23 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def get_session_auth_hash(self) -> str:
+        return self._with_session_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for password_hmac in super().get_session_auth_fallback_hash():
+            yield self._with_session_generation(password_hmac)
+
+    def _with_session_generation(self, password_hmac: str) -> str:
+        """Every request of a session is checked against this value (Django keeps it in the session at sign-in),
+        so changing it ends every session of the account, whatever the session engine: Django's own is an HMAC of
+        the password's hash, so that a new password does it; raising `session_generation` does it without one.
+        Generation 0 keeps Django's value, so that sessions open before the generation existed stay valid. The
+        HMAC holds the secret key: a hash of it and the generation cannot be forged without the key either."""
+        if not self.session_generation:
+            return password_hmac
+        return hashlib.sha256(f"{password_hmac}:{self.session_generation}".encode()).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.username
@@ -160,12 +183,11 @@ class MenteeProfile(Profile):
 
 
 class EmailedLinkQuerySet(models.QuerySet):
-    @staticmethod
-    def _cutoff() -> dt.datetime:
-        return timezone.now() - dt.timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
+    def _cutoff(self) -> dt.datetime:
+        return timezone.now() - self.model.lifetime()
 
     def valid(self) -> "EmailedLinkQuerySet":
-        """Those whose link still works (younger than SIGNUP_CONFIRM_HOURS)."""
+        """Those whose link still works (younger than the model's lifetime())."""
         return self.filter(created_at__gte=self._cutoff())
 
     def expired(self) -> "EmailedLinkQuerySet":
@@ -190,6 +212,11 @@ class EmailedLink(models.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def lifetime(cls) -> dt.timedelta:
+        """How long the link works: SIGNUP_CONFIRM_HOURS, unless the model says otherwise."""
+        return dt.timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
 
 
 class SignUp(EmailedLink):
@@ -227,3 +254,23 @@ class EmailChange(EmailedLink):
 
     def __str__(self) -> str:
         return f"Change of {self.user} to {self.email}"
+
+
+class EmailRevert(EmailedLink):
+    """A confirmed change of address that the old address may undo. Its owner is sent a link (valid
+    EMAIL_REVERT_DAYS) that brings the address back and ends every session and API token of the account: whoever
+    moved the account to an address of theirs, with a stolen session and password, loses it again.
+
+    Kept when the address changes again or the password is reset (through the new address), so that neither can
+    take the way back from the old address; undoing removes every one of the account's.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_reverts")
+    email = models.EmailField("address to go back to", max_length=254)
+
+    def __str__(self) -> str:
+        return f"Undoing of {self.user}'s change of address (back to {self.email})"
+
+    @classmethod
+    def lifetime(cls) -> dt.timedelta:
+        return dt.timedelta(days=settings.EMAIL_REVERT_DAYS)

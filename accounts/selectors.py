@@ -2,7 +2,7 @@
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from accounts.models import EmailChange, Industry, SignUp, Skill, TaxonomyTerm, User
+from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, TaxonomyTerm, User
 
 
 def _taxonomy_search(model: type[TaxonomyTerm], query: str | None) -> QuerySet:
@@ -41,3 +41,8 @@ def signup_for_token(*, token: str) -> SignUp | None:
 def email_change_for_token(*, token: str) -> EmailChange | None:
     """The pending change of address an emailed link names, with its account, while the link still works."""
     return EmailChange.objects.valid().for_token(token).select_related("user").first()
+
+
+def email_revert_for_token(*, token: str) -> EmailRevert | None:
+    """The way back from a change of address an emailed link names, with its account, while the link works."""
+    return EmailRevert.objects.valid().for_token(token).select_related("user").first()

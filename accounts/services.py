@@ -5,19 +5,29 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from accounts import tasks
-from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
+from accounts.models import (
+    EmailChange,
+    EmailRevert,
+    Industry,
+    MenteeProfile,
+    MentorProfile,
+    SignUp,
+    Skill,
+    TaxonomyTerm,
+    User,
+)
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship.directory import directory_changed
@@ -83,6 +93,7 @@ def _mail(*, to: str, subject: str, template: str, context: dict) -> None:
 
 SIGNUP_STARTED = "Check your email: we sent a link to finish signing up."
 SIGNUP_LINK_INVALID = "This link is invalid or has expired. Sign up again."
+SIGNUP_PASSWORD_WRONG = "That is not the password you chose when you signed up."
 USERNAME_TAKEN = "That username is taken. Choose another."
 EMAIL_REGISTERED = (
     "An account with this email address already exists. Sign in, or reset your password if you have forgotten it."
@@ -94,6 +105,10 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
     """Begin a self-registration. It ends the same way whoever is registered, so that signing up cannot tell
     anyone whether an address or a username is in use: the address gets an email, and only its owner learns more.
 
+    The whole input is checked first, as the account would hold it (the username NFKC-normalised, which can make
+    it longer or bring in characters a username may not have), and only then is the address looked up: a bad
+    value is the same 400 whoever has the address.
+
     A new address gets a pending sign-up and a link to /signup/confirm/<token>/ (no account yet); an address
     that already has an account gets an email saying so, with links to sign in and to reset the password. Both
     ways hash the password and queue one email after commit, so that the time taken tells them apart little.
@@ -102,13 +117,29 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
     if role not in User.Role.values:
         raise ValidationError({"role": [f'"{role}" is not a role one can sign up for.']})
     person = User(username=username, email=email, full_name=full_name, role=role)
-    person.clean()  # the username and address as the account would hold them
+    errors: dict[str, list[str]] = {}
+    person.clean()  # normalises: full_clean() checks the fields before it calls clean(), so it is called first
+    try:
+        # The account's own fields and rules, but not who else is registered: that would tell.
+        person.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     try:
         validate_password(password, user=person)
     except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    password_hash = make_password(password)
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
+    signup = SignUp(
+        email=person.email,
+        username=person.username,
+        full_name=person.full_name,
+        role=role,
+        password=make_password(password),
+        token_digest=SignUp.digest_of(token),
+    )
+    signup.full_clean(validate_unique=False)  # the token is new: its digest is unique but for a 2^-256 chance
 
     account_id = User.objects.filter(email__iexact=person.email).values_list("pk", flat=True).first()
     if account_id is not None:
@@ -117,15 +148,6 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
         )
         return
 
-    signup = SignUp(
-        email=person.email,
-        username=person.username,
-        full_name=full_name,
-        role=role,
-        password=password_hash,
-        token_digest=SignUp.digest_of(token),
-    )
-    signup.full_clean()
     signup.save()
     transaction.on_commit(
         lambda: task_send(tasks.send_signup_confirmation_email, signup.pk, token, site_url, required=False)
@@ -141,9 +163,11 @@ def _check_signup_identity(user: User) -> None:
 
 
 @transaction.atomic
-def signup_confirm(*, token: str, username: str | None = None) -> User:
+def signup_confirm(*, token: str, username: str | None = None, password: str | None = None) -> User:
     """Create the account of the pending sign-up an emailed link names: a mentee or mentor with an empty profile
     and the password typed at sign-up. `username` replaces the one chosen then (when it was taken meanwhile).
+    `password`, when given, must be that password (a 400 otherwise, and nothing is created): the caller may then
+    sign the person in, which the link alone must not do (it may be read from a log and replayed).
 
     The link works once: the sign-up, and any other of the same address, is gone with the account's creation.
     A taken username is a 400 (the same link may try another); an address that meanwhile has an account a 409.
@@ -151,6 +175,8 @@ def signup_confirm(*, token: str, username: str | None = None) -> User:
     signup = SignUp.objects.valid().for_token(token).select_for_update().first()
     if signup is None:  # unknown, expired, or used (a racing confirmation of the same link waits here, then this)
         raise ValidationError({"token": [SIGNUP_LINK_INVALID]})
+    if password is not None and not check_password(password, signup.password):
+        raise ValidationError({"password": [SIGNUP_PASSWORD_WRONG]})
 
     user = User(
         username=username or signup.username,
@@ -211,13 +237,15 @@ def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
 def profile_update(*, user: User, changes: dict, site_url: str) -> User:
     """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id.
 
-    A new `email` is not the account's yet: it is asked for (see email_change_start), and the account keeps its
-    address until the link emailed to the new one is followed. The same address in another case changes nothing.
+    A new `email` is not the account's yet: it is asked for with `current_password` (see email_change_start), and
+    the account keeps its address until the link emailed to the new one is followed. The same address in another
+    case changes nothing and needs no password; nor do the other fields.
     """
     changes = dict(changes)
     email = changes.pop("email", None)
+    current_password = changes.pop("current_password", None)
     if email is not None and email.lower() != user.email.lower():
-        email_change_start(user=user, email=email, site_url=site_url)
+        email_change_start(user=user, email=email, current_password=current_password, site_url=site_url)
 
     account = {name: changes.pop(name) for name in ("full_name",) if name in changes}
     for name, value in account.items():
@@ -255,16 +283,33 @@ EMAIL_CHANGE_TAKEN = (
     "This address now belongs to another account, so your address was not changed. Ask for the change of another "
     "address from your profile."
 )
+CURRENT_PASSWORD_MISSING = "Give your current password to change your email address."
+CURRENT_PASSWORD_WRONG = "That is not your current password."
+EMAIL_REVERT_LINK_INVALID = (
+    "This link is invalid or has expired: it works once, for {days} days after the change, and not after the "
+    "change was undone."
+)
+EMAIL_REVERT_TAKEN = (
+    "Your old address now belongs to another account, so the change could not be undone. Ask the program team for help."
+)
 
 
 @transaction.atomic
-def email_change_start(*, user: User, email: str, site_url: str) -> EmailChange:
-    """Ask for `email` to become `user`'s address. It ends the same way whoever holds the address, so that asking
-    cannot tell anyone whether it is registered: a pending change replaces any earlier one (whose link then stops
-    working), and after commit the current address is told of the request and the new one gets an email (a link
-    to /account/email/confirm/<token>/, or a warning when another account has it; see email_change_send_link).
-    `site_url` ("https://host") starts the links in the emails.
+def email_change_start(*, user: User, email: str, current_password: str | None, site_url: str) -> EmailChange:
+    """Ask for `email` to become `user`'s address, with the account's current password: a stolen session or API
+    token alone cannot move the account to another address (from where a password reset would take it).
+
+    It ends the same way whoever holds the address, so that asking cannot tell anyone whether it is registered: a
+    pending change replaces any earlier one (whose link then stops working), and after commit the current address
+    is told of the request and the new one gets an email (a link to /account/email/confirm/<token>/, or a warning
+    when another account has it; see email_change_send_link). `site_url` ("https://host") starts the links.
     """
+    if not current_password:
+        raise ValidationError({"current_password": [CURRENT_PASSWORD_MISSING]})
+    # The hashers' check, not user.check_password(): that one re-saves an outdated hash, which would end the
+    # asker's own session (Django's session check is an HMAC of the hash).
+    if not check_password(current_password, user.password):
+        raise ValidationError({"current_password": [CURRENT_PASSWORD_WRONG]})
     token = secrets.token_urlsafe(32)
     change = EmailChange(
         user=user, email=User.objects.normalize_email(email), token_digest=EmailChange.digest_of(token)
@@ -279,17 +324,32 @@ def email_change_start(*, user: User, email: str, site_url: str) -> EmailChange:
     return change
 
 
-def _check_email_change_free(change: EmailChange) -> None:
-    """Whoever confirms holds the link emailed to the address, so owns it: telling them it is taken is safe now."""
-    if User.objects.exclude(pk=change.user_id).filter(email__iexact=change.email).exists():
-        raise Conflict(EMAIL_CHANGE_TAKEN, code="email_registered")
+def _check_email_free(*, user_id: int, email: str, taken: str) -> None:
+    """Whoever follows a link emailed to an address owns it: telling them it is taken is safe now (409, `taken`)."""
+    if User.objects.exclude(pk=user_id).filter(email__iexact=email).exists():
+        raise Conflict(taken, code="email_registered")
+
+
+def _email_save(*, user: User, email: str, taken: str) -> None:
+    """Give the account `email`, already checked free; a racing change to the same address that committed first
+    is the same 409 as one found before."""
+    user.email = email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError:
+        _check_email_free(user_id=user.pk, email=email, taken=taken)
+        raise
 
 
 @transaction.atomic
-def email_change_confirm(*, token: str) -> User:
+def email_change_confirm(*, token: str, site_url: str) -> User:
     """Make the pending change an emailed link names: the account's address becomes the new one. The link works
     once, whoever follows it (holding it proves the address), and not when the address meanwhile belongs to
-    another account (a 409; the change stays until it expires, and may be confirmed once the address is free)."""
+    another account (a 409; the change stays until it expires, and may be confirmed once the address is free).
+
+    The old address is then sent a link that undoes the change (see email_change_revert), valid EMAIL_REVERT_DAYS:
+    if its owner did not make it, they take the account back. `site_url` ("https://host") starts the link."""
     invalid = ValidationError({"token": [EMAIL_CHANGE_LINK_INVALID]})
     user_id = EmailChange.objects.valid().for_token(token).values_list("user_id", flat=True).first()
     if user_id is None:  # unknown, expired, replaced by a newer request, or used
@@ -301,17 +361,63 @@ def email_change_confirm(*, token: str) -> User:
     if change is None:  # a racing confirmation of the same link, or a newer request, came first
         raise invalid
 
-    _check_email_change_free(change)
+    _check_email_free(user_id=user.pk, email=change.email, taken=EMAIL_CHANGE_TAKEN)
+    old_email = user.email
     # No full_clean: the address was checked when the change was asked, and the rest of the account is untouched.
-    user.email = change.email
-    try:
-        with transaction.atomic():
-            user.save(update_fields=["email"])
-    except IntegrityError:  # a confirmation of another account to the same address committed first
-        _check_email_change_free(change)
-        raise
+    _email_save(user=user, email=change.email, taken=EMAIL_CHANGE_TAKEN)
     change.delete()
+    if old_email:  # an account made without an address (in the Django admin) has nowhere to send the way back
+        revert_token = secrets.token_urlsafe(32)
+        # No full_clean either: the address is the one the account had.
+        revert = EmailRevert.objects.create(
+            user=user, email=old_email, token_digest=EmailRevert.digest_of(revert_token)
+        )
+        transaction.on_commit(
+            lambda: task_send(tasks.send_email_revert_link, revert.pk, revert_token, site_url, required=False)
+        )
     return user
+
+
+@transaction.atomic
+def email_change_revert(*, token: str) -> User:
+    """Undo a confirmed change of address with the link emailed to the old address: the account gets that address
+    back, every session of the account ends and every API token stops (whoever made the change may hold them), and
+    a pending change and every other way back are cancelled. The link works once, for EMAIL_REVERT_DAYS, and not
+    when the old address meanwhile belongs to another account (a 409; the link then stays until it expires).
+
+    It needs no sign-in and signs no one in: the link is the proof of owning the old address. Whoever made the
+    change knew the password, so the page and the email that carry the link say to choose a new one next.
+    """
+    invalid = ValidationError({"token": [EMAIL_REVERT_LINK_INVALID.format(days=settings.EMAIL_REVERT_DAYS)]})
+    user_id = EmailRevert.objects.valid().for_token(token).values_list("user_id", flat=True).first()
+    if user_id is None:  # unknown, expired, used, or cancelled by the undoing of another change
+        raise invalid
+    # The account's row first, as email_change_start and email_change_confirm take it.
+    user = User.objects.select_for_update().get(pk=user_id)
+    revert = EmailRevert.objects.valid().for_token(token).select_for_update().first()
+    if revert is None:  # a racing undoing came first
+        raise invalid
+
+    _check_email_free(user_id=user.pk, email=revert.email, taken=EMAIL_REVERT_TAKEN)
+    if user.email != revert.email:
+        _email_save(user=user, email=revert.email, taken=EMAIL_REVERT_TAKEN)
+    EmailChange.objects.filter(user=user).delete()
+    EmailRevert.objects.filter(user=user).delete()
+    sessions_end_all(user=user)
+    api_tokens_revoke_all(user=user)
+    return user
+
+
+def sessions_end_all(*, user: User) -> None:
+    """End every session of the account, in every browser and whatever the session engine: each request of a
+    session checks the account's session hash, which includes `session_generation` (User.get_session_auth_hash)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def api_tokens_revoke_all(*, user: User) -> None:
+    """Stop every API token of the account: its clients must ask for a new one with the password."""
+    Token.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -321,7 +427,7 @@ def password_reset_completed(*, user: User) -> None:
     API tokens stop working, and a pending change of address cannot be finished (as the change's notice promises).
     """
     EmailChange.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
 
 
 def signups_purge_expired() -> int:
@@ -333,6 +439,12 @@ def signups_purge_expired() -> int:
 def email_changes_purge_expired() -> int:
     """Delete the pending changes of address whose link no longer works; returns how many. Run hourly too."""
     deleted, _ = EmailChange.objects.expired().delete()
+    return deleted
+
+
+def email_reverts_purge_expired() -> int:
+    """Delete the ways back from a change of address whose link no longer works; returns how many. Hourly too."""
+    deleted, _ = EmailRevert.objects.expired().delete()
     return deleted
 
 
@@ -374,6 +486,24 @@ def email_change_send_link(*, change: EmailChange, token: str, site_url: str) ->
         to=change.email,
         subject="Confirm your new email address",
         template="emails/email_change_confirm.txt",
+        context=context,
+    )
+
+
+def email_change_send_revert_link(*, revert: EmailRevert, token: str, site_url: str) -> None:
+    """Tell the old address that the change is made, with the link that undoes it: if it was not its owner,
+    someone had the password, and the link takes the account back from them."""
+    context = {
+        "user": revert.user,
+        "new_email": revert.user.email,
+        "link": site_url + reverse("email-revert", kwargs={"token": token}),
+        "days": settings.EMAIL_REVERT_DAYS,
+        "reset_link": site_url + reverse("password_reset"),
+    }
+    _mail(
+        to=revert.email,
+        subject="The email address of your mentorship account was changed",
+        template="emails/email_change_revert.txt",
         context=context,
     )
 

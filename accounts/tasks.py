@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import services
-from accounts.models import EmailChange, SignUp, User
+from accounts.models import EmailChange, EmailRevert, SignUp, User
 
 # An email that could not go out now is tried again later; the row it is about is read again each time.
 EMAIL_RETRIES = {
@@ -55,7 +55,21 @@ def send_email_change_link(change_id: int, token: str, site_url: str) -> None:
     services.email_change_send_link(change=change, token=token, site_url=site_url)
 
 
+@shared_task(**EMAIL_RETRIES)
+def send_email_revert_link(revert_id: int, token: str, site_url: str) -> None:
+    # As for sign-ups, the token travels with the task: only its digest is stored.
+    revert = EmailRevert.objects.select_related("user").filter(pk=revert_id).first()
+    if revert is None:  # the change was already undone (with another link), or the link expired
+        return
+    services.email_change_send_revert_link(revert=revert, token=token, site_url=site_url)
+
+
 @shared_task
 def purge_expired_signups() -> int:
-    """Run by celery beat every hour: expired sign-ups and changes of address. Returns how many were deleted."""
-    return services.signups_purge_expired() + services.email_changes_purge_expired()
+    """Run by celery beat every hour: expired sign-ups, changes of address and ways back from them. Returns how
+    many were deleted."""
+    return (
+        services.signups_purge_expired()
+        + services.email_changes_purge_expired()
+        + services.email_reverts_purge_expired()
+    )

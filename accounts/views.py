@@ -37,11 +37,41 @@ def signup_sent(request):
     return render(request, "accounts/signup_sent.html", {"hours": settings.SIGNUP_CONFIRM_HOURS})
 
 
+# An emailed link carries its token in the path, which access logs and browser histories keep. So each link only
+# puts its token in the visitor's session and redirects at once to its page, whose address holds no token (as
+# Django's PasswordResetConfirmView does); the page puts the token in its form, which posts it to the API. None of
+# them signs anyone in on the token alone.
+SIGNUP_TOKEN = "signup_link_token"
+EMAIL_CHANGE_TOKEN = "email_change_link_token"
+EMAIL_REVERT_TOKEN = "email_revert_link_token"
+MAX_TOKEN_LENGTH = 100  # as the API takes them: a longer one is no link of ours and is not kept
+
+
+def _link_to_page(request, token: str, *, session_key: str, page: str):
+    if len(token) <= MAX_TOKEN_LENGTH:
+        request.session[session_key] = token
+    else:
+        request.session.pop(session_key, None)
+    return redirect(page)
+
+
+def _link_token(request, session_key: str) -> str:
+    return request.session.get(session_key, "")
+
+
+@never_cache
+def signup_confirm(request, token: str):
+    """The emailed link that finishes a sign-up: on to its page, without the token in the address."""
+    return _link_to_page(request, token, session_key=SIGNUP_TOKEN, page="signup-confirm-page")
+
+
 @never_cache
 @ensure_csrf_cookie
-def signup_confirm(request, token: str):
-    """The emailed link. Showing it changes nothing (mail scanners open links); its button posts to the API."""
-    signup = selectors.signup_for_token(token=token)
+def signup_confirm_page(request):
+    """Finishing a sign-up. Showing it changes nothing (mail scanners open links); its form posts to the API with
+    the password chosen at sign-up, which the link alone does not give whoever replays it."""
+    token = _link_token(request, SIGNUP_TOKEN)
+    signup = selectors.signup_for_token(token=token) if token else None
     return render(
         request,
         "accounts/signup_confirm.html",
@@ -50,11 +80,18 @@ def signup_confirm(request, token: str):
 
 
 @never_cache
-@ensure_csrf_cookie
 def email_change_confirm(request, token: str):
-    """The link emailed to a new address. Showing it changes nothing (mail scanners open links); its button posts
-    to the API. Anyone holding it may follow it, signed in or not, in any browser."""
-    change = selectors.email_change_for_token(token=token)
+    """The link emailed to a new address: on to its page, without the token in the address."""
+    return _link_to_page(request, token, session_key=EMAIL_CHANGE_TOKEN, page="email-change-confirm-page")
+
+
+@never_cache
+@ensure_csrf_cookie
+def email_change_confirm_page(request):
+    """Confirming a new address. Showing it changes nothing (mail scanners open links); its button posts to the
+    API. Anyone holding the link may follow it, signed in or not, in any browser."""
+    token = _link_token(request, EMAIL_CHANGE_TOKEN)
+    change = selectors.email_change_for_token(token=token) if token else None
     if change is not None and request.user.pk == change.user_id:
         then = reverse("profile-page") + "?email=confirmed" if change.user.role else reverse("home")
     else:
@@ -63,6 +100,26 @@ def email_change_confirm(request, token: str):
         request,
         "accounts/email_change_confirm.html",
         {"change": change, "token": token, "then": then, "hours": settings.SIGNUP_CONFIRM_HOURS},
+    )
+
+
+@never_cache
+def email_revert(request, token: str):
+    """The link emailed to the old address after a change: on to its page, without the token in the address."""
+    return _link_to_page(request, token, session_key=EMAIL_REVERT_TOKEN, page="email-revert-page")
+
+
+@never_cache
+@ensure_csrf_cookie
+def email_revert_page(request):
+    """Undoing a change of address. Showing it changes nothing; its button posts to the API, then the page for a
+    new password follows: whoever made the change knew the password."""
+    token = _link_token(request, EMAIL_REVERT_TOKEN)
+    revert = selectors.email_revert_for_token(token=token) if token else None
+    return render(
+        request,
+        "accounts/email_revert.html",
+        {"revert": revert, "token": token, "days": settings.EMAIL_REVERT_DAYS},
     )
 
 

@@ -325,19 +325,37 @@ def _existing_users(*, rows: list[ParticipantRow]) -> dict[str, User]:
 def _conflicts_with_accounts(
     *, rows: list[ParticipantRow], existing: Mapping[str, User], bad_fields: set[tuple[int, str]]
 ) -> Iterator[RowError]:
-    """An import may update a participant's details but never take over another account or change a role."""
+    """An import may update a participant's details but never take over another account, change a role, or
+    change an account's address: a password reset goes to the address, so whoever changes it takes the account.
+    People change their own, with their password and a link to the new address (accounts.services)."""
     owner_of_email = {user.email.lower(): user for user in existing.values() if user.email}
     for row in rows:
         user = existing.get(row.key)
+        admin = user is not None and (user.is_staff or not user.role)
         if user is not None and (row.line, "username") not in bad_fields:
-            if user.is_staff or not user.role:
+            if admin:
                 message = f'"{_shown(row.username)}" is a program admin; the import only touches mentors and mentees.'
                 yield RowError(line=row.line, field="username", message=message)
             elif row.role in User.Role.values and row.role != user.role:
                 message = f'Cannot change role from {user.role} to {row.role}: "{user.username}" is a {user.role}.'
                 yield RowError(line=row.line, field="role", message=message)
+        if (row.line, "email") in bad_fields:
+            continue
         owner = owner_of_email.get(row.email.lower())
-        if owner is not None and owner.username.lower() != row.key and (row.line, "email") not in bad_fields:
+        if user is not None and not admin and row.email.lower() != user.email.lower():
+            if user.email:
+                message = (
+                    f'"{_shown(row.email)}" is not the address of {user.username} ({user.email}): an import never '
+                    f"changes an address. Keep {user.email} in the file; {user.username} can change it from their "
+                    "profile."
+                )
+            else:
+                message = (
+                    f"{user.username} has no address, and an import never gives an account one: leave "
+                    f"{user.username} out of the file; they can add one from their profile."
+                )
+            yield RowError(line=row.line, field="email", message=message)
+        elif owner is not None and owner.username.lower() != row.key:
             message = f'"{_shown(row.email)}" is the email address of another account ({owner.username}).'
             yield RowError(line=row.line, field="email", message=message)
 
@@ -351,7 +369,9 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
 
     Nothing is written unless every row is valid. Writes are in bulk (no query per row) so that a program's
     10,000 participants import in seconds; no password is hashed (imported people set theirs through the
-    password reset) and no welcome email is sent: when to invite imported people is the program's call.
+    password reset) and no welcome email is sent: when to invite imported people is the program's call. An
+    existing account's address is never changed (a row that would is refused, see _conflicts_with_accounts).
+    The admin's record lists who was created and, for each person updated, every field the import changed.
     """
     validation = participants_validate(csv_file=csv_file)
     if validation.errors:
@@ -361,13 +381,17 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
     skills = _terms_by_name(model=Skill, names=(name for row in rows for name in row.skills), field="skills")
     industries = _terms_by_name(model=Industry, names=(row.industry for row in rows if row.industry), field="industry")
     users = {**existing, **_users_create(rows=[row for row in rows if row.key not in existing])}
-    _users_update(rows=[row for row in rows if row.key in existing], users=existing)
+    changed: dict[str, set[str]] = defaultdict(set)  # lower-case username → the file's columns it changed
+    _merge(changed, _users_update(rows=[row for row in rows if row.key in existing], users=existing))
     for role, model in [(User.Role.MENTOR, MentorProfile), (User.Role.MENTEE, MenteeProfile)]:
         role_rows = [row for row in rows if row.role == role]
-        _profiles_save(
-            model=model, rows=role_rows, users=users, existing=existing, industries=industries, skills=skills
+        _merge(
+            changed,
+            _profiles_save(
+                model=model, rows=role_rows, users=users, existing=existing, industries=industries, skills=skills
+            ),
         )
-    _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing)
+    _merge(changed, _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing))
     if any(row.role == User.Role.MENTOR for row in rows):
         directory_changed()
 
@@ -384,11 +408,23 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
         kind=AdminAction.Kind.PARTICIPANTS_IMPORT,
         target=f"{len(rows)} participants",
         details={
-            name: getattr(report, name)
-            for name in ("mentors_created", "mentors_updated", "mentees_created", "mentees_updated")
+            **{
+                name: getattr(report, name)
+                for name in ("mentors_created", "mentors_updated", "mentees_created", "mentees_updated")
+            },
+            "created": sorted(row.username for row in rows if row.key not in existing),
+            "changed": {
+                existing[key].username: [column for column in HEADER if column in columns]
+                for key, columns in sorted(changed.items())
+            },
         },
     )
     return report
+
+
+def _merge(changed: dict[str, set[str]], more: Mapping[str, set[str]]) -> None:
+    for key, columns in more.items():
+        changed[key] |= columns
 
 
 def _terms_by_name(*, model: type[TaxonomyTerm], names: Iterable[str], field: str) -> dict[str, TaxonomyTerm]:
@@ -414,9 +450,13 @@ def _users_create(*, rows: list[ParticipantRow]) -> dict[str, User]:
     return {user.username.lower(): user for user in users}
 
 
-def _users_update(*, rows: list[ParticipantRow], users: Mapping[str, User]) -> None:
-    changed = [users[row.key] for row in rows if _assign(users[row.key], email=row.email, full_name=row.full_name)]
-    User.objects.bulk_update(changed, ["email", "full_name"], batch_size=WRITE_BATCH)
+def _users_update(*, rows: list[ParticipantRow], users: Mapping[str, User]) -> dict[str, set[str]]:
+    """Bring the accounts' names in line with the file; never their address (checked: the same, whatever its
+    case, which is kept as the account has it). Returns the changed columns by lower-case username."""
+    changed = {row.key: _assign(users[row.key], full_name=row.full_name) for row in rows}
+    changed = {key: columns for key, columns in changed.items() if columns}
+    User.objects.bulk_update([users[key] for key in changed], ["full_name"], batch_size=WRITE_BATCH)
+    return changed
 
 
 def _profiles_save(
@@ -427,13 +467,15 @@ def _profiles_save(
     existing: Mapping[str, User],
     industries: Mapping[str, Industry],
     skills: Mapping[str, Skill],
-) -> None:
-    """Create the missing profiles and bring the others in line with the file, skills included.
+) -> dict[str, set[str]]:
+    """Create the missing profiles and bring the others in line with the file, skills included. Returns, by
+    lower-case username, the columns that changed for people who already had an account.
 
     A profile whose industry, capacity or skills changed gets a new `updated_at`: the recommendations cache
     is rebuilt when it moves. Unchanged profiles are not written at all.
     """
     profiles, created, changed = {}, [], {}
+    columns: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         user = users[row.key]
         profile = _profile_of(user=user, model=model) if row.key in existing else None
@@ -444,8 +486,11 @@ def _profiles_save(
         values = {"industry_id": industries[row.industry.lower()].pk if row.industry else None}
         if model is MentorProfile:
             values["capacity"] = row.capacity
-        if _assign(profile, **values) and not is_new:
+        assigned = _assign(profile, **values)
+        if assigned and not is_new:
             changed[profile.pk] = profile
+        if row.key in existing:  # a profile made now for an existing account counts from the blank one
+            columns[row.key] |= {name.removesuffix("_id") for name in assigned}
         profiles[row.key] = profile
     model.objects.bulk_create(created, batch_size=WRITE_BATCH)
 
@@ -453,6 +498,9 @@ def _profiles_save(
     known_ids = [profiles[row.key].pk for row in rows if row.key in existing]
     relinked = _profile_skills_set(model=model, wanted=wanted, known_ids=known_ids)
     changed.update((profile.pk, profile) for profile in profiles.values() if profile.pk in relinked)
+    for row in rows:
+        if profiles[row.key].pk in relinked:
+            columns[row.key].add("skills")
 
     # bulk_update() does not run auto_now, so the time of the change is set here.
     now = timezone.now()
@@ -460,6 +508,7 @@ def _profiles_save(
         profile.updated_at = now
     fields = ["industry", "updated_at", *(["capacity"] if model is MentorProfile else [])]
     model.objects.bulk_update(changed.values(), fields, batch_size=WRITE_BATCH)
+    return {key: names for key, names in columns.items() if names}
 
 
 def _profile_of(*, user: User, model: type[MentorProfile | MenteeProfile]) -> MentorProfile | MenteeProfile | None:
@@ -496,8 +545,11 @@ def _profile_skills_set(
     return relinked
 
 
-def _goals_add(*, rows: list[ParticipantRow], users: Mapping[str, User], existing: Mapping[str, User]) -> None:
-    """Add the goals a mentee does not have yet (by title, whatever its case); never remove one.
+def _goals_add(
+    *, rows: list[ParticipantRow], users: Mapping[str, User], existing: Mapping[str, User]
+) -> dict[str, set[str]]:
+    """Add the goals a mentee does not have yet (by title, whatever its case); never remove one. Returns
+    {lower-case username: {"goals"}} for the existing mentees who got one.
 
     Goals carry milestones and requests, so an import that dropped a title from the file must not delete them.
     """
@@ -513,15 +565,17 @@ def _goals_add(*, rows: list[ParticipantRow], users: Mapping[str, User], existin
         if (users[row.key].pk, title.lower()) not in have
     ]
     Goal.objects.bulk_create(goals, batch_size=WRITE_BATCH)
+    with_new_goals = {goal.mentee_id for goal in goals}
+    return {row.key: {"goals"} for row in rows if row.key in existing and existing[row.key].pk in with_new_goals}
 
 
-def _assign(instance: models.Model, **values) -> bool:
-    """Set the attributes that differ; True if any did, so that unchanged rows are not written again."""
-    changed = False
+def _assign(instance: models.Model, **values) -> set[str]:
+    """Set the attributes that differ; their names (none: the row need not be written again)."""
+    changed = set()
     for name, value in values.items():
         if getattr(instance, name) != value:
             setattr(instance, name, value)
-            changed = True
+            changed.add(name)
     return changed
 
 

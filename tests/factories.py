@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
+from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -189,3 +189,17 @@ class EmailChangeFactory(DjangoModelFactory):
     user = factory.SubFactory(MenteeFactory)
     email = factory.Sequence(lambda n: f"new.address{n}@example.org")
     token_digest = factory.LazyAttribute(lambda change: EmailChange.digest_of(change.token))
+
+
+class EmailRevertFactory(DjangoModelFactory):
+    """A confirmed change of address that the link emailed to the old address can undo; `token` is the link's."""
+
+    class Meta:
+        model = EmailRevert
+
+    class Params:
+        token = "a-token-from-the-email-revert"
+
+    user = factory.SubFactory(MenteeFactory)
+    email = factory.LazyAttribute(lambda revert: f"{revert.user.username}@example.org")
+    token_digest = factory.LazyAttribute(lambda revert: EmailRevert.digest_of(revert.token))

@@ -58,6 +58,7 @@ def row(anonymous, mentee, mentor, outsider_mentee, outsider_mentor, admin):
 ANYONE = row(OK, OK, OK, OK, OK, OK)
 SIGNED_OUT_ONLY = row(OK, HOME, HOME, HOME, HOME, HOME)
 ADMINS_ONLY = row(SIGN_IN, 403, 403, 403, 403, OK)
+TO_ITS_PAGE = row(*[302] * len(PERSONAS))
 
 # Maya is mentored by Otto, Oscar by Olga; Wendy waits for Otto's answer and is in Ada's match round with Tara.
 # The mentorship, mentor and round pages are Maya and Otto's, Otto's and the round's.
@@ -65,8 +66,14 @@ TABLE = {
     "landing": SIGNED_OUT_ONLY,
     "signup": SIGNED_OUT_ONLY,
     "signup-sent": ANYONE,
-    "signup-confirm": ANYONE,  # walked with a link that names no sign-up: the link is the key, not the visitor
-    "email-change-confirm": ANYONE,  # the same, with a link that names no change of address
+    # An emailed link goes on at once to its page, which has no token in its address (access logs keep paths).
+    "signup-confirm": TO_ITS_PAGE,
+    "email-change-confirm": TO_ITS_PAGE,
+    "email-revert": TO_ITS_PAGE,
+    # Walked after a link that names no sign-up, change or way back: the link is the key, not the visitor.
+    "signup-confirm-page": ANYONE,
+    "email-change-confirm-page": ANYONE,
+    "email-revert-page": ANYONE,
     "login": SIGNED_OUT_ONLY,
     "logout": row(405, 405, 405, 405, 405, 405),  # a form that posts; no page to GET
     "password_reset": ANYONE,
@@ -235,6 +242,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "round-page": {"round_id": match_round.pk},
             "signup-confirm": {"token": "no-such-link"},
             "email-change-confirm": {"token": "no-such-link"},
+            "email-revert": {"token": "no-such-link"},
         },
     }
 

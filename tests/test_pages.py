@@ -17,7 +17,11 @@ def test_pages_ask_anonymous_visitors_to_sign_in(client, db, url):
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("url", ["/", "/signup/", "/signup/sent/", "/signup/confirm/not-a-token/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/signup/", "/signup/sent/", "/signup/confirm/", "/account/email/confirm/", "/account/email/revert/",
+     "/accounts/login/"],
+)  # fmt: skip
 def test_public_pages_render(client, db, url):
     assert client.get(url).status_code == 200
 

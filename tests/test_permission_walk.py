@@ -13,6 +13,7 @@ from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
     EmailChangeFactory,
+    EmailRevertFactory,
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
@@ -44,6 +45,7 @@ ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 TODAY = str(timezone.localdate())
 SIGNUP_TOKEN = "the-token-of-an-emailed-sign-up-link"
 EMAIL_CHANGE_TOKEN = "the-token-of-an-emailed-change-of-address-link"
+EMAIL_REVERT_TOKEN = "the-token-of-a-link-that-undoes-a-change-of-address"
 
 # (route name, method): (who gets what, request body)
 TABLE = {
@@ -56,6 +58,8 @@ TABLE = {
     ("api-me", "PATCH"): (SIGNED_IN, {"full_name": "New Name"}),
     # The link emailed to a new address is the key, not the visitor: it may be opened signed out, in any browser.
     ("api-email-change-confirm", "POST"): (EVERYONE, {"token": EMAIL_CHANGE_TOKEN}),
+    # The link emailed to the old address after a change, the same way.
+    ("api-email-revert", "POST"): (EVERYONE, {"token": EMAIL_REVERT_TOKEN}),
     ("api-skills", "GET"): (SIGNED_IN, None),
     ("api-industries", "GET"): (SIGNED_IN, None),
     ("mentor-list", "GET"): (SIGNED_IN, None),
@@ -142,6 +146,7 @@ def world(db):
     tara = MentorFactory(username="tara")
     SignUpFactory(email="pending@example.org", username="pending", full_name="Pat Pending", token=SIGNUP_TOKEN)
     EmailChangeFactory(email="pending.change@example.org", token=EMAIL_CHANGE_TOKEN)
+    EmailRevertFactory(user=MenteeFactory(username="moved", email="moved.away@example.org"), token=EMAIL_REVERT_TOKEN)
     mentorship = MentorshipFactory(mentee=people["mentee"], mentor=people["mentor"])
     match_round = MatchRoundFactory(status="proposed")
     proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)

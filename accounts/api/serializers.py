@@ -79,11 +79,24 @@ class RegisterConfirmInput(StrictInputSerializer):
         validators=[UnicodeUsernameValidator()],
         help_text="Replaces the username chosen at sign-up (when that one is taken).",
     )
+    password = serializers.CharField(
+        max_length=128,
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="The password chosen at sign-up: with it, a call from our pages also signs the browser in.",
+    )
 
 
 class EmailChangeConfirmInput(StrictInputSerializer):
     token = serializers.CharField(
         max_length=100, help_text="The token of the link /account/email/confirm/<token>/ emailed to the new address."
+    )
+
+
+class EmailRevertInput(StrictInputSerializer):
+    token = serializers.CharField(
+        max_length=100, help_text="The token of the link /account/email/revert/<token>/ emailed to the old address."
     )
 
 
@@ -104,6 +117,13 @@ class TermOutput(serializers.Serializer):
 class _AccountInput(StrictInputSerializer):
     full_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
+    current_password = serializers.CharField(
+        max_length=128,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Your password: needed with a new `email`, and only then (the profile form always sends it).",
+    )
 
 
 class _ProfileInput(_AccountInput):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("me/email/confirm/", views.EmailChangeConfirmView.as_view(), name="api-email-change-confirm"),
+    path("me/email/revert/", views.EmailRevertView.as_view(), name="api-email-revert"),
     path("skills/", views.SkillListView.as_view(), name="api-skills"),
     path("industries/", views.IndustryListView.as_view(), name="api-industries"),
 ]

@@ -62,16 +62,18 @@ class RegisterConfirmView(_PublicView):
         request=serializers.RegisterConfirmInput,
         responses={201: serializers.AccountOutput, 409: ConflictDetail},
         description="Finish signing up with the token of the emailed link: creates the account, with the password "
-        "given at sign-up, and signs the browser in when the call comes from our pages (API clients then ask "
-        "`auth/token/`). A link works once, for SIGNUP_CONFIRM_HOURS. 400 `username` when that username is taken "
-        "(send another with the same token); 409 when the address meanwhile has an account.",
+        "given at sign-up. With that `password` too, a call from our pages also signs the browser in (the token "
+        "alone never does: a link can be read from a log); API clients then ask `auth/token/`. A link works once, "
+        "for SIGNUP_CONFIRM_HOURS. 400 `password` when it is not the one chosen at sign-up (nothing is created); "
+        "400 `username` when that username is taken (send another with the same token); 409 when the address "
+        "meanwhile has an account.",
     )
     def post(self, request):
-        signs_in = _from_our_pages(request)
+        from_our_pages = _from_our_pages(request)
         data = serializers.RegisterConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.signup_confirm(**data.validated_data)
-        if signs_in:
+        if from_our_pages and "password" in data.validated_data:  # checked by signup_confirm
             login(request, user)
         return Response(serializers.AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
@@ -92,7 +94,28 @@ class EmailChangeConfirmView(_PublicView):
     def post(self, request):
         data = serializers.EmailChangeConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.email_change_confirm(**data.validated_data)
+        user = services.email_change_confirm(**data.validated_data, site_url=_site_url(request))
+        return Response(serializers.me_representation(selectors.user_with_profile(user_id=user.pk)))
+
+
+class EmailRevertView(_PublicView):
+    """The link emailed to the old address after a change is the proof of owning it, as for the confirmation: no
+    sign-in is needed, and it signs no one in (it ends every session of the account)."""
+
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=serializers.EmailRevertInput,
+        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ConflictDetail},
+        description="Undo a confirmed change of address with the token of the link emailed to the old address: "
+        "`email` becomes the old address again, every session of the account ends and every API token stops, and "
+        "a pending change is cancelled. A link works once, for EMAIL_REVERT_DAYS; 400 `token` when it is unknown, "
+        "expired or used; 409 `email_registered` when the old address meanwhile belongs to another account.",
+    )
+    def post(self, request):
+        data = serializers.EmailRevertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.email_change_revert(**data.validated_data)
         return Response(serializers.me_representation(selectors.user_with_profile(user_id=user.pk)))
 
 
@@ -135,10 +158,12 @@ class MeView(APIView):
     @extend_schema(
         request=serializers.ME_INPUT_SCHEMA,
         responses=serializers.ME_OUTPUT_SCHEMA,
-        description="Change your account and profile. A new `email` does not change `email` yet: it is answered in "
-        "`email_pending`, the new address gets an email with a link that makes the change (see `me/email/confirm/`), "
-        "and the current one a notice. The answer is the same whether or not the new address belongs to another "
-        "account (that one gets a warning instead of a link). Asking again replaces the pending change.",
+        description="Change your account and profile. A new `email` needs `current_password` (400 `current_password` "
+        "when it is missing or wrong, and nothing changes); the other fields need none. It does not change `email` "
+        "yet: it is answered in `email_pending`, the new address gets an email with a link that makes the change "
+        "(see `me/email/confirm/`), and the current one a notice; once it is made, the old address gets a link that "
+        "undoes it (see `me/email/revert/`). The answer is the same whether or not the new address belongs to "
+        "another account (that one gets a warning instead of a link). Asking again replaces the pending change.",
     )
     def patch(self, request):
         data = serializers.me_input_for(request.user)(data=request.data, partial=True)

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long the emailed link that finishes a self-registration works; older pending sign-ups are purged hourly.
 SIGNUP_CONFIRM_HOURS = env.int("SIGNUP_CONFIRM_HOURS", default=48)
+# How long the link sent to the old address after a change of address can undo it.
+EMAIL_REVERT_DAYS = env.int("EMAIL_REVERT_DAYS", default=7)
 
 # `seed_demo` creates accounts with a published password; production refuses it unless told --force.
 DEMO_DATA_ALLOWED = True

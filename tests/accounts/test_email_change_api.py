@@ -1,5 +1,5 @@
-"""Changing one's email address: asking (PATCH /me/) tells nobody who is registered, and the account keeps its
-address until the link emailed to the new one is followed (POST /me/email/confirm/)."""
+"""Changing one's email address: asking (PATCH /me/, with the password) tells nobody who is registered, and the
+account keeps its address until the link emailed to the new one is followed (POST /me/email/confirm/)."""
 
 import datetime as dt
 import re
@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import EmailChange, User
 from tests.accounts.email_change import EMAIL_CHANGE_LINK, email_change_token
@@ -22,9 +23,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ask(mentee_client, django_capture_on_commit_callbacks):
-    """Maya (maya@example.org) asks for a change through her profile; the emails go out as after a commit."""
+    """Maya (maya@example.org) asks for a change through her profile, with her password unless the body says
+    otherwise; the emails go out as after a commit."""
 
     def patch(body):
+        if "email" in body:
+            body = {"current_password": PASSWORD, **body}
         with django_capture_on_commit_callbacks(execute=True):
             return mentee_client.patch(ME, body, format="json")
 
@@ -32,11 +36,12 @@ def ask(mentee_client, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def confirm(anon):
+def confirm(anon, django_capture_on_commit_callbacks):
     """Anyone holding the link: not signed in, as when it is opened in another browser."""
 
     def post(token):
-        return anon.post(CONFIRM, {"token": token}, format="json")
+        with django_capture_on_commit_callbacks(execute=True):
+            return anon.post(CONFIRM, {"token": token}, format="json")
 
     return post
 
@@ -245,7 +250,7 @@ def test_a_change_to_another_accounts_address_cannot_be_confirmed(confirm, mente
 
 
 def test_an_admin_changes_their_address_the_same_way(admin_client_api, admin_user, anon):
-    admin_client_api.patch(ME, {"email": "ada.new@example.org"}, format="json")
+    admin_client_api.patch(ME, {"email": "ada.new@example.org", "current_password": PASSWORD}, format="json")
     change = EmailChange.objects.get(user=admin_user)
     change.token_digest = EmailChange.digest_of("admins-token")
     change.save()
@@ -283,3 +288,75 @@ def test_unknown_fields_and_a_missing_token_are_named(anon):
 
     assert response.status_code == 400
     assert set(response.json()) == {"token", "email"}
+
+
+# --- The current password ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (None, "Give your current password to change your email address."),
+        ("", "Give your current password to change your email address."),  # the profile form's empty field
+        ("not-the-password", "That is not your current password."),
+    ],
+    ids=["missing", "blank", "wrong"],
+)
+def test_a_new_address_needs_the_current_password_and_without_it_nothing_changes(
+    mentee_client, mentee, password, message
+):
+    """A stolen session or API token alone must not move the account to an address from where a password reset
+    takes it."""
+    body = {"email": "thief@example.org", "full_name": "Not Maya"}
+    if password is not None:
+        body["current_password"] = password
+
+    response = mentee_client.patch(ME, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"current_password": [message]}
+    assert not EmailChange.objects.exists()
+    assert mail.outbox == []
+    mentee.refresh_from_db()
+    assert (mentee.email, mentee.full_name) == ("maya@example.org", "Maya Mentee")  # the whole PATCH was refused
+
+
+def test_a_stolen_api_token_cannot_change_the_address(anon, mentee):
+    key = anon.post("/api/v1/auth/token/", {"username": "maya", "password": PASSWORD}, format="json").json()["token"]
+    thief = APIClient()
+    thief.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = thief.patch(ME, {"email": "thief@example.org"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["current_password"]
+    assert not EmailChange.objects.exists()
+
+
+def test_an_imported_participant_without_a_password_cannot_change_the_address_until_they_choose_one(mentee):
+    mentee.set_unusable_password()
+    mentee.save()
+    client = APIClient()
+    client.force_authenticate(mentee)
+
+    for password in ("", PASSWORD, mentee.password):
+        body = {"email": "new@example.org", "current_password": password}
+        assert client.patch(ME, body, format="json").status_code == 400
+
+
+def test_other_fields_need_no_password_and_a_password_sent_with_them_is_ignored(mentee_client, mentee):
+    plain = mentee_client.patch(ME, {"full_name": "Maya M.", "bio": "Hi"}, format="json")
+    with_form = mentee_client.patch(ME, {"full_name": "Maya M. M.", "current_password": ""}, format="json")
+    with_wrong = mentee_client.patch(ME, {"full_name": "Maya", "current_password": "whatever-it-is"}, format="json")
+
+    assert plain.status_code == with_form.status_code == with_wrong.status_code == 200
+    mentee.refresh_from_db()
+    assert mentee.full_name == "Maya"
+
+
+def test_the_current_address_in_another_case_needs_no_password(mentee_client):
+    """The profile form sends the address it shows with every save."""
+    response = mentee_client.patch(ME, {"email": "MAYA@example.org", "full_name": "Maya M."}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["full_name"] == "Maya M."

@@ -9,9 +9,9 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from accounts.models import EmailChange, User
+from accounts.models import EmailChange, EmailRevert, User
 from tests.accounts.race import race
-from tests.factories import EmailChangeFactory, MenteeFactory
+from tests.factories import PASSWORD, EmailChangeFactory, EmailRevertFactory, MenteeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,9 @@ def test_a_confirmation_racing_a_newer_request_of_the_same_person_ends_cleanly(p
     change = EmailChangeFactory(email="first@example.org", token="the-first-link")
     person = APIClient()
     person.force_authenticate(change.user)
-    newer = partial(person.patch, "/api/v1/me/", {"email": "second@example.org"}, format="json")
+    newer = partial(
+        person.patch, "/api/v1/me/", {"email": "second@example.org", "current_password": PASSWORD}, format="json"
+    )
 
     statuses = race([_confirm("the-first-link"), newer])
 
@@ -73,3 +75,33 @@ def test_a_confirmation_that_meets_another_accounts_claim_in_flight_is_a_409(pos
 
     assert statuses == [409]
     assert User.objects.filter(email__iexact="popular@example.org").get() == other
+
+
+def _revert(token: str):
+    return partial(APIClient().post, "/api/v1/me/email/revert/", {"token": token}, format="json")
+
+
+def test_one_undo_link_opened_twice_at_once_undoes_the_change_once(postgres):
+    revert = EmailRevertFactory(user=MenteeFactory(username="maya", email="thief@example.org"), token="the-way-back")
+
+    statuses = race([_revert("the-way-back")] * 4)
+
+    assert sorted(statuses) == [200, 400, 400, 400]
+    maya = User.objects.get(pk=revert.user_id)
+    assert (maya.email, maya.session_generation) == ("maya@example.org", 1)
+    assert not EmailRevert.objects.exists()
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_undo_racing_a_confirmation_of_the_same_person_ends_cleanly(postgres, attempt):
+    """Both take the person's row first: the undo comes first and cancels the pending change, or the change comes
+    first and is undone all the same."""
+    maya = MenteeFactory(username="maya", email="thief@example.org")
+    EmailRevertFactory(user=maya, token="the-way-back")
+    EmailChangeFactory(user=maya, email="thief.again@example.org", token="the-thiefs-link")
+
+    statuses = race([_revert("the-way-back"), _confirm("the-thiefs-link")])
+
+    assert sorted(statuses) in ([200, 200], [200, 400])
+    assert User.objects.get(pk=maya.pk).email == "maya@example.org"
+    assert not EmailChange.objects.exists()

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Industry, Skill
-from tests.factories import MenteeFactory, SkillFactory
+from tests.factories import PASSWORD, MenteeFactory, SkillFactory
 
 URL = "/api/v1/me/"
 ACCOUNT_FIELDS = {"id", "username", "email", "email_pending", "full_name", "role", "is_program_admin", "date_joined"}
@@ -154,7 +154,7 @@ def test_an_email_taken_by_someone_else_is_not_refused_nor_changed(mentee_client
     test_email_change_api.py), and this one's never comes."""
     MenteeFactory(username="taken", email="taken@example.org")
 
-    response = mentee_client.patch(URL, {"email": "TAKEN@example.org"}, format="json")
+    response = mentee_client.patch(URL, {"email": "TAKEN@example.org", "current_password": PASSWORD}, format="json")
 
     assert response.status_code == 200
     assert (response.json()["email"], response.json()["email_pending"]) == ("maya@example.org", "TAKEN@example.org")

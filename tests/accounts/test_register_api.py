@@ -175,3 +175,44 @@ def test_both_ways_pay_for_hashing_the_password_so_timing_tells_little(register,
         register()
 
     hashing.assert_called_once_with(PASSWORD)
+
+
+# Usernames that pass the serializer (150 characters at most, letters and digits) but not once NFKC-normalised, as
+# the account would hold them: U+FDFA is one letter that becomes 18 characters with spaces, "ﬁ" becomes "fi".
+MALFORMED_ONCE_NORMALISED = {
+    "ten-ligatures-too-long-and-spaces": "\ufdfa" * 10,
+    "one-ligature-with-spaces": "\ufdfa",
+    "fraction-slash": "\u00bd",
+    "parenthesised-digit": "\u2474x",
+    "only-too-long": "\ufb01" * 100,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", MALFORMED_ONCE_NORMALISED.values(), ids=MALFORMED_ONCE_NORMALISED.keys())
+def test_a_username_invalid_once_normalised_is_the_same_400_for_a_free_and_a_taken_address(register, username):
+    MenteeFactory(username="someone", email="taken@example.org")
+
+    free = register(username=username, email="free@example.org")
+    taken = register(username=username, email="taken@example.org")
+
+    assert free.status_code == taken.status_code == 400
+    assert free.json() == taken.json()
+    assert list(free.json()) == ["username"]
+    assert mail.outbox == []
+    assert not SignUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_rule_of_the_account_is_checked_before_the_address_is_looked_up(register):
+    """A username too long once normalised, and a password too similar to it as normalised: both reported at
+    once, the same way for a taken address."""
+    MenteeFactory(username="someone", email="taken@example.org")
+    body = {"username": "\ufb01" * 100, "password": "fi" * 60 + "x"}
+
+    free = register(**body, email="free@example.org")
+    taken = register(**body, email="taken@example.org")
+
+    assert free.status_code == taken.status_code == 400
+    assert free.json() == taken.json()
+    assert set(free.json()) == {"username", "password"}

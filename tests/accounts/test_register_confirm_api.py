@@ -76,11 +76,50 @@ def test_the_password_typed_at_sign_up_is_the_one_that_signs_in(sign_up, confirm
     assert wrong.status_code == 400
 
 
-def test_confirming_signs_the_browser_in(sign_up, confirm, anon):
-    confirm({"token": sign_up()})
+def test_confirming_with_the_password_chosen_at_sign_up_signs_the_browser_in(sign_up, confirm, anon):
+    confirm({"token": sign_up(), "password": PASSWORD})
 
     assert anon.get("/api/v1/me/").json()["username"] == "grace"
     assert anon.get("/home/").status_code == 200
+
+
+def test_the_token_alone_creates_the_account_but_signs_no_one_in(sign_up, confirm, anon):
+    """The link may be read from an access log or a browser's history and replayed: the token proves the address,
+    not the person, so it never signs in (API clients then ask auth/token/ with the password, as before)."""
+    response = confirm({"token": sign_up()})
+
+    assert response.status_code == 201
+    assert User.objects.filter(username="grace").exists()
+    assert anon.get("/api/v1/me/").status_code == 401
+    assert anon.post("/api/v1/auth/token/", {"username": "grace", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.parametrize("password", ["not-the-one-chosen", PASSWORD.upper(), " " + PASSWORD])
+def test_another_password_is_a_400_and_creates_nothing(sign_up, confirm, anon, password):
+    token = sign_up()
+
+    response = confirm({"token": token, "password": password})
+
+    assert response.status_code == 400
+    assert response.json() == {"password": ["That is not the password you chose when you signed up."]}
+    assert not User.objects.exists()
+    assert anon.get("/api/v1/me/").status_code == 401
+    assert confirm({"token": token, "password": PASSWORD}).status_code == 201  # the link still works
+
+
+def test_a_blank_password_is_refused_as_blank(sign_up, confirm):
+    """The page sends its empty field: that must not fall back to confirming without signing in."""
+    response = confirm({"token": sign_up(), "password": ""})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["password"]
+    assert not User.objects.exists()
+
+
+def test_the_password_is_not_checked_on_an_invalid_link(confirm):
+    response = confirm({"token": "made-up", "password": "anything-at-all"})
+
+    assert response.json() == INVALID
 
 
 def test_a_call_from_another_site_creates_the_account_but_signs_no_one_in(sign_up):
@@ -88,7 +127,7 @@ def test_a_call_from_another_site_creates_the_account_but_signs_no_one_in(sign_u
     from rest_framework.test import APIClient
 
     browser = APIClient(enforce_csrf_checks=True)
-    response = browser.post(CONFIRM, {"token": sign_up()}, format="json")
+    response = browser.post(CONFIRM, {"token": sign_up(), "password": PASSWORD}, format="json")
 
     assert response.status_code == 201
     assert User.objects.filter(username="grace").exists()

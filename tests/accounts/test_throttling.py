@@ -76,7 +76,9 @@ def test_the_password_reset_page_is_slowed_down_too(client, mentee):
 
 def test_asking_for_new_addresses_is_limited_per_person_but_other_profile_changes_are_not(mentee_client):
     answers = [
-        mentee_client.patch("/api/v1/me/", {"email": f"new{i}@example.org"}, format="json").status_code
+        mentee_client.patch(
+            "/api/v1/me/", {"email": f"new{i}@example.org", "current_password": PASSWORD}, format="json"
+        ).status_code
         for i in range(21)
     ]
 

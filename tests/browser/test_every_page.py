@@ -23,6 +23,7 @@ from tests.factories import (
     PASSWORD,
     AdminFactory,
     EmailChangeFactory,
+    EmailRevertFactory,
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
@@ -65,15 +66,20 @@ WALK = {
     "landing": [visit(ANONYMOUS)],
     "signup": [visit(ANONYMOUS), visit(ANONYMOUS, then="?role=mentor")],
     "signup-sent": [visit(ANONYMOUS, then="#nia%40example.org")],
+    # An emailed link keeps its token in the session and sends the browser on to the same address without it.
     "signup-confirm": [visit(ANONYMOUS, token="signup_token"), visit(ANONYMOUS, token="dead_token")],
+    "signup-confirm-page": [visit(ANONYMOUS)],
     "email-change-confirm": [
         visit(ANONYMOUS, token="email_change_token"),
         visit(MENTEE, token="email_change_token"),
         visit(ANONYMOUS, token="dead_token"),
     ],
+    "email-change-confirm-page": [visit(ANONYMOUS)],
+    "email-revert": [visit(ANONYMOUS, token="email_revert_token"), visit(ANONYMOUS, token="dead_token")],
+    "email-revert-page": [visit(ANONYMOUS)],
     "login": [visit(ANONYMOUS)],
     "logout": [],  # a form that posts (in every signed-in page's header); no page to GET
-    "password_reset": [visit(ANONYMOUS)],
+    "password_reset": [visit(ANONYMOUS), visit(ANONYMOUS, then="?email=reverted")],
     "password_reset_done": [visit(ANONYMOUS)],
     "password_reset_confirm": [
         visit(ANONYMOUS, uidb64="maya_uid", token="maya_reset_token"),
@@ -136,6 +142,8 @@ def world():
     ada = AdminFactory(username="ada", full_name="Ada Admin")
     SignUpFactory(email="nia@example.org", username="nia", full_name="Nia Newcomer", token="a-sign-up-link")
     EmailChangeFactory(user=maya, email="maya.new.address@example.org", token="an-email-change-link")
+    moved = MenteeFactory(username="moved", email="a.rather.long.thieves.address@example.org")
+    EmailRevertFactory(user=moved, email="a.rather.long.old.address@example.org", token="an-email-revert-link")
 
     mentorship = MentorshipFactory(mentee=maya, mentor=otto)
     goal = GoalFactory(mentee=maya, title="Ship a pipeline", target_date=timezone.localdate())
@@ -171,6 +179,7 @@ def world():
         "failed_round": failed.pk,
         "signup_token": "a-sign-up-link",
         "email_change_token": "an-email-change-link",
+        "email_revert_token": "an-email-revert-link",
         "dead_token": "not-a-link-we-sent",
         "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
         "maya_reset_token": default_token_generator.make_token(maya),

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from accounts.models import Skill, User
 from mentorship.models import Goal, Milestone
 from tests.accounts.email_change import EMAIL_CHANGE_LINK
+from tests.accounts.test_email_revert_api import REVERT_LINK
 from tests.browser.test_sign_in import sign_in
 from tests.factories import PASSWORD, MenteeFactory, MentorFactory, SkillFactory
 
@@ -72,14 +73,25 @@ def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_
     assert sorted(s.name for s in profile.skills.all()) == ["Leadership", "Negotiation"]
     assert Skill.objects.filter(name__iexact="negotiation").count() == 1
 
-    # A new address waits for the link emailed to it.
+    # A new address needs the password, then waits for the link emailed to it.
     page.get_by_label("Email").fill("otto.new@example.org")
     page.get_by_role("button", name="Save profile").click()
+    expect(page.locator('[data-error-for="current_password"]')).to_have_text(
+        "Give your current password to change your email address."
+    )
+    expect(page.get_by_label("Current password")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator('[data-error-for="current_password"]')).to_have_text("That is not your current password.")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("We sent a link to otto.new@example.org to confirm your new address")).to_be_visible()
+    expect(page.get_by_label("Current password")).to_have_value("")
     expect(page.get_by_label("Email")).to_have_value("otto@example.org")
     assert User.objects.get(username="otto").email == "otto@example.org"
 
     page.goto(_emailed_link("otto.new@example.org"))
+    expect(page).to_have_url(re.compile(r"/account/email/confirm/$"))
     expect(page.get_by_role("heading", name="Confirm your new address")).to_be_visible()
     expect(page.get_by_text("Confirm your new address otto.new@example.org")).to_be_visible()
     page.get_by_role("button", name="Confirm my new address").click()
@@ -97,6 +109,7 @@ def test_the_emailed_link_works_in_another_browser_and_once(page, browser, live_
     sign_in(page, "maya", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
     page.get_by_label("Email").fill("maya.new@example.org")
+    page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("We sent a link to maya.new@example.org")).to_be_visible()
     link = _emailed_link("maya.new@example.org")
@@ -121,6 +134,7 @@ def test_an_address_taken_before_the_link_is_followed_is_explained_on_the_page(p
     sign_in(page, "maya", PASSWORD)
     page.goto("/profile/")
     page.get_by_label("Email").fill("maya.new@example.org")
+    page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("We sent a link to maya.new@example.org")).to_be_visible()
     MenteeFactory(username="mo", email="maya.new@example.org")  # meanwhile, someone else
@@ -130,6 +144,46 @@ def test_an_address_taken_before_the_link_is_followed_is_explained_on_the_page(p
 
     expect(page.get_by_role("alert")).to_contain_text("belongs to another account")
     assert User.objects.get(username="maya").email == "maya@example.org"
+    assert page.console_errors == []
+
+
+def _undo_link(to: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [to] and REVERT_LINK.search(m.body))
+    return REVERT_LINK.search(message.body).group(0)
+
+
+def test_the_old_address_undoes_a_change_it_did_not_make_and_every_session_ends(page, browser, live_server):
+    """Someone with Maya's session and password moves her account to their address; the link sent to her old
+    address gives it back, signs them out, and leads her to choose a new password."""
+    MenteeFactory(username="maya", email="maya@example.org")
+    sign_in(page, "maya", PASSWORD)  # the thief's browser
+    page.goto("/profile/")
+    page.get_by_label("Email").fill("thief@example.org")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("We sent a link to thief@example.org")).to_be_visible()
+    page.goto(_emailed_link("thief@example.org"))
+    page.get_by_role("button", name="Confirm my new address").click()
+    expect(page.get_by_text("Your new email address is confirmed.")).to_be_visible()
+    assert User.objects.get(username="maya").email == "thief@example.org"
+
+    maya = browser.new_context(base_url=live_server.url).new_page()
+    maya.goto(_undo_link("maya@example.org"))
+    expect(maya).to_have_url(re.compile(r"/account/email/revert/$"))
+    expect(maya.get_by_role("heading", name="Undo the change of address")).to_be_visible()
+    expect(maya.get_by_text("Your account's email address was changed to thief@example.org")).to_be_visible()
+    maya.get_by_role("button", name="Undo the change").click()
+
+    expect(maya).to_have_url(re.compile(r"/accounts/password-reset/\?email=reverted$"))
+    expect(maya.get_by_text("The change of address is undone")).to_be_visible()
+    assert User.objects.get(username="maya").email == "maya@example.org"
+    page.goto("/profile/")  # the thief's session is over
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+    maya.get_by_label("Email").fill("maya@example.org")
+    maya.get_by_role("button", name="Send the link").click()
+    assert any(m.to == ["maya@example.org"] and "/accounts/reset/" in m.body for m in mail.outbox)
+    maya.context.close()
     assert page.console_errors == []
 
 

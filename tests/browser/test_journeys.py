@@ -63,10 +63,21 @@ def test_a_newcomer_signs_up_follows_the_emailed_link_and_lands_signed_in(page):
     expect(page.get_by_text("nia@example.org")).to_be_visible()
     assert not User.objects.filter(username="nia").exists()
 
-    page.goto(_emailed_link("nia@example.org"))
+    link = _emailed_link("nia@example.org")
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/signup/confirm/$"))  # the token left the address bar (and the logs) at once
     expect(page.get_by_role("heading", name="Finish signing up")).to_be_visible()
     expect(page.get_by_text("Nia Newcomer")).to_be_visible()
     expect(page.get_by_label("Username")).to_have_value("nia")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator('[data-error-for="password"]')).to_have_text("This field may not be blank.")
+    page.get_by_label("Password").fill("not-what-i-chose")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator('[data-error-for="password"]')).to_have_text(
+        "That is not the password you chose when you signed up."
+    )
+    assert not User.objects.filter(username="nia").exists()
+    page.get_by_label("Password").fill("a-long-unusual-secret")
     page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url(re.compile(r"/home/$"))
@@ -82,6 +93,7 @@ def test_a_username_taken_before_the_link_is_followed_is_changed_on_the_page(pag
     MenteeFactory(username="NIA", email="another.nia@example.org")  # meanwhile, someone else
 
     page.goto(_emailed_link("nia@example.org"))
+    page.get_by_label("Password").fill("a-long-unusual-secret")
     page.get_by_role("button", name="Create my account").click()
     expect(page.locator('[data-error-for="username"]')).to_have_text("That username is taken. Choose another.")
     page.get_by_label("Username").fill("nia.newcomer")
@@ -110,6 +122,7 @@ def test_a_used_link_says_so_and_offers_to_sign_up_again(page):
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     link = _emailed_link("nia@example.org")
     page.goto(link)
+    page.get_by_label("Password").fill("a-long-unusual-secret")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
 
@@ -118,6 +131,34 @@ def test_a_used_link_says_so_and_offers_to_sign_up_again(page):
     expect(page.get_by_text("This link is invalid or has expired")).to_be_visible()
     page.get_by_role("link", name="Sign up again").click()
     expect(page).to_have_url(re.compile(r"/home/$"))  # already signed in: the sign-up form sends her home
+    assert page.console_errors == []
+
+
+def test_a_second_browser_replaying_the_link_gets_no_session(page, browser, live_server):
+    """Someone who read the link in an access log opens it in their own browser, before or after its owner."""
+    page.goto("/signup/")
+    _fill_sign_up(page, email="nia@example.org", username="nia", password="a-long-unusual-secret")
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = _emailed_link("nia@example.org")
+    other = browser.new_context(base_url=live_server.url).new_page()
+
+    other.goto(link)  # before the owner: the page asks for the password the owner chose
+    expect(other).to_have_url(re.compile(r"/signup/confirm/$"))
+    other.get_by_role("button", name="Create my account").click()
+    expect(other.locator('[data-error-for="password"]')).to_have_text("This field may not be blank.")
+    assert not User.objects.filter(username="nia").exists()
+
+    page.goto(link)  # the owner finishes, signed in
+    page.get_by_label("Password").fill("a-long-unusual-secret")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
+
+    other.goto(link)  # after the owner: nothing to see, and still signed out
+    expect(other.get_by_text("This link is invalid or has expired")).to_be_visible()
+    other.goto("/home/")
+    expect(other).to_have_url(re.compile(r"/accounts/login/"))
+    assert other.goto("/api/v1/me/").status == 401
+    other.context.close()
     assert page.console_errors == []
 
 

@@ -47,3 +47,28 @@ def test_an_import_is_recorded_with_its_counts_and_a_failed_one_is_not(admin_cli
     (action,) = AdminAction.objects.all()
     assert (action.kind, action.actor) == ("participants_import", admin_user)
     assert action.details["mentors_created"] == 1
+
+
+def test_an_imports_record_lists_who_was_created_and_every_field_it_changed_per_person(admin_client_api):
+    first = HEADER + (
+        "mentor,nora,nora@example.org,Nora O,Health,Leadership,,3\n"
+        "mentee,sam,sam@example.org,Sam L,,Python,Ship a project,\n"
+        "mentee,ida,ida@example.org,Ida Idle,Retail,,,\n"
+    )
+    again = HEADER + (
+        "mentor,NORA,Nora@example.org,Nora Okafor,Health,Leadership;Negotiation,,5\n"  # the address in another case
+        "mentee,sam,sam@example.org,Sam L,Retail,Python,Ship a project;Give a talk,\n"
+        "mentee,ida,ida@example.org,Ida Idle,Retail,,,\n"  # nothing changes
+        "mentor,tom,tom@example.org,Tom New,,,,\n"
+    )
+    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("a.csv", first.encode())})
+
+    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("b.csv", again.encode())})
+
+    first_record, second_record = AdminAction.objects.order_by("id")
+    assert (first_record.details["created"], first_record.details["changed"]) == (["ida", "nora", "sam"], {})
+    assert second_record.details["created"] == ["tom"]
+    assert second_record.details["changed"] == {
+        "nora": ["full_name", "skills", "capacity"],
+        "sam": ["industry", "goals"],
+    }

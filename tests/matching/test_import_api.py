@@ -41,3 +41,15 @@ def test_a_missing_file_is_a_field_error(admin_client_api):
 
 def test_only_program_admins_import(mentor_client):
     assert mentor_client.post(URL, {"file": upload(HEADER)}, format="multipart").status_code == 403
+
+
+def test_an_upload_that_would_change_someones_address_is_refused_on_its_line(admin_client_api, mentee):
+    csv = HEADER + f"mentee,{mentee.username},admins.own@example.org,Maya Mentee,,,,\n"
+
+    response = admin_client_api.post(URL, {"file": upload(csv)}, format="multipart")
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error.startswith('line 2: email: "admins.own@example.org" is not the address of maya (maya@example.org)')
+    mentee.refresh_from_db()
+    assert mentee.email == "maya@example.org"

@@ -188,7 +188,7 @@ def test_reimport_updates_by_username_and_does_not_duplicate_goals_or_terms():
 
     report = participants_import(
         csv_file=csv_text(
-            "mentor,NORA,nora.new@example.org,Nora Newname,Education,leadership;Curriculum design,,0",
+            "mentor,NORA,nora@example.org,Nora Newname,Education,leadership;Curriculum design,,0",
             "mentee,Milo,milo@example.org,Milo Mentee,HEALTHCARE,,LEAD A WARD;Run a clinic,",
         )
     )
@@ -201,7 +201,7 @@ def test_reimport_updates_by_username_and_does_not_duplicate_goals_or_terms():
     )
     nora = MentorProfile.objects.select_related("user", "industry").get(user__username="nora")
     assert (nora.user.email, nora.user.full_name, nora.industry.name, nora.capacity) == (
-        "nora.new@example.org",
+        "nora@example.org",
         "Nora Newname",
         "Education",
         0,
@@ -219,6 +219,55 @@ def test_reimport_updates_by_username_and_does_not_duplicate_goals_or_terms():
     assert Industry.objects.count() == 2
     assert Skill.objects.filter(name__iexact="leadership").count() == 1
     assert User.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_import_never_changes_an_accounts_address_and_says_so_on_the_line():
+    """A reset link goes to the address: an import that moved it would hand the account to whoever reads the new
+    one. People change their own address, with their password and a link to the new one."""
+    participants_import(csv_file=csv_text(MENTOR_ROW, MENTEE_ROW))
+    nora = User.objects.get(username="nora")
+    nora.set_password(PASSWORD)  # she has signed in since
+    nora.save()
+
+    report = participants_import(
+        csv_file=csv_text(
+            "mentor,nora,nora.new@example.org,Nora Newname,,,,",
+            MENTEE_ROW.replace("Milo Mentee", "Milo M."),
+        )
+    )
+
+    assert [str(error) for error in report.errors] == [
+        'line 2: email: "nora.new@example.org" is not the address of nora (nora@example.org): an import never '
+        "changes an address. Keep nora@example.org in the file; nora can change it from their profile."
+    ]
+    assert report.mentors_updated == report.mentees_updated == 0
+    assert User.objects.get(username="nora").email == "nora@example.org"
+    assert User.objects.get(username="nora").full_name == "Nora Mentor"  # all or nothing: nothing changed
+    assert User.objects.get(username="milo").full_name == "Milo Mentee"
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_address_in_another_case_is_the_same_and_stays_as_the_account_has_it():
+    participants_import(csv_file=csv_text(MENTOR_ROW))
+
+    report = participants_import(csv_file=csv_text(MENTOR_ROW.replace("nora@example.org", "NORA@Example.org")))
+
+    assert (report.errors, report.mentors_updated) == ((), 1)
+    assert User.objects.get(username="nora").email == "nora@example.org"
+
+
+@pytest.mark.django_db
+def test_an_account_without_an_address_gets_none_from_an_import():
+    MenteeFactory(username="milo", email="")
+
+    errors = errors_of(MENTEE_ROW)
+
+    assert errors == [
+        "line 2: email: milo has no address, and an import never gives an account one: leave milo out of the file; "
+        "they can add one from their profile."
+    ]
 
 
 @pytest.mark.django_db
