@@ -37,6 +37,33 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_outlives_the_suite(django_db_setup, django_db_blocker):
+    """When the suite ends, nothing but pytest-django may still hold the test database: a connection left open
+    (by a thread, a worker, or a context of Playwright's) makes dropping it fail with a warning, and on a server
+    it is a leak."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    import psycopg2
+
+    with django_db_blocker.unblock():
+        connection.close()  # ours; pytest-django would close it next
+        s = connection.settings_dict
+        probe = psycopg2.connect(
+            host=s["HOST"], port=s["PORT"], user=s["USER"], password=s["PASSWORD"], dbname="postgres"
+        )
+        try:
+            with probe.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid, state, left(query, 80) FROM pg_stat_activity WHERE datname = %s", [s["NAME"]]
+                )
+                lingering = cursor.fetchall()
+        finally:
+            probe.close()
+    assert lingering == [], f"connections to {s['NAME']} left open at the end of the suite: {lingering}"
+
+
 @pytest.fixture
 def postgres(db):
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://…)")

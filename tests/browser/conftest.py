@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 # The ORM is called from tests while Playwright's sync API runs an event loop in the same thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,10 +28,15 @@ def browser(request):
     require_service(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the rest of the session in a context of its own (greenlets), and Django keeps its
+    # database connections per context: each side's are closed here, or the one opened before (or during) would be
+    # left open when the test database is dropped ("being accessed by other users").
+    connections.close_all()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        connections.close_all()
 
 
 class ConsoleErrors(list):
