@@ -8,6 +8,7 @@ PostgreSQL's BIGINT stop there), or a digit that `str.isdigit()` accepts and `in
 """
 
 import re
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 
@@ -100,7 +101,7 @@ def validate_multi_line(value: str) -> None:
         )
 
 
-def _fail(message: str, *, code: str, field: str | None):
+def _fail(message: str, *, code: str, field: str | None) -> NoReturn:
     error = ValidationError(message, code=code)
     raise ValidationError({field: [error]}) if field else error
 
@@ -112,10 +113,10 @@ class IdConverter:
     regex = "[0-9]{1,19}"
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 1 <= number <= MAX_ID:
-            raise ValueError(f"{value} is not an id")  # Django's URL resolver reads this as "no match"
-        return number
+        try:
+            return parse_id(value)
+        except ValidationError:
+            raise ValueError(f"{value} is not an id") from None  # Django's resolver reads this as "no match"
 
     def to_url(self, value: int) -> str:
         return str(value)
