@@ -15,8 +15,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config.inputs import validate_multi_line, validate_single_line
+
 MAX_CAPACITY = 50
 MAX_YEARS_EXPERIENCE = 70
+TERM_MAX_LENGTH = 80
 
 
 class TimeStampedModel(models.Model):
@@ -46,7 +49,8 @@ class User(AbstractUser):
 
     first_name = None
     last_name = None
-    full_name = models.CharField(max_length=150)
+    # Names go into email headers ("Maya accepted your request"): one line, no control character.
+    full_name = models.CharField(max_length=150, validators=[validate_single_line])
     email = models.EmailField("email address")
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     session_generation = models.PositiveIntegerField(
@@ -119,7 +123,7 @@ class User(AbstractUser):
 class TaxonomyTerm(models.Model):
     """A named term shared by all profiles; unique whatever its case, and created when first named."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=TERM_MAX_LENGTH, validators=[validate_single_line])
 
     class Meta:
         abstract = True
@@ -141,7 +145,7 @@ class Industry(TaxonomyTerm):
 
 
 class Profile(TimeStampedModel):
-    bio = models.TextField(blank=True, max_length=4000)
+    bio = models.TextField(blank=True, max_length=4000, validators=[validate_multi_line])
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
@@ -151,7 +155,7 @@ class Profile(TimeStampedModel):
 
 class MentorProfile(Profile):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
-    headline = models.CharField(max_length=160, blank=True)
+    headline = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
     skills = models.ManyToManyField(Skill, blank=True, related_name="mentor_profiles")
     years_experience = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_YEARS_EXPERIENCE)])
     capacity = models.PositiveSmallIntegerField(
@@ -229,7 +233,7 @@ class SignUp(EmailedLink):
 
     email = models.EmailField("email address", max_length=254)
     username = models.CharField(max_length=150)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_single_line])
     role = models.CharField(max_length=10, choices=User.Role.choices)
     password = models.CharField(max_length=128, help_text="The password's hash (make_password), never the password.")
 

@@ -1,6 +1,5 @@
 """Every write to accounts, profiles and the taxonomy. Views, commands and tasks call these."""
 
-import re
 import secrets
 from collections.abc import Iterable
 
@@ -29,16 +28,15 @@ from accounts.models import (
     User,
 )
 from config.errors import Conflict
+from config.inputs import squash_whitespace
 from config.tasks import task_send
 from mentorship.directory import directory_changed
 
 TaxonomyRef = int | str
 
-_SPACES = re.compile(r"\s+")
-
 
 def taxonomy_normalise_name(name: str) -> str:
-    return _SPACES.sub(" ", name).strip()
+    return squash_whitespace(name)
 
 
 def taxonomy_resolve(*, model: type[TaxonomyTerm], refs: Iterable[TaxonomyRef], field: str) -> list[TaxonomyTerm]:

@@ -1,11 +1,14 @@
-"""API plumbing shared by every app: pagination and the error shapes of API.md."""
+"""API plumbing shared by every app: the router, the fields of ids and texts, pagination and the error shapes of
+API.md. How bodies are read is in config.parsers."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, routers, serializers, status
+from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, ServiceUnavailable
+from config.inputs import MAX_ID, parse_id, parse_whole_number, validate_multi_line, validate_single_line
 
 
 class UnavailableError(exceptions.APIException):
@@ -19,6 +22,16 @@ class ConflictError(exceptions.APIException):
     default_code = "conflict"
 
 
+class Router(routers.SimpleRouter):
+    """DRF's router writing Django paths, every object named by `<id:…>` (config.inputs.IdConverter): an id no
+    database could hold, or anything but ASCII digits, matches no URL. Register nested prefixes as
+    "goals/<id:goal_pk>/milestones"."""
+
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+        self._default_value_pattern = "id"
+
+
 class StandardPagination(pagination.PageNumberPagination):
     """`?page=` and `?page_size=` (at most 100; more is cut to 100, nonsense is a 400)."""
 
@@ -28,9 +41,48 @@ class StandardPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
-            raise exceptions.ValidationError({self.page_size_query_param: ["A whole number from 1 to 100."]})
-        return super().get_page_size(request)
+        if raw is None:
+            return self.page_size
+        try:
+            number = parse_whole_number(raw, low=1, high=MAX_ID)
+        except DjangoValidationError:
+            message = f"A whole number from 1 to {self.max_page_size}."
+            raise exceptions.ValidationError({self.page_size_query_param: [message]}) from None
+        return min(number, self.max_page_size)
+
+
+class IdField(serializers.IntegerField):
+    """An object's id in a body, read by config.inputs.parse_id: 1 to MAX_ID, an int or a string of ASCII digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)  # the schema says so too
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return parse_id(data)
+
+
+class _TextField(serializers.CharField):
+    rule = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The rule refuses NULs too: DRF's own check of them would only say so a second time.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        self.validators.append(type(self).rule)
+
+
+class SingleLineField(_TextField):
+    """Text shown on one line (a name, a title, a headline): the rule of the model fields it fills."""
+
+    rule = staticmethod(validate_single_line)
+
+
+class MultiLineField(_TextField):
+    """Text of several lines (a bio, notes, a message): line breaks and tabs, no other control character."""
+
+    rule = staticmethod(validate_multi_line)
 
 
 def _django_validation_detail(error: DjangoValidationError) -> dict | list:

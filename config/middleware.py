@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from config.handlers import is_api_request
+
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,6 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         log.warning("Database unavailable on %s: %s", request.path, exception)
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             return JsonResponse({"detail": DATABASE_DOWN}, status=503)
         return render(request, "503.html", {"message": DATABASE_DOWN}, status=503)

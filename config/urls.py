@@ -1,9 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from config.inputs import IdConverter
 from config.views import home
+
+# `<id:…>` in every app's URLs (before they are included): an id no database could hold matches no URL (404).
+register_converter(IdConverter, "id")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -23,3 +27,8 @@ urlpatterns = [
     path("", include("mentorship.urls")),
     path("", include("matching.urls")),
 ]
+
+handler400 = "config.handlers.bad_request"
+handler403 = "config.handlers.permission_denied"
+handler404 = "config.handlers.page_not_found"
+handler500 = "config.handlers.server_error"

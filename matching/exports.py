@@ -1,14 +1,15 @@
-import csv
 from typing import TextIO
 
+from config.spreadsheets import csv_writer
 from matching.selectors import proposal_list
 
 PROPOSAL_CSV_HEADER = ("mentee_username", "mentor_username", "score")
 
 
 def proposals_csv(rows, out: TextIO) -> None:
-    """Write (mentee_username, mentor_username, score) rows as API.md's CSV."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Write (mentee_username, mentor_username, score) rows as API.md's CSV (its cells neutralised for
+    spreadsheets: config.spreadsheets)."""
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(PROPOSAL_CSV_HEADER)
     for mentee, mentor, score in rows:
         writer.writerow((mentee, mentor, f"{score:.6f}"))

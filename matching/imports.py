@@ -130,7 +130,7 @@ def participants_validate(*, csv_file: CsvSource) -> ParticipantsValidation:
     errors.extend(_repeats_in_file(rows=rows, field="username", bad_fields=bad_fields))
     errors.extend(_repeats_in_file(rows=rows, field="email", bad_fields=bad_fields))
     bad_fields = {(error.line, error.field) for error in errors}
-    existing = _existing_users(rows=rows)
+    existing = _existing_users(rows=rows, bad_fields=bad_fields)
     errors.extend(_conflicts_with_accounts(rows=rows, existing=existing, bad_fields=bad_fields))
 
     if errors:
@@ -304,15 +304,16 @@ def _repeats_in_file(*, rows: list[ParticipantRow], field: str, bad_fields: set[
             yield RowError(line=row.line, field=field, message=message)
 
 
-def _existing_users(*, rows: list[ParticipantRow]) -> dict[str, User]:
+def _existing_users(*, rows: list[ParticipantRow], bad_fields: set[tuple[int, str]]) -> dict[str, User]:
     """The accounts that the file's usernames or emails name, with their profiles, by lower-case username.
 
-    One query per ROWS_PER_QUERY rows, so one for any realistic file.
+    One query per ROWS_PER_QUERY rows, so one for any realistic file. A value already reported as bad is not
+    asked about: it may be one the database cannot even compare (a NUL, on PostgreSQL).
     """
     users: dict[str, User] = {}
     for chunk in _chunks(rows):
-        usernames = {row.username.lower() for row in chunk if row.username}
-        emails = {row.email.lower() for row in chunk if row.email}
+        usernames = {row.username.lower() for row in chunk if row.username and (row.line, "username") not in bad_fields}
+        emails = {row.email.lower() for row in chunk if row.email and (row.line, "email") not in bad_fields}
         found = (
             User.objects.select_related("mentor_profile", "mentee_profile")
             .annotate(lower_username=Lower("username"), lower_email=Lower("email"))

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import TimeStampedModel
+from config.inputs import validate_single_line
 from mentorship.models import MentorshipRequest
 
 
@@ -21,7 +22,7 @@ class MatchRound(TimeStampedModel):
         OPTIMAL = "optimal", "Best total score"
         STABLE = "stable", "Stable (no pair would rather swap)"
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
     weights = models.JSONField(help_text='{"skills": 1.0, "industry": 0.5, "goals": 1.0}')
     top_k = models.PositiveSmallIntegerField(default=50)

@@ -274,7 +274,7 @@ def _insert_proposals(round_id: int, proposals: list[engine.Proposal]) -> None:
         return
     now = timezone.now().isoformat()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer)  # read by PostgreSQL, not a spreadsheet: written as is (not config.spreadsheets)
     for p in proposals:
         writer.writerow((round_id, p.mentee_id, p.mentor_id, repr(p.score), json.dumps(p.explanation), now, now))
     buffer.seek(0)

@@ -4,7 +4,7 @@ from matching import views
 
 urlpatterns = [
     path("rounds/", views.round_list, name="round-list-page"),
-    path("rounds/<int:round_id>/", views.round_detail, name="round-page"),
+    path("rounds/<id:round_id>/", views.round_detail, name="round-page"),
     path("import/", views.participants_import, name="import-page"),
     path("reports/", views.program_reports, name="reports-page"),
 ]

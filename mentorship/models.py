@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 
 from accounts.models import Skill, TimeStampedModel
+from config.inputs import validate_each_single_line, validate_multi_line, validate_single_line
 
 MAX_SESSION_MINUTES = 600
 
@@ -27,8 +28,8 @@ class Goal(TimeStampedModel):
         DROPPED = "dropped", "Dropped"
 
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
+    description = models.TextField(blank=True, validators=[validate_multi_line])
     skills = models.ManyToManyField(Skill, blank=True, related_name="goals")
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -54,7 +55,7 @@ class Goal(TimeStampedModel):
 
 class Milestone(TimeStampedModel):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -96,12 +97,12 @@ class MentorshipRequest(TimeStampedModel):
 
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_sent")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_received")
-    message = models.TextField(blank=True, max_length=2000)
+    message = models.TextField(blank=True, max_length=2000, validators=[validate_multi_line])
     goals = models.ManyToManyField(Goal, blank=True, related_name="requests")
     origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.SELF)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     decline_reason = models.CharField(max_length=12, choices=DeclineReason.choices, blank=True)
-    decline_note = models.TextField(blank=True, max_length=1000)
+    decline_note = models.TextField(blank=True, max_length=1000, validators=[validate_multi_line])
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
     expires_at = models.DateTimeField(db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -183,8 +184,8 @@ class Session(TimeStampedModel):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
-    notes = models.TextField(blank=True, max_length=10000)
-    topics = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True, max_length=10000, validators=[validate_multi_line])
+    topics = models.JSONField(default=list, blank=True, validators=[validate_each_single_line])
     goals = models.ManyToManyField(Goal, blank=True, related_name="sessions")
 
     class Meta:
@@ -205,7 +206,7 @@ class Feedback(TimeStampedModel):
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField()
-    comment = models.TextField(blank=True, max_length=2000)
+    comment = models.TextField(blank=True, max_length=2000, validators=[validate_multi_line])
 
     class Meta:
         constraints = [

@@ -4,9 +4,9 @@ from mentorship import views
 
 urlpatterns = [
     path("mentors/", views.mentor_directory, name="mentor-directory"),
-    path("mentors/<int:mentor_id>/", views.mentor_detail, name="mentor-page"),
+    path("mentors/<id:mentor_id>/", views.mentor_detail, name="mentor-page"),
     path("requests/", views.request_list, name="request-list-page"),
     path("mentorships/", views.mentorship_list, name="mentorship-list-page"),
     path("goals/", views.goal_list, name="goal-list-page"),
-    path("mentorships/<int:mentorship_id>/", views.mentorship_detail, name="mentorship-page"),
+    path("mentorships/<id:mentorship_id>/", views.mentorship_detail, name="mentorship-page"),
 ]

@@ -5,7 +5,9 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, User
+from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, TERM_MAX_LENGTH, User
+from config.api import MultiLineField, SingleLineField
+from config.inputs import clean_term, parse_id
 
 MAX_SKILLS_PER_PROFILE = 30
 
@@ -28,27 +30,27 @@ class StrictInputSerializer(serializers.Serializer):
         return value
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 80}]})
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": TERM_MAX_LENGTH}]})
 class TaxonomyRefField(serializers.Field):
-    """A skill or industry named by id (integer) or by name (string, any case; new names are created)."""
+    """A skill or industry named by id (an integer) or by name (a string, any case; new names are created).
+
+    Ids and names are read as everywhere else (config.inputs): an id past 64 bits or a name with a NUL is a 400.
+    """
 
     default_error_messages = {
         "invalid": "Give an id (integer) or a name (text).",
         "blank": "A name cannot be blank.",
-        "too_long": "Names are at most 80 characters.",
     }
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
             self.fail("invalid")
         if isinstance(data, int):
-            return data
+            return parse_id(data)
         if isinstance(data, str):
-            name = " ".join(data.split())
+            name = clean_term(data, max_length=TERM_MAX_LENGTH)
             if not name:
                 self.fail("blank")
-            if len(name) > 80:
-                self.fail("too_long")
             return name
         self.fail("invalid")
 
@@ -64,7 +66,7 @@ class RegisterInput(StrictInputSerializer):
         write_only=True, max_length=128, trim_whitespace=False, validators=[validate_password]
     )
     role = serializers.ChoiceField(choices=User.Role.choices)
-    full_name = serializers.CharField(max_length=150)
+    full_name = SingleLineField(max_length=150)
 
 
 class RegisterOutput(serializers.Serializer):
@@ -115,7 +117,7 @@ class TermOutput(serializers.Serializer):
 
 
 class _AccountInput(StrictInputSerializer):
-    full_name = serializers.CharField(max_length=150)
+    full_name = SingleLineField(max_length=150)
     email = serializers.EmailField(max_length=254)
     current_password = serializers.CharField(
         max_length=128,
@@ -127,7 +129,7 @@ class _AccountInput(StrictInputSerializer):
 
 
 class _ProfileInput(_AccountInput):
-    bio = serializers.CharField(max_length=4000, allow_blank=True)
+    bio = MultiLineField(max_length=4000, allow_blank=True)
     industry = TaxonomyRefField(allow_null=True)
     skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE)
     timezone = serializers.CharField(max_length=64)
@@ -144,7 +146,7 @@ class MenteeMeInput(_ProfileInput):
 
 
 class MentorMeInput(_ProfileInput):
-    headline = serializers.CharField(max_length=160, allow_blank=True)
+    headline = SingleLineField(max_length=160, allow_blank=True)
     years_experience = serializers.IntegerField(min_value=0, max_value=MAX_YEARS_EXPERIENCE)
     capacity = serializers.IntegerField(min_value=0, max_value=MAX_CAPACITY)
     accepting_requests = serializers.BooleanField()

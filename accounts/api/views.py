@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers
+from accounts.models import TERM_MAX_LENGTH
+from config.inputs import clean_term
 from config.schema import ConflictDetail
 
 
@@ -178,7 +180,8 @@ class _TaxonomyListView(generics.ListAPIView):
     selector = None
 
     def get_queryset(self):
-        return type(self).selector(query=self.request.query_params.get("q"))
+        query = clean_term(self.request.query_params.get("q", ""), max_length=TERM_MAX_LENGTH, field="q")
+        return type(self).selector(query=query)
 
 
 _Q = OpenApiParameter("q", str, description="Only terms whose name contains this text, in any case.")

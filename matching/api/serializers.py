@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import StrictInputSerializer
+from config.api import IdField, SingleLineField
 from matching.models import MatchRound
 from mentorship.api.serializers import MentorOutput, PersonOutput
 
@@ -13,7 +14,7 @@ class WeightsInput(StrictInputSerializer):
 
 
 class RoundCreateInput(StrictInputSerializer):
-    name = serializers.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     weights = WeightsInput(required=False, help_text="Relative weights of the signals; only the proportions matter.")
     mode = serializers.ChoiceField(choices=MatchRound.Mode.choices, required=False)
     top_k = serializers.IntegerField(min_value=1, max_value=500, required=False)
@@ -78,7 +79,7 @@ class ProposalOutput(serializers.Serializer):
 
 
 class ProposalOverrideInput(StrictInputSerializer):
-    mentor = serializers.IntegerField(min_value=1)
+    mentor = IdField(help_text="The mentor's id.")
 
 
 class RecommendedMentorOutput(serializers.Serializer):

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from config.api import Router
 from matching.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("match-rounds", views.MatchRoundViewSet, basename="match-round")
 
 urlpatterns = [

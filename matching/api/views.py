@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
 from matching import exports, imports, recommendations, selectors, services
 from matching.api import serializers as s
@@ -33,7 +34,6 @@ class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
     serializer_class = s.RoundOutput
     permission_classes = [IsProgramAdmin]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.round_list()
@@ -65,16 +65,14 @@ class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self.get_paginated_response(s.ProposalOutput(page, many=True).data)
 
     @extend_schema(request=s.ProposalOverrideInput, responses={200: s.ProposalOutput, **CONFLICT})
-    @action(detail=True, methods=["patch"], url_path=r"proposals/(?P<proposal_id>\d+)")
+    @action(detail=True, methods=["patch"], url_path="proposals/<id:proposal_id>")
     def override(self, request, pk=None, proposal_id=None):
         """Propose another mentor to this mentee, one with a slot still open."""
         match_round = self.get_object()
         get_object_or_404(MatchProposal, pk=proposal_id, round=match_round)
         data = s.ProposalOverrideInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.proposal_override(
-            proposal_id=int(proposal_id), mentor_id=data.validated_data["mentor"], by=request.user
-        )
+        services.proposal_override(proposal_id=proposal_id, mentor_id=data.validated_data["mentor"], by=request.user)
         return Response(s.ProposalOutput(selectors.proposal_list(round_id=match_round.pk).get(pk=proposal_id)).data)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
@@ -101,9 +99,7 @@ class RecommendedMentorsView(APIView):
         if not request.user.is_mentee:
             raise PermissionDenied("Recommendations are for mentees.")
         raw = request.query_params.get("limit", "10")
-        if not raw.isdigit() or not 1 <= int(raw) <= recommendations.MAX_LIMIT:
-            raise ValidationError({"limit": [f"A whole number from 1 to {recommendations.MAX_LIMIT}."]})
-        limit = int(raw)
+        limit = parse_whole_number(raw, low=1, high=recommendations.MAX_LIMIT, field="limit")
 
         def ranked() -> list[dict]:
             found = recommendations.recommended_mentors(mentee=request.user, limit=limit)

@@ -5,21 +5,36 @@ from django import forms
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import MentorProfile
+from accounts.models import TERM_MAX_LENGTH, MentorProfile
+from config.inputs import clean_term, is_id, parse_id
 
 MAX_SKILL_FILTERS = 10
 
 
+def _term(value: str) -> str | int:
+    """A taxonomy term named by id (ASCII digits, at most MAX_ID) or by name (any case; "²" is a name)."""
+    term = clean_term(value, max_length=TERM_MAX_LENGTH)
+    return parse_id(term) if is_id(term) else term
+
+
 class _TermsField(forms.Field):
-    """Every value of a repeated query parameter (`?skill=a&skill=b`), stripped."""
+    """Every value of a repeated query parameter (`?skill=a&skill=b`), each an id or a name."""
 
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value):
-        values = [v.strip() for v in (value or []) if v and v.strip()]
+        values = [_term(v) for v in (value or []) if v and v.strip()]
         if len(values) > MAX_SKILL_FILTERS:
             raise forms.ValidationError(f"Filter by at most {MAX_SKILL_FILTERS} skills.")
         return values
+
+
+class _TermField(forms.CharField):
+    """One query parameter naming a taxonomy term by id or by name."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _term(value) if value else value
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -27,14 +42,17 @@ class TermsFilter(django_filters.Filter):
     field_class = _TermsField
 
 
-def _term_lookup(prefix: str, value: str) -> Q:
-    """A taxonomy term named by id (digits) or by name in any case."""
-    return Q(**{f"{prefix}__id": int(value)}) if value.isdigit() else Q(**{f"{prefix}__name__iexact": value})
+class TermFilter(django_filters.CharFilter):
+    field_class = _TermField
+
+
+def _term_lookup(prefix: str, term: str | int) -> Q:
+    return Q(**{f"{prefix}__id": term}) if isinstance(term, int) else Q(**{f"{prefix}__name__iexact": term})
 
 
 class MentorFilter(django_filters.FilterSet):
     skill = TermsFilter(method="filter_skills", help_text="Repeatable; a mentor must have every one (name or id).")
-    industry = django_filters.CharFilter(method="filter_industry", help_text="Industry name (any case) or id.")
+    industry = TermFilter(method="filter_industry", help_text="Industry name (any case) or id.")
     q = django_filters.CharFilter(method="filter_text", max_length=100, help_text="Words in name, headline or bio.")
     accepting = django_filters.TypedChoiceFilter(
         method="filter_accepting",
@@ -62,7 +80,7 @@ class MentorFilter(django_filters.FilterSet):
         return queryset
 
     def filter_industry(self, queryset, name, value):
-        return queryset.filter(_term_lookup("industry", value.strip()))
+        return queryset.filter(_term_lookup("industry", value))
 
     def filter_text(self, queryset, name, value):
         for word in value.split():

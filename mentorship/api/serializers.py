@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import MAX_SKILLS_PER_PROFILE, StrictInputSerializer, TaxonomyRefField
+from config.api import IdField, MultiLineField, SingleLineField
 from mentorship.models import MAX_SESSION_MINUTES, Goal, MentorshipRequest
 
 MAX_GOALS_PER_ITEM = 20
@@ -21,9 +22,7 @@ class GoalRefOutput(serializers.Serializer):
 
 
 def _goal_ids_field(**kwargs) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.IntegerField(min_value=1), max_length=MAX_GOALS_PER_ITEM, required=False, **kwargs
-    )
+    return serializers.ListField(child=IdField(), max_length=MAX_GOALS_PER_ITEM, required=False, **kwargs)
 
 
 # --- Mentors ----------------------------------------------------------------------------------------------
@@ -50,8 +49,8 @@ class MentorOutput(serializers.Serializer):
 
 
 class RequestCreateInput(StrictInputSerializer):
-    mentor = serializers.IntegerField(min_value=1, help_text="The mentor's id.")
-    message = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    mentor = IdField(help_text="The mentor's id.")
+    message = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
     goals = _goal_ids_field(help_text="Ids of your goals to work on together.", default=list)
 
 
@@ -59,7 +58,7 @@ class RequestDeclineInput(StrictInputSerializer):
     reason = serializers.ChoiceField(
         choices=MentorshipRequest.DeclineReason.choices, required=False, allow_blank=True, default=""
     )
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    note = MultiLineField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class RequestOutput(serializers.Serializer):
@@ -100,16 +99,14 @@ class MentorshipOutput(serializers.Serializer):
 class SessionInput(StrictInputSerializer):
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
-    notes = serializers.CharField(max_length=10000, allow_blank=True, required=False, default="")
-    topics = serializers.ListField(
-        child=serializers.CharField(max_length=80), max_length=20, required=False, default=list
-    )
+    notes = MultiLineField(max_length=10000, allow_blank=True, required=False, default="")
+    topics = serializers.ListField(child=SingleLineField(max_length=80), max_length=20, required=False, default=list)
     goals = _goal_ids_field(help_text="Ids of the mentee's goals this session worked on.", default=list)
 
 
 class FeedbackInput(StrictInputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    comment = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
 
 
 class FeedbackOutput(serializers.Serializer):
@@ -139,7 +136,7 @@ class SessionOutput(serializers.Serializer):
 
 
 class MilestoneInput(StrictInputSerializer):
-    title = serializers.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     due_date = serializers.DateField(allow_null=True, required=False)
     done = serializers.BooleanField(required=False)
 
@@ -153,8 +150,8 @@ class MilestoneOutput(serializers.Serializer):
 
 
 class GoalInput(StrictInputSerializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=4000, allow_blank=True, required=False)
+    title = SingleLineField(max_length=200)
+    description = MultiLineField(max_length=4000, allow_blank=True, required=False)
     skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, required=False)
     target_date = serializers.DateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=Goal.Status.choices, required=False)

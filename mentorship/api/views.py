@@ -37,7 +37,6 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MentorFilter
     lookup_field = "user_id"
     lookup_url_kwarg = "id"
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.mentor_directory_listing()
@@ -71,7 +70,6 @@ class RequestViewSet(
     queryset = MentorshipRequest.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.RequestOutput
     filterset_class = _status_filter(MentorshipRequest)
-    lookup_value_regex = r"\d+"
     throttle_classes = [_RequestSendThrottle]
 
     def get_queryset(self):
@@ -131,7 +129,6 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Mentorship.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.MentorshipOutput
     filterset_class = _status_filter(Mentorship)
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.mentorship_list_for(user=self.request.user)
@@ -149,7 +146,6 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     queryset = Session.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.SessionOutput
-    lookup_value_regex = r"\d+"
 
     def mentorship(self) -> Mentorship:
         visible = selectors.mentorships_visible_to(user=self.request.user)
@@ -187,7 +183,6 @@ class GoalViewSet(viewsets.ModelViewSet):
     serializer_class = s.GoalOutput
     filterset_class = _status_filter(Goal)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.goal_list_for(user=self.request.user)
@@ -221,7 +216,6 @@ class MilestoneViewSet(viewsets.ModelViewSet):
     queryset = Milestone.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.MilestoneOutput
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
 
     def goal(self) -> Goal:
         return get_object_or_404(selectors.goals_visible_to(user=self.request.user), pk=self.kwargs["goal_pk"])

@@ -91,7 +91,7 @@ def test_the_token_alone_creates_the_account_but_signs_no_one_in(sign_up, confir
     assert response.status_code == 201
     assert User.objects.filter(username="grace").exists()
     assert anon.get("/api/v1/me/").status_code == 401
-    assert anon.post("/api/v1/auth/token/", {"username": "grace", "password": PASSWORD}).status_code == 200
+    assert anon.post("/api/v1/auth/token/", {"username": "grace", "password": PASSWORD}, format="json").status_code == 200
 
 
 @pytest.mark.parametrize("password", ["not-the-one-chosen", PASSWORD.upper(), " " + PASSWORD])
@@ -193,7 +193,8 @@ def test_a_username_taken_meanwhile_is_a_400_then_another_name_works_with_the_sa
 
     assert retried.status_code == 201
     assert retried.json()["username"] == "grace.hopper"
-    assert anon.post("/api/v1/auth/token/", {"username": "grace.hopper", "password": PASSWORD}).status_code == 200
+    token_body = {"username": "grace.hopper", "password": PASSWORD}
+    assert anon.post("/api/v1/auth/token/", token_body, format="json").status_code == 200
 
 
 def test_the_username_may_be_changed_at_confirmation_but_must_be_valid(sign_up, confirm):

@@ -210,3 +210,26 @@ def test_a_mentee_edits_then_deletes_a_goal(page):
     expect(page.get_by_text("No goal yet.")).to_be_visible()
     assert not Goal.objects.filter(mentee=mentee).exists()
     assert page.console_errors == []
+
+
+def test_a_control_character_in_a_name_is_shown_beside_the_field_and_a_bio_keeps_its_lines(page):
+    MentorFactory(username="otto", full_name="Otto Mentor")
+    sign_in(page, "otto", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+
+    # Pasted from elsewhere: an escape character a text input keeps (it drops line breaks by itself).
+    page.get_by_label("Full name").fill("Otto\x1bMentor")
+    page.get_by_label("About me").fill("Twelve years in fintech.\n\nAsk me about:\n\t- negotiation")
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.locator('[data-error-for="full_name"]')).to_contain_text("No line breaks, tabs or other control")
+    expect(page.get_by_label("Full name")).to_have_attribute("aria-invalid", "true")
+    assert User.objects.get(username="otto").full_name == "Otto Mentor"
+
+    page.get_by_label("Full name").fill("Otto Mentor")
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    profile = User.objects.get(username="otto").mentor_profile
+    assert profile.bio == "Twelve years in fintech.\n\nAsk me about:\n\t- negotiation"
+    assert page.console_errors == []
