@@ -1,5 +1,6 @@
 """Every write to accounts, profiles and the taxonomy. Views, commands and tasks call these."""
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Iterable
@@ -14,7 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts import tasks
 from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
@@ -321,7 +323,30 @@ def password_reset_completed(*, user: User) -> None:
     API tokens stop working, and a pending change of address cannot be finished (as the change's notice promises).
     """
     EmailChange.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for one client of `user`, working for API_TOKEN_TTL_HOURS. Returns the stored row and the
+    token itself: only the token's digest is stored, so this is the one moment the token can be told."""
+    return AuthToken.objects.create(user=user, expiry=dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS))
+
+
+def api_token_revoke(*, digest: str) -> None:
+    """Sign one API client out: the token with this digest (`request.auth` of a token-signed call) stops working."""
+    AuthToken.objects.filter(digest=digest).delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> None:
+    """Every API token of `user` stops working: each of their clients must sign in again. The one place that does
+    it, whatever the reason (they asked, their password was reset, a change of their address was undone)."""
+    AuthToken.objects.filter(user=user).delete()
+
+
+def api_tokens_purge_expired() -> int:
+    """Delete the API tokens past their expiry (they no longer sign anyone in); returns how many. Run hourly."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted
 
 
 def signups_purge_expired() -> int:

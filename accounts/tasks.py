@@ -59,3 +59,9 @@ def send_email_change_link(change_id: int, token: str, site_url: str) -> None:
 def purge_expired_signups() -> int:
     """Run by celery beat every hour: expired sign-ups and changes of address. Returns how many were deleted."""
     return services.signups_purge_expired() + services.email_changes_purge_expired()
+
+
+@shared_task
+def purge_expired_api_tokens() -> int:
+    """Run by celery beat every hour: API tokens past their expiry. Returns how many were deleted."""
+    return services.api_tokens_purge_expired()

@@ -4,7 +4,6 @@ from django.contrib.auth import authenticate, login
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import CSRFCheck
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers
+from config.authentication import TokenAuthentication
 from config.schema import ErrorDetail
 
 
@@ -99,15 +99,49 @@ class EmailChangeConfirmView(_PublicView):
 class TokenView(_PublicView):
     throttle_scope = "sign_in"
 
-    @extend_schema(request=serializers.TokenInput, responses={200: serializers.TokenOutput})
+    @extend_schema(
+        request=serializers.TokenInput,
+        responses={200: serializers.TokenOutput},
+        description="Sign an API client in: a new token for it, sent as `Authorization: Token <token>`, that works "
+        "until `expiry` (API_TOKEN_TTL_HOURS after it was issued; use does not prolong it) or until `auth/logout/`. "
+        "Each call issues another token, so that each client signs out alone.",
+    )
     def post(self, request):
         data = serializers.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
             raise ValidationError({"non_field_errors": ["Unable to sign in with that username and password."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.api_token_create(user=user)
+        return Response(serializers.TokenOutput({"token": key, "expiry": token.expiry}).data)
+
+
+class LogoutView(APIView):
+    """Only a token-signed call has a token to revoke: a session is signed out at /accounts/logout/."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Sign this API client out: the token of this call stops working. Other tokens of the same "
+        "person (their other clients) keep working.",
+    )
+    def post(self, request):
+        services.api_token_revoke(digest=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Sign every API client of the caller out: each of their tokens stops working, the one of "
+        "this call too. Signed-in pages (sessions) are not affected.",
+    )
+    def post(self, request):
+        services.api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class _EmailChangeThrottle(UserRateThrottle):
