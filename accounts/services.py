@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts import tasks
+from accounts import lockout, tasks
 from accounts.models import EmailChange, Industry, MenteeProfile, MentorProfile, SignUp, Skill, TaxonomyTerm, User
 from config.errors import Conflict
 from config.tasks import task_send
@@ -321,9 +321,12 @@ def password_reset_completed(*, user: User) -> None:
     """The owner of the account's address chose a new password through the reset link: they may be taking the
     account back. Whoever had the old password loses what it gave them besides sessions (Django ends those): the
     API tokens stop working, and a pending change of address cannot be finished (as the change's notice promises).
+    The failed sign-ins of the username are forgotten, so that its owner can sign in with the new password at once
+    even if someone had locked the account.
     """
     EmailChange.objects.filter(user=user).delete()
     api_tokens_revoke_all(user=user)
+    lockout.username_unlock(username=user.get_username())
 
 
 def api_token_create(*, user: User) -> tuple[AuthToken, str]:

@@ -1,6 +1,7 @@
 """Accounts API: thin views that validate, call a service or selector, and serialize."""
 
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import CSRFCheck
@@ -72,7 +73,8 @@ class RegisterConfirmView(_PublicView):
         data.is_valid(raise_exception=True)
         user = services.signup_confirm(**data.validated_data)
         if signs_in:
-            login(request, user)
+            # Named because two backends are configured: the lockout's (which signs nobody in) and Django's own.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(serializers.AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,15 +106,20 @@ class TokenView(_PublicView):
         responses={200: serializers.TokenOutput},
         description="Sign an API client in: a new token for it, sent as `Authorization: Token <token>`, that works "
         "until `expiry` (API_TOKEN_TTL_HOURS after it was issued; use does not prolong it) or until `auth/logout/`. "
-        "Each call issues another token, so that each client signs out alone.",
+        "Each call issues another token, so that each client signs out alone. Failed attempts count toward a "
+        "lockout of the username and of the client address, shared with the sign-in page; a locked-out account "
+        "gets the answer of a wrong password.",
     )
     def post(self, request):
         data = serializers.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        # With the request, django-axes counts a failure and refuses while the username or the address is locked.
         user = authenticate(request, **data.validated_data)
         if user is None:
             raise ValidationError({"non_field_errors": ["Unable to sign in with that username and password."]})
         token, key = services.api_token_create(user=user)
+        # As Django's login() does: axes clears the failures of this username and address.
+        user_logged_in.send(sender=type(user), request=request, user=user)
         return Response(serializers.TokenOutput({"token": key, "expiry": token.expiry}).data)
 
 
