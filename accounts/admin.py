@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+
+# DRF's tokens sign nobody in any more (API tokens are knox's, under "Knox"): one made here would not work.
+admin.site.unregister(TokenProxy)
 
 
 @admin.register(User)

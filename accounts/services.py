@@ -1,5 +1,6 @@
 """Every write to accounts, profiles and the taxonomy. Views, commands and tasks call these."""
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 
@@ -13,9 +14,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 
-from accounts import tasks
+from accounts import lockout, tasks
 from accounts.models import (
     EmailChange,
     EmailRevert,
@@ -413,19 +415,40 @@ def sessions_end_all(*, user: User) -> None:
     user.refresh_from_db(fields=["session_generation"])
 
 
-def api_tokens_revoke_all(*, user: User) -> None:
-    """Stop every API token of the account: its clients must ask for a new one with the password."""
-    Token.objects.filter(user=user).delete()
-
-
 @transaction.atomic
 def password_reset_completed(*, user: User) -> None:
     """The owner of the account's address chose a new password through the reset link: they may be taking the
     account back. Whoever had the old password loses what it gave them besides sessions (Django ends those): the
     API tokens stop working, and a pending change of address cannot be finished (as the change's notice promises).
+    The failed sign-ins of the username are forgotten, so that its owner can sign in with the new password at once
+    even if someone had locked the account.
     """
     EmailChange.objects.filter(user=user).delete()
     api_tokens_revoke_all(user=user)
+    lockout.username_unlock(username=user.get_username())
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for one client of `user`, working for API_TOKEN_TTL_HOURS. Returns the stored row and the
+    token itself: only the token's digest is stored, so this is the one moment the token can be told."""
+    return AuthToken.objects.create(user=user, expiry=dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS))
+
+
+def api_token_revoke(*, digest: str) -> None:
+    """Sign one API client out: the token with this digest (`request.auth` of a token-signed call) stops working."""
+    AuthToken.objects.filter(digest=digest).delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> None:
+    """Every API token of `user` stops working: each of their clients must sign in again. The one place that does
+    it, whatever the reason (they asked, their password was reset, a change of their address was undone)."""
+    AuthToken.objects.filter(user=user).delete()
+
+
+def api_tokens_purge_expired() -> int:
+    """Delete the API tokens past their expiry (they no longer sign anyone in); returns how many. Run hourly."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted
 
 
 def signups_purge_expired() -> int:

@@ -73,3 +73,9 @@ def purge_expired_signups() -> int:
         + services.email_changes_purge_expired()
         + services.email_reverts_purge_expired()
     )
+
+
+@shared_task
+def purge_expired_api_tokens() -> int:
+    """Run by celery beat every hour: API tokens past their expiry. Returns how many were deleted."""
+    return services.api_tokens_purge_expired()

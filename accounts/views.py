@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts import selectors, services
-from accounts.forms import ParticipantPasswordResetForm
+from accounts import lockout, selectors, services
+from accounts.forms import ParticipantPasswordResetForm, SignInForm
 from accounts.models import MAX_CAPACITY, User
 from accounts.throttle import attempt_allowed
 
@@ -146,8 +147,10 @@ TOO_MANY = "Too many attempts from your network. Please wait a minute and try ag
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in page, slowed down per address like the API's token endpoint."""
+    """Django's sign-in page, slowed down per address like the API's token endpoint. Its failures count toward the
+    lockout (accounts/lockout.py) through `authenticate`, and a lockout reads as a wrong password."""
 
+    form_class = SignInForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
@@ -170,9 +173,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Sends the reset link to imported participants too, and says the same whether or not the address is
-    known; slowed down per address."""
+    known; slowed down per address. Each request counts toward the client address's sign-in lockout; from a
+    locked-out address it is answered as usual and sends nothing."""
 
     form_class = ParticipantPasswordResetForm
+
+    def form_valid(self, form):
+        if not lockout.password_reset_allowed(self.request):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         if not attempt_allowed(request, "sign_in"):

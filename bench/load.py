@@ -32,6 +32,7 @@ The machine is noted in the output.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -195,7 +196,9 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
+    from knox.models import AuthToken, get_digest_token
+    from knox.settings import CONSTANTS
 
     from accounts.models import Industry, MentorProfile, Skill, User
     from mentorship.models import Mentorship, MentorshipRequest
@@ -203,11 +206,15 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     mentees = list(User.objects.filter(role=User.Role.MENTEE).order_by("pk"))
     mentor_ids = list(User.objects.filter(role=User.Role.MENTOR).order_by("pk").values_list("pk", flat=True))
 
-    Token.objects.all().delete()
-    tokens = {
-        t.user_id: t.key
-        for t in Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in User.objects.all()])
-    }
+    # One knox token per person, made in bulk as accounts.services.api_token_create makes them one by one.
+    AuthToken.objects.all().delete()
+    expiry = timezone.now() + dt.timedelta(days=1)
+    tokens, rows = {}, []
+    for user_id in User.objects.values_list("pk", flat=True):
+        digest, tokens[user_id] = get_digest_token()
+        key = tokens[user_id][: CONSTANTS.TOKEN_KEY_LENGTH]
+        rows.append(AuthToken(digest=digest, token_key=key, user_id=user_id, expiry=expiry))
+    AuthToken.objects.bulk_create(rows, batch_size=5000)
 
     def session_for(user) -> str:
         store = SessionStore()

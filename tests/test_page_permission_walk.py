@@ -295,16 +295,26 @@ def test_someone_elses_mentorship_reads_like_one_that_does_not_exist(client, wor
 # lets one person touch another's account. Sign-up posts to the API, walked with it.
 
 
-def test_failed_sign_ins_against_someone_do_not_lock_them_out(world):
-    """The sign-in throttle counts per address: Oscar guessing Maya's password slows Oscar, not Maya."""
+def test_failed_sign_ins_against_someone_lock_them_out_only_until_they_choose_a_new_password(world):
+    """Oscar guessing Maya's password is throttled at his address and, at SIGN_IN_FAILURE_LIMIT, locks Maya's
+    username wherever she signs in from: the price of stopping guesses spread over many addresses. Her right
+    password then reads as a wrong one until the lockout ends, or until she chooses a new password through the
+    reset link, which lets her in at once."""
     oscar = Client(REMOTE_ADDR="10.0.0.66")
     guesses = [oscar.post(reverse("login"), {"username": "maya", "password": "guess"}) for _ in range(11)]
+    maya = Client(REMOTE_ADDR="10.0.0.1")
 
-    maya = Client(REMOTE_ADDR="10.0.0.1").post(reverse("login"), {"username": "maya", "password": PASSWORD})
+    locked = maya.post(reverse("login"), {"username": "maya", "password": PASSWORD})
+    maya.post(reverse("password_reset"), {"email": CAST["maya_email"]})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    form = maya.get(link, follow=True)
+    maya.post(form.redirect_chain[-1][0], {"new_password1": "a-new-long-secret", "new_password2": "a-new-long-secret"})
+    signed_in = maya.post(reverse("login"), {"username": "maya", "password": "a-new-long-secret"})
 
     assert guesses[-1].status_code == 429
-    assert maya.status_code == 302
-    assert maya["Location"] == reverse("home")
+    assert locked.status_code == 200 and "correct username and password" in locked.content.decode()
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == reverse("home")
 
 
 def test_signing_out_ends_only_ones_own_session(world):

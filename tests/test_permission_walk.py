@@ -52,6 +52,8 @@ TABLE = {
     ("api-register", "POST"): (EVERYONE, "register"),
     ("api-register-confirm", "POST"): (EVERYONE, "confirm"),
     ("api-token", "POST"): (EVERYONE, {"username": "maya", "password": "wrong"}),
+    ("api-logout", "POST"): (SIGNED_IN, None),
+    ("api-logout-all", "POST"): (SIGNED_IN, None),
     ("schema", "GET"): (EVERYONE, None),
     ("api-docs", "GET"): (EVERYONE, None),
     ("api-me", "GET"): (SIGNED_IN, None),

@@ -108,7 +108,8 @@ class TokenInput(StrictInputSerializer):
 
 
 class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`. Only its digest is stored.")
+    expiry = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class TermOutput(serializers.Serializer):

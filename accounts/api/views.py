@@ -1,10 +1,10 @@
 """Accounts API: thin views that validate, call a service or selector, and serialize."""
 
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import CSRFCheck
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers
 from accounts.models import TERM_MAX_LENGTH
+from config.authentication import TokenAuthentication
 from config.inputs import clean_term
 from config.schema import ConflictDetail
 
@@ -76,7 +77,8 @@ class RegisterConfirmView(_PublicView):
         data.is_valid(raise_exception=True)
         user = services.signup_confirm(**data.validated_data)
         if from_our_pages and "password" in data.validated_data:  # checked by signup_confirm
-            login(request, user)
+            # Named because two backends are configured: the lockout's (which signs nobody in) and Django's own.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(serializers.AccountOutput(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -124,15 +126,54 @@ class EmailRevertView(_PublicView):
 class TokenView(_PublicView):
     throttle_scope = "sign_in"
 
-    @extend_schema(request=serializers.TokenInput, responses={200: serializers.TokenOutput})
+    @extend_schema(
+        request=serializers.TokenInput,
+        responses={200: serializers.TokenOutput},
+        description="Sign an API client in: a new token for it, sent as `Authorization: Token <token>`, that works "
+        "until `expiry` (API_TOKEN_TTL_HOURS after it was issued; use does not prolong it) or until `auth/logout/`. "
+        "Each call issues another token, so that each client signs out alone. Failed attempts count toward a "
+        "lockout of the username and of the client address, shared with the sign-in page; a locked-out account "
+        "gets the answer of a wrong password.",
+    )
     def post(self, request):
         data = serializers.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        # With the request, django-axes counts a failure and refuses while the username or the address is locked.
         user = authenticate(request, **data.validated_data)
         if user is None:
             raise ValidationError({"non_field_errors": ["Unable to sign in with that username and password."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.api_token_create(user=user)
+        # As Django's login() does: axes clears the failures of this username and address.
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response(serializers.TokenOutput({"token": key, "expiry": token.expiry}).data)
+
+
+class LogoutView(APIView):
+    """Only a token-signed call has a token to revoke: a session is signed out at /accounts/logout/."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Sign this API client out: the token of this call stops working. Other tokens of the same "
+        "person (their other clients) keep working.",
+    )
+    def post(self, request):
+        services.api_token_revoke(digest=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Sign every API client of the caller out: each of their tokens stops working, the one of "
+        "this call too. Signed-in pages (sessions) are not affected.",
+    )
+    def post(self, request):
+        services.api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class _EmailChangeThrottle(UserRateThrottle):

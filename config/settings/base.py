@@ -4,6 +4,7 @@
 except what production must refuse to run without.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -29,7 +30,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Only for accounts' migration that carried its tokens over to knox (0005_api_tokens_to_knox): its table stays
+    # empty and nothing else uses it. Drop it once every deployment has run that migration (with a squash).
     "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -124,6 +129,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-pending-requests": {"task": "mentorship.tasks.expire_requests", "schedule": 15 * 60},
     "requeue-waiting-rounds": {"task": "matching.tasks.requeue_waiting_rounds", "schedule": 60},
     "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
+    "purge-expired-api-tokens": {"task": "accounts.tasks.purge_expired_api_tokens", "schedule": 60 * 60},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------
@@ -156,6 +162,37 @@ EMAIL_REVERT_DAYS = env.int("EMAIL_REVERT_DAYS", default=7)
 
 # `seed_demo` creates accounts with a published password; production refuses it unless told --force.
 DEMO_DATA_ALLOWED = True
+
+# How long an API token works after it is issued (`POST /api/v1/auth/token/`); never prolonged by use.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=720)
+REST_KNOX = {"TOKEN_TTL": dt.timedelta(hours=API_TOKEN_TTL_HOURS), "AUTO_REFRESH": False}
+
+# Failed sign-ins (the sign-in page, the Django admin's, `auth/token/`) and password-reset requests share one
+# counter per username and one per client address (django-axes, in the cache: Redis when set). At the limit, that
+# username, or anyone from that address, is refused for the lockout time after the last failure, in exactly the
+# words of a wrong password; a successful sign-in clears both counters. accounts/lockout.py has the rest.
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_RESET_ON_SUCCESS = True
+# An attempt while locked out is not counted: the lockout ends on time even for someone who keeps retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The database tables of axes stay empty with the cache handler: no admin pages for them.
+AXES_ENABLE_ADMIN = False
+# Failures are still logged (a warning each); not axes' banner at every start of every process.
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = [
+    # AxesMiddleware only turns a lockout into an answer of its own (429 and a message). Ours answer a lockout as
+    # a wrong password, so that nobody learns that an account is locked: the middleware would have nothing to do.
+    "axes.W002",
+]
+if not REDIS_URL:
+    # The embedded default serves from one process, whose memory is then the one counter. (Axes warns of a local
+    # cache because several processes would each count alone: production has Redis.)
+    SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)

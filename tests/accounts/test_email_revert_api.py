@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -116,9 +117,9 @@ def test_following_it_gives_the_old_address_back(mentee, change_address, revert)
 
 def test_following_it_ends_every_session_of_the_account_and_only_its(mentee, outsider, change_address, revert):
     laptop, phone, oscar = Client(), Client(), Client()
-    assert laptop.login(username="maya", password=PASSWORD)
-    assert phone.login(username="maya", password=PASSWORD)
-    assert oscar.login(username="oscar", password=PASSWORD)
+    assert laptop.login(request=HttpRequest(), username="maya", password=PASSWORD)
+    assert phone.login(request=HttpRequest(), username="maya", password=PASSWORD)
+    assert oscar.login(request=HttpRequest(), username="oscar", password=PASSWORD)
     change_address("thief@example.org")
     assert signed_in(laptop) and signed_in(phone)
 
@@ -129,7 +130,7 @@ def test_following_it_ends_every_session_of_the_account_and_only_its(mentee, out
     assert laptop.get("/home/").status_code == 302  # the pages too
     assert signed_in(oscar)
     fresh = Client()  # the password still signs in: the owner then chooses a new one
-    assert fresh.login(username="maya", password=PASSWORD)
+    assert fresh.login(request=HttpRequest(), username="maya", password=PASSWORD)
     assert signed_in(fresh)
 
 
@@ -217,7 +218,7 @@ def test_an_unknown_token_is_an_invalid_link(revert):
 def test_an_expired_link_is_refused_and_changes_nothing(mentee, change_address, revert, settings):
     settings.EMAIL_REVERT_DAYS = 7
     laptop = Client()
-    assert laptop.login(username="maya", password=PASSWORD)
+    assert laptop.login(request=HttpRequest(), username="maya", password=PASSWORD)
     change_address("thief@example.org")
     EmailRevert.objects.update(created_at=timezone.now() - dt.timedelta(days=7, minutes=1))
 
@@ -247,7 +248,7 @@ def test_the_days_follow_the_setting(mentee, change_address, settings):
 
 def test_an_old_address_that_now_has_another_account_is_a_409_and_changes_nothing(mentee, change_address, revert):
     laptop = Client()
-    assert laptop.login(username="maya", password=PASSWORD)
+    assert laptop.login(request=HttpRequest(), username="maya", password=PASSWORD)
     api = api_client_of("maya")
     change_address("thief@example.org")
     MentorFactory(username="mo", email="MAYA@example.org")  # meanwhile the old address got another account

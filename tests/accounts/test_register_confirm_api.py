@@ -91,7 +91,9 @@ def test_the_token_alone_creates_the_account_but_signs_no_one_in(sign_up, confir
     assert response.status_code == 201
     assert User.objects.filter(username="grace").exists()
     assert anon.get("/api/v1/me/").status_code == 401
-    assert anon.post("/api/v1/auth/token/", {"username": "grace", "password": PASSWORD}, format="json").status_code == 200
+    assert (
+        anon.post("/api/v1/auth/token/", {"username": "grace", "password": PASSWORD}, format="json").status_code == 200
+    )
 
 
 @pytest.mark.parametrize("password", ["not-the-one-chosen", PASSWORD.upper(), " " + PASSWORD])

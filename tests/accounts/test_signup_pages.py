@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -100,7 +101,7 @@ def test_a_second_browser_replaying_the_link_gets_no_session(client, pending):
     assert "_auth_user_id" not in thief.session
 
     owner = Client()
-    assert owner.login(username="nia", password=PASSWORD_AT_SIGN_UP)
+    assert owner.login(request=HttpRequest(), username="nia", password=PASSWORD_AT_SIGN_UP)
     replay = thief.get(f"/signup/confirm/{pending}/", follow=True).content.decode()
     assert "This link is invalid or has expired" in replay
     assert thief.get("/home/").status_code == 302
