@@ -10,6 +10,7 @@ urlpatterns = [
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup-confirm"),
     path("account/email/confirm/<str:token>/", views.email_change_confirm, name="email-change-confirm"),
     path("profile/", views.profile, name="profile-page"),
+    path("taxonomy/", views.taxonomy_review, name="taxonomy-page"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, ServiceUnavailable
@@ -17,6 +17,13 @@ class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "That conflicts with the current state."
     default_code = "conflict"
+
+
+class IsProgramAdmin(permissions.BasePermission):
+    message = "Only program admins may do this."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
 
 
 class StandardPagination(pagination.PageNumberPagination):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts.models import Industry, Skill
+from accounts.models import Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
 from mentorship.directory import directory_cached
@@ -36,8 +36,6 @@ def _directory_body(params) -> SafeString:
         "filters": filters,
         "params": params,
         "query": query.urlencode(),
-        "industries": Industry.objects.order_by("name"),
-        "skills": Skill.objects.order_by("name").values_list("name", flat=True),
         "chosen_skills": params.getlist("skill"),
     }
     return render_to_string("mentorship/_mentor_directory_body.html", context)
@@ -49,7 +47,9 @@ def mentor_detail(request, mentor_id: int):
     mentor = selectors.mentor_directory().filter(user_id=mentor_id).first()
     if mentor is None:
         raise Http404("No such mentor.")
-    context = {"mentor": mentor, "refusal": None, "goals": []}
+    context = {"mentor": mentor, "refusal": None, "goals": [], "suggested_skills": []}
+    if request.user.pk == mentor.user_id:  # others see approved skills only; the mentor sees what waits
+        context["suggested_skills"] = Skill.objects.suggestions().filter(mentor_profiles=mentor)
     if request.user.is_mentee:
         context["refusal"] = services.request_refusal(mentee=request.user, mentor_profile=mentor)
         context["goals"] = Goal.objects.filter(mentee=request.user, status=Goal.Status.OPEN)

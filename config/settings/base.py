@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long the emailed link that finishes a self-registration works; older pending sign-ups are purged hourly.
 SIGNUP_CONFIRM_HOURS = env.int("SIGNUP_CONFIRM_HOURS", default=48)
+# How many new skill names one person may have waiting for an admin's review at once.
+SKILL_SUGGESTIONS_PER_PERSON = env.int("SKILL_SUGGESTIONS_PER_PERSON", default=10)
 
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
@@ -190,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several components have a `status`; a skill's is named for what it is.
+    "ENUM_NAME_OVERRIDES": {"SkillStatusEnum": "accounts.models.Skill.Status"},
 }
 
 # --- Internationalisation, static files -----------------------------------------------------------------

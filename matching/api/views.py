@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import IsProgramAdmin
 from config.schema import ErrorDetail
 from matching import exports, imports, recommendations, selectors, services
 from matching.api import serializers as s
@@ -18,13 +19,6 @@ from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
 
 CONFLICT = {409: ErrorDetail}
-
-
-class IsProgramAdmin(permissions.BasePermission):
-    message = "Only program admins run match rounds."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
 
 
 class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from mentorship.models import Goal
 from tests.browser.test_sign_in import sign_in
 from tests.factories import (
     PASSWORD,
@@ -18,6 +19,7 @@ from tests.factories import (
     RequestFactory,
     SessionFactory,
     SignUpFactory,
+    SkillFactory,
     with_profile,
 )
 
@@ -39,6 +41,10 @@ def world():
         status="proposed", stats={"matched": 1, "mentees": 1, "mentors": 1, "mean_score": 0.5}
     )
     MatchProposalFactory(round=match_round)
+    # A skill Maya suggested: on her profile and goals pages, and in the admin's review.
+    suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=mentee)
+    mentee.mentee_profile.skills.add(suggestion)
+    Goal.objects.get(mentee=mentee).skills.add(suggestion)
     return {"mentorship": mentorship.pk, "mentor": mentor.pk, "round": match_round.pk}
 
 
@@ -52,7 +58,7 @@ PAGES = {
     "maya": ["/home/", "/mentors/", "/mentors/{mentor}/", "/requests/", "/mentorships/", "/mentorships/{mentorship}/",
              "/goals/", "/profile/"],
     "otto": ["/home/", "/requests/", "/mentorships/{mentorship}/", "/profile/"],
-    "ada": ["/home/", "/mentors/", "/rounds/", "/rounds/{round}/", "/import/", "/reports/"],
+    "ada": ["/home/", "/mentors/", "/rounds/", "/rounds/{round}/", "/import/", "/reports/", "/taxonomy/"],
 }  # fmt: skip
 
 
