@@ -166,8 +166,6 @@ class Skill(TaxonomyTerm):
         removes. A relation of another kind to skills would need its own rule, so none may exist unseen."""
         found = []
         for relation in cls._meta.related_objects:
-            if relation.related_model is User:
-                continue  # suggested_by: the other way round
             if not relation.many_to_many:
                 raise TypeError(f"{relation} names skills without a many-to-many field: give it a merge rule.")
             field = relation.field
