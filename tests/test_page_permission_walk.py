@@ -177,6 +177,7 @@ API_TWINS = {
     "mentorship-page": "mentorship-detail",
     "round-list-page": "match-round-list",
     "round-page": "match-round-detail",
+    "taxonomy-page": "skill-suggestion-list",
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Industry, Skill
 from mentorship.models import Goal
 from tests.conftest import client_for
-from tests.factories import GoalFactory, IndustryFactory, MenteeFactory, MentorshipFactory, SkillFactory
+from tests.factories import AdminFactory, GoalFactory, IndustryFactory, MenteeFactory, MentorshipFactory, SkillFactory
 
 ME = "/api/v1/me/"
 SKILLS = "/api/v1/skills/"
@@ -327,3 +327,25 @@ def test_reviewing_is_for_program_admins_and_only_of_suggestions(action, mentee,
     assert review(admin_client_api, approved.pk) == 404  # an approved skill is not a suggestion
     assert review(admin_client_api, suggestion.pk) in (200, 204)
     assert review(admin_client_api, suggestion.pk) == 404  # reviewed once
+
+
+def test_the_django_admin_tells_suggestions_apart_and_approves_them_through_the_service(client, mentor):
+    staff = AdminFactory(username="root", is_superuser=True)
+    suggestion = suggestion_of(mentor, on=[mentor.mentor_profile])
+    SkillFactory(name="Python")
+    before = mentor.mentor_profile.updated_at
+    client.force_login(staff)
+
+    waiting = client.get("/django-admin/accounts/skill/", {"status__exact": "suggested"})
+    approved = client.post(
+        "/django-admin/accounts/skill/", {"action": "approve", "_selected_action": [suggestion.pk]}, follow=True
+    )
+
+    assert waiting.status_code == 200
+    assert "Quantum gardening" in waiting.content.decode()
+    assert "Python" not in waiting.content.decode()
+    assert approved.status_code == 200
+    suggestion.refresh_from_db()
+    assert suggestion.status == Skill.Status.APPROVED
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.updated_at > before  # the recommendations refit
