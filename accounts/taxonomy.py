@@ -135,15 +135,15 @@ def skills_assign(*, to, refs: Iterable[TaxonomyRef], person: User, field: str =
     waiting = Skill.objects.suggestions().filter(suggested_by=person).count()
     added = {skill.pk for skill in skills if skill.is_suggestion and skill.suggested_by_id == person.pk} - before
     if added and waiting > settings.SKILL_SUGGESTIONS_PER_PERSON:
-        raise ValidationError({field: [suggestions_cap_message(waiting=waiting - len(added))]})
+        raise ValidationError({field: [suggestions_cap_message(waiting=waiting)]})
     return skills
 
 
 def suggestions_cap_message(*, waiting: int) -> str:
-    cap = settings.SKILL_SUGGESTIONS_PER_PERSON
     return (
-        f"You can suggest at most {cap} new skills at a time, and {waiting} of yours are waiting for a program "
-        "admin's review. Pick skills from the list, or add new ones once yours are reviewed."
+        f"At most {settings.SKILL_SUGGESTIONS_PER_PERSON} new skills you suggest may wait for a program admin's "
+        f"review at a time, and this would make {waiting}. Pick skills from the list, or suggest more once yours "
+        "are reviewed."
     )
 
 
@@ -157,13 +157,6 @@ def _suggestions_withdraw_unused(*, person: User) -> None:
     """A suggestion its author no longer names anywhere (and nobody else does) is withdrawn: a typo corrected
     does not wait in the admins' queue, nor count against the author's cap."""
     _unreferenced(Skill.objects.suggestions().filter(suggested_by=person)).delete()
-
-
-@transaction.atomic
-def suggestions_withdraw_unused(*, person: User) -> None:
-    """After something that named skills is deleted (a goal)."""
-    User.objects.select_for_update().filter(pk=person.pk).values_list("pk").get()
-    _suggestions_withdraw_unused(person=person)
 
 
 # --- What program admins do ------------------------------------------------------------------------------------

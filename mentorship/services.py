@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import MenteeProfile, MentorProfile, User
-from accounts.taxonomy import TaxonomyRef, skills_assign, suggestions_withdraw_unused
+from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
@@ -82,8 +82,9 @@ def goal_update(*, goal: Goal, user: User, changes: dict) -> Goal:
 @transaction.atomic
 def goal_delete(*, goal: Goal, user: User) -> None:
     _require_owner(goal, user)
+    # Its skills first, as any change of skills (the suggestions only it named are withdrawn), then the goal.
+    skills_assign(to=goal.skills, refs=[], person=user)
     goal.delete()
-    suggestions_withdraw_unused(person=user)
 
 
 @transaction.atomic

@@ -146,7 +146,8 @@ def test_a_person_may_have_only_so_many_suggestions_waiting(mentee_client, mente
 
     assert too_many.status_code == 400
     assert list(too_many.json()) == ["skills"]
-    assert "at most 3 new skills" in too_many.json()["skills"][0]
+    assert too_many.json()["skills"][0].startswith("At most 3 new skills you suggest may wait")
+    assert "this would make 4" in too_many.json()["skills"][0]
     assert not Skill.objects.suggestions().exists()
     mentee.mentee_profile.refresh_from_db()
     assert mentee.mentee_profile.bio == ""
