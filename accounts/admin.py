@@ -1,7 +1,10 @@
+from contextlib import suppress
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from accounts import taxonomy
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
 
 # DRF's tokens sign nobody in any more (API tokens are knox's, under "Knox"): one made here would not work.
@@ -43,6 +46,25 @@ class MenteeProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-@admin.register(Skill, Industry)
-class TaxonomyAdmin(admin.ModelAdmin):
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    """Suggestions are reviewed on the program admins' Skills page (approve, merge, reject), which keeps the
+    profiles and goals that name them right; here they are told apart and may be approved in bulk."""
+
+    list_display = ("name", "status", "suggested_by", "suggested_at")
+    list_filter = ("status",)
+    list_select_related = ("suggested_by",)
+    search_fields = ("name",)
+    raw_id_fields = ("suggested_by",)
+    actions = ["approve"]
+
+    @admin.action(description="Approve the selected suggestions")
+    def approve(self, request, queryset):
+        for suggestion_id in queryset.filter(status=Skill.Status.SUGGESTED).values_list("pk", flat=True):
+            with suppress(Skill.DoesNotExist):  # reviewed by someone else meanwhile
+                taxonomy.skill_suggestion_approve(suggestion_id=suggestion_id, by=request.user)
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
     search_fields = ("name",)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.taxonomy import taxonomy_terms_import
 
 DEMO_PASSWORD = "mentoring-demo"
 DEMO_ADMIN = "admin"
@@ -32,6 +34,11 @@ INDUSTRY_SKILLS: dict[str, list[str]] = {
     "Nonprofit": ["Fundraising", "Volunteer management", "Impact measurement", "Grant writing"],
     "Consulting": ["Client management", "Business strategy", "Workshop facilitation", "Market research"],
     "Biotechnology": ["Lab management", "Bioinformatics", "Regulatory affairs", "Clinical trials"],
+}
+# Skills the demo's mentor and mentee logins suggested (see the admin's Skills page).
+DEMO_SUGGESTIONS = {
+    DEMO_MENTOR: ["Platform engineering"],
+    DEMO_MENTEE: ["Prompt engineering", "Storytelling with data"],
 }
 GENERAL_SKILLS = [
     "Leadership",
@@ -205,10 +212,12 @@ def demo_program_build(
     rng = random.Random(seed)
     password = make_password(DEMO_PASSWORD)
 
-    industries = {name: Industry.objects.get_or_create(name=name)[0] for name in INDUSTRY_SKILLS}
+    # The program's own taxonomy: approved, as an admin's import would add it.
+    industries = taxonomy_terms_import(model=Industry, names=INDUSTRY_SKILLS)
+    industries = {name: industries[name.lower()] for name in INDUSTRY_SKILLS}
     skill_names = sorted({s for skills in INDUSTRY_SKILLS.values() for s in skills} | set(GENERAL_SKILLS))
-    Skill.objects.bulk_create([Skill(name=name) for name in skill_names], ignore_conflicts=True)
-    skills = {s.name: s for s in Skill.objects.filter(name__in=skill_names)}
+    skills = taxonomy_terms_import(model=Skill, names=skill_names)
+    skills = {name: skills[name.lower()] for name in skill_names}
 
     User.objects.create(
         username=DEMO_ADMIN,
@@ -268,6 +277,18 @@ def demo_program_build(
     MenteeProfile.objects.bulk_create(mentee_profiles)
     _link_skills(MenteeProfile, mentee_profiles, mentee_skills, skills)
     progress(len(mentee_users))
+    _suggest_skills(mentor_profiles[0], DEMO_SUGGESTIONS[DEMO_MENTOR])
+    _suggest_skills(mentee_profiles[0], DEMO_SUGGESTIONS[DEMO_MENTEE])
+
+
+def _suggest_skills(profile, names: list[str]) -> None:
+    """New skills the demo logins named themselves: waiting on the admin's Skills page, shown to them only."""
+    suggestions = [
+        Skill(name=name, status=Skill.Status.SUGGESTED, suggested_by=profile.user, suggested_at=timezone.now())
+        for name in names
+    ]
+    Skill.objects.bulk_create(suggestions)
+    profile.skills.add(*suggestions)
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:

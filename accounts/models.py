@@ -4,6 +4,7 @@ waits for an emailed link: self-registrations, changes of address and their undo
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -121,7 +122,8 @@ class User(AbstractUser):
 
 
 class TaxonomyTerm(models.Model):
-    """A named term shared by all profiles; unique whatever its case, and created when first named."""
+    """A named term shared by all profiles, unique whatever its case. The taxonomy is curated: people pick its
+    terms (see accounts.taxonomy for how a new name becomes a suggestion, or is refused)."""
 
     name = models.CharField(max_length=TERM_MAX_LENGTH, validators=[validate_single_line])
 
@@ -133,12 +135,88 @@ class TaxonomyTerm(models.Model):
         return self.name
 
 
+class SkillQuerySet(models.QuerySet):
+    def approved(self) -> "SkillQuerySet":
+        return self.filter(status=Skill.Status.APPROVED)
+
+    def suggestions(self) -> "SkillQuerySet":
+        return self.filter(status=Skill.Status.SUGGESTED)
+
+    def visible_to(self, user: "User") -> "SkillQuerySet":
+        """What `user` may see of the taxonomy: the approved skills and their own suggestions; admins see all."""
+        if user.is_program_admin:
+            return self
+        return self.filter(models.Q(status=Skill.Status.APPROVED) | models.Q(suggested_by=user))
+
+
 class Skill(TaxonomyTerm):
+    """A skill of the taxonomy. A name nobody used before, given by a participant, is a suggestion: it stays on
+    their profile or goal, shown to them and to program admins only, until an admin approves it, merges it into
+    an approved skill, or rejects it. Only approved skills are shown to others and count in matching."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        SUGGESTED = "suggested", "Suggested, waiting for review"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    suggested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="skill_suggestions",
+        help_text="Who first named it, when a participant did.",
+    )
+    suggested_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SkillQuerySet.as_manager()
+
     class Meta(TaxonomyTerm.Meta):
-        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique"),
+            models.CheckConstraint(condition=models.Q(status__in=["approved", "suggested"]), name="skill_status_valid"),
+        ]
+        # The admins' queue: the few suggestions, oldest first, without reading the whole taxonomy.
+        indexes = [
+            models.Index(
+                fields=["suggested_at", "id"], condition=models.Q(status="suggested"), name="skill_suggestions"
+            )
+        ]
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.status == self.Status.SUGGESTED
+
+    @classmethod
+    def links(cls) -> list["SkillLink"]:
+        """Every many-to-many relation that names skills (profiles, goals, …): what a merge moves and a rejection
+        removes. A relation of another kind to skills would need its own rule, so none may exist unseen."""
+        found = []
+        for relation in cls._meta.related_objects:
+            if not relation.many_to_many:
+                raise TypeError(f"{relation} names skills without a many-to-many field: give it a merge rule.")
+            field = relation.field
+            found.append(SkillLink(field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()))
+        return found
+
+
+@dataclass(frozen=True)
+class SkillLink:
+    """One many-to-many relation to skills: its table (`through`), the column of the thing that names the skill
+    (`owner`, e.g. "goal") and the skill's column."""
+
+    through: type[models.Model]
+    owner: str
+    skill: str
+
+    @property
+    def owner_model(self) -> type[models.Model]:
+        return self.through._meta.get_field(self.owner).related_model
 
 
 class Industry(TaxonomyTerm):
+    """An industry: a picklist that only program admins extend (participants pick one)."""
+
     class Meta(TaxonomyTerm.Meta):
         verbose_name_plural = "industries"
         constraints = [models.UniqueConstraint(Lower("name"), name="industry_name_ci_unique")]

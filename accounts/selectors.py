@@ -1,24 +1,63 @@
 """Reads for accounts: querysets that pages and API views render in a fixed number of queries."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, TaxonomyTerm, User
+from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, User
 
 
-def _taxonomy_search(model: type[TaxonomyTerm], query: str | None) -> QuerySet:
-    terms = model.objects.order_by("name")
+def _taxonomy_search(terms: QuerySet, query: str | None) -> QuerySet:
+    terms = terms.order_by("name")
     query = (query or "").strip()
     if query:
         terms = terms.filter(name__icontains=query)
     return terms
 
 
-def skill_list(*, query: str | None = None) -> QuerySet[Skill]:
-    return _taxonomy_search(Skill, query)
+def skill_list(*, viewer: User, query: str | None = None, status: str | None = None) -> QuerySet[Skill]:
+    """The skills `viewer` may see (approved ones and their own suggestions; admins all), by name."""
+    skills = Skill.objects.visible_to(viewer)
+    if status:
+        skills = skills.filter(status=status)
+    return _taxonomy_search(skills, query)
 
 
 def industry_list(*, query: str | None = None) -> QuerySet[Industry]:
-    return _taxonomy_search(Industry, query)
+    return _taxonomy_search(Industry.objects.all(), query)
+
+
+def taxonomy_term_named(*, name: str) -> Skill | Industry | None:
+    """The approved skill or the industry of that name (any case), if there is one."""
+    name = name.strip()
+    if not name or len(name) > Skill._meta.get_field("name").max_length:
+        return None
+    skill = Skill.objects.approved().filter(name__iexact=name).first()
+    return skill or Industry.objects.filter(name__iexact=name).first()
+
+
+def skill_suggestion_list() -> QuerySet[Skill]:
+    """The suggestions waiting for an admin's review, oldest first (index `skill_suggestions`), with who made each
+    and `uses`: how many profiles and goals name it."""
+    uses = [
+        Coalesce(
+            Subquery(
+                link.through.objects.filter(**{link.skill: OuterRef("pk")})
+                .order_by()
+                .values(link.skill)
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+        for link in Skill.links()
+    ]
+    return (
+        Skill.objects.suggestions()
+        .select_related("suggested_by")
+        .annotate(uses=sum(uses[1:], uses[0]))
+        .order_by("suggested_at", "id")
+    )
 
 
 def user_with_profile(*, user_id: int) -> User:

@@ -1,8 +1,8 @@
-"""Every write to accounts, profiles and the taxonomy. Views, commands and tasks call these."""
+"""Every write to accounts and profiles (the taxonomy's are in accounts.taxonomy). Views, commands and tasks call
+these."""
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -10,81 +10,18 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts import lockout, tasks
-from accounts.models import (
-    EmailChange,
-    EmailRevert,
-    Industry,
-    MenteeProfile,
-    MentorProfile,
-    SignUp,
-    Skill,
-    TaxonomyTerm,
-    User,
-)
+from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, MentorProfile, SignUp, User
+from accounts.taxonomy import skills_assign, taxonomy_resolve
 from config.errors import Conflict
-from config.inputs import squash_whitespace
 from config.tasks import task_send
 from mentorship.directory import directory_changed
-
-TaxonomyRef = int | str
-
-
-def taxonomy_normalise_name(name: str) -> str:
-    return squash_whitespace(name)
-
-
-def taxonomy_resolve(*, model: type[TaxonomyTerm], refs: Iterable[TaxonomyRef], field: str) -> list[TaxonomyTerm]:
-    """Turn ids and names into terms, in the order given and without repeats.
-
-    Ids must exist. Names match whatever their case and are created on first use; a concurrent creation of
-    the same name is absorbed by the case-insensitive unique constraint (`ignore_conflicts`), then re-read.
-    """
-    refs = list(refs)
-    ids = {ref for ref in refs if isinstance(ref, int)}
-    names = {taxonomy_normalise_name(ref).lower(): taxonomy_normalise_name(ref) for ref in refs if isinstance(ref, str)}
-
-    by_id = model.objects.in_bulk(ids) if ids else {}
-    missing_ids = sorted(ids - by_id.keys())
-    if missing_ids:
-        label = model._meta.verbose_name
-        raise ValidationError({field: [f"No {label} with id {i}." for i in missing_ids]})
-
-    by_name: dict[str, TaxonomyTerm] = {}
-    if names:
-        by_name = _terms_by_lower_name(model, names)
-        absent = [display for key, display in names.items() if key not in by_name]
-        if absent:
-            model.objects.bulk_create([model(name=name) for name in absent], ignore_conflicts=True)
-            by_name = _terms_by_lower_name(model, names)
-
-    resolved: list[TaxonomyTerm] = []
-    seen: set[int] = set()
-    for ref in refs:
-        term = by_id[ref] if isinstance(ref, int) else by_name[taxonomy_normalise_name(ref).lower()]
-        if term.pk not in seen:
-            seen.add(term.pk)
-            resolved.append(term)
-    return resolved
-
-
-def _terms_by_lower_name(model: type[TaxonomyTerm], names: dict[str, str]) -> dict[str, TaxonomyTerm]:
-    """Existing terms for {lower-case name: name as given}, keyed by Python's lower-case.
-
-    A term is also found by its exact name: SQLite's LOWER() leaves non-ASCII letters alone ("Ärger"), so the
-    database's lower-casing must never be what decides the key.
-    """
-    terms = model.objects.annotate(lower_name=Lower("name")).filter(
-        Q(lower_name__in=list(names)) | Q(name__in=list(names.values()))
-    )
-    return {term.name.lower(): term for term in terms}
 
 
 def _mail(*, to: str, subject: str, template: str, context: dict) -> None:
@@ -235,7 +172,8 @@ def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
 
 @transaction.atomic
 def profile_update(*, user: User, changes: dict, site_url: str) -> User:
-    """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id.
+    """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id (a new
+    skill name is the person's suggestion, an unknown industry a 400: see accounts.taxonomy).
 
     A new `email` is not the account's yet: it is asked for with `current_password` (see email_change_start), and
     the account keeps its address until the link emailed to the new one is followed. The same address in another
@@ -265,16 +203,17 @@ def profile_update(*, user: User, changes: dict, site_url: str) -> User:
 
     skills = profile.pop("skills", None)
     if profile.get("industry") is not None:
-        profile["industry"] = taxonomy_resolve(model=Industry, refs=[profile["industry"]], field="industry")[0]
+        profile["industry"] = taxonomy_resolve(
+            model=Industry, refs=[profile["industry"]], field="industry", person=user
+        )[0]
     for name, value in profile.items():
         setattr(role_profile, name, value)
     role_profile.full_clean(exclude=["user"])
-    if profile:
-        role_profile.save(update_fields=[*profile, "updated_at"])
+    # The skills before the profile's row: the order in which an admin's review of a suggestion takes its locks.
     if skills is not None:
-        role_profile.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
-        if not profile:  # the profile changed all the same: readers that cache by `updated_at` must see it
-            role_profile.save(update_fields=["updated_at"])
+        skills_assign(to=role_profile.skills, refs=skills, person=user)
+    if profile or skills is not None:  # readers that cache by `updated_at` must see a change of skills too
+        role_profile.save(update_fields=[*profile, "updated_at"])
     return user
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/email/revert/", views.email_revert_page, name="email-revert-page"),
     path("account/email/revert/<str:token>/", views.email_revert, name="email-revert"),
     path("profile/", views.profile, name="profile-page"),
+    path("taxonomy/", views.taxonomy_review, name="taxonomy-page"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts import lockout, selectors, services
+from accounts.decorators import program_admin_required
 from accounts.forms import ParticipantPasswordResetForm, SignInForm
 from accounts.models import MAX_CAPACITY, User
 from accounts.throttle import attempt_allowed
@@ -124,6 +126,19 @@ def email_revert_page(request):
     )
 
 
+SUGGESTIONS_PER_PAGE = 50
+
+
+@program_admin_required
+def taxonomy_review(request):
+    """Program admins review the skill suggestions (approve, merge, reject) and add skills and industries."""
+    page = Paginator(selectors.skill_suggestion_list(), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # After adding a term the form comes back here with its name; said only when it is a term (not any text a
+    # crafted link would put on the page).
+    added = selectors.taxonomy_term_named(name=request.GET.get("added", ""))
+    return render(request, "accounts/taxonomy.html", {"page": page, "added": added})
+
+
 @login_required
 @ensure_csrf_cookie
 def profile(request):
@@ -137,6 +152,7 @@ def profile(request):
             "account": user,
             "profile": user.profile,
             "skills": ", ".join(s.name for s in user.profile.skills.all()),
+            "suggested_skills": [s.name for s in user.profile.skills.all() if s.is_suggestion],
             "timezones": sorted(available_timezones()),
             "max_capacity": MAX_CAPACITY,
         },

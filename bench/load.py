@@ -227,7 +227,7 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     browsing = rng.sample(mentees, 200)  # 200 signed-in mentees browse the pages
     sessions = {u.pk: session_for(u) for u in browsing}
 
-    skills = list(Skill.objects.values_list("name", flat=True))
+    skills = list(Skill.objects.approved().values_list("name", flat=True))  # what the filters offer
     industries = list(Industry.objects.values_list("name", flat=True))
     pages = -(-MentorProfile.objects.count() // 20)
     words = ["leadership", "product", "years", "help", "design", "finance", "research", "strategy"]

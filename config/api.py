@@ -3,7 +3,7 @@ API.md. How bodies are read is in config.parsers."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination, routers, serializers, status
+from rest_framework import exceptions, pagination, permissions, routers, serializers, status
 from rest_framework.fields import ProhibitNullCharactersValidator
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,6 +30,13 @@ class Router(routers.SimpleRouter):
     def __init__(self):
         super().__init__(use_regex_path=False)
         self._default_value_pattern = "id"
+
+
+class IsProgramAdmin(permissions.BasePermission):
+    message = "Only program admins may do this."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
 
 
 class StandardPagination(pagination.PageNumberPagination):

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TypeVar
 
@@ -24,8 +24,8 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile, Skill, TaxonomyTerm, User
-from accounts.services import taxonomy_normalise_name, taxonomy_resolve
+from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.taxonomy import taxonomy_normalise_name, taxonomy_terms_import
 from matching.models import AdminAction
 from matching.services import admin_action_record
 from mentorship.directory import directory_changed
@@ -379,8 +379,9 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
         return ImportReport(errors=validation.errors)
 
     rows, existing = validation.rows, validation.existing
-    skills = _terms_by_name(model=Skill, names=(name for row in rows for name in row.skills), field="skills")
-    industries = _terms_by_name(model=Industry, names=(row.industry for row in rows if row.industry), field="industry")
+    # An admin's file may add terms to the taxonomy: they are approved at once (so is a suggestion it names).
+    skills = taxonomy_terms_import(model=Skill, names=(name for row in rows for name in row.skills))
+    industries = taxonomy_terms_import(model=Industry, names=(row.industry for row in rows if row.industry))
     users = {**existing, **_users_create(rows=[row for row in rows if row.key not in existing])}
     changed: dict[str, set[str]] = defaultdict(set)  # lower-case username → the file's columns it changed
     _merge(changed, _users_update(rows=[row for row in rows if row.key in existing], users=existing))
@@ -426,18 +427,6 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None) -> Impor
 def _merge(changed: dict[str, set[str]], more: Mapping[str, set[str]]) -> None:
     for key, columns in more.items():
         changed[key] |= columns
-
-
-def _terms_by_name(*, model: type[TaxonomyTerm], names: Iterable[str], field: str) -> dict[str, TaxonomyTerm]:
-    """Every term the file names, by lower-case name, found or created in one go for the whole file.
-
-    A new term is spelled as the file first spells it (taxonomy_resolve alone would keep the last spelling).
-    """
-    first_spellings: dict[str, str] = {}
-    for name in names:
-        first_spellings.setdefault(name.lower(), name)
-    terms = taxonomy_resolve(model=model, refs=first_spellings.values(), field=field)
-    return {taxonomy_normalise_name(term.name).lower(): term for term in terms}
 
 
 def _users_create(*, rows: list[ParticipantRow]) -> dict[str, User]:

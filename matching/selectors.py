@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.models import MenteeProfile, MentorProfile, Skill, User
 from matching.engine import Participants
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import Goal, Mentorship, MentorshipRequest
@@ -46,6 +46,10 @@ def _utc_offset_hours(zone: str, day: dt.date) -> float | None:
 # PostgreSQL then nests loops over subqueries into minutes. A few people are read by id; a whole pool by one plain
 # scan of each table, filtered here (faster than long IN lists, and never a bad plan).
 IN_LIST_MAX = 2_000
+# Skills count once approved. A suggestion is seen by its author and admins only, and a pair's explanation names its
+# shared skills to the other side; nor should a term nobody has reviewed steer who is paired. Approving or merging
+# one moves the profiles' `updated_at`, so the recommendations refit.
+APPROVED = Skill.Status.APPROVED
 
 
 def _rows_of(query: QuerySet, owner: str, ids: list[int]) -> list[tuple]:
@@ -65,12 +69,14 @@ def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
     ids = waiting_mentee_ids() if mentee_ids is None else sorted(set(mentee_ids))
     profiles = MenteeProfile.objects.values_list("user_id", "industry__name", "bio", "timezone")
     rows = sorted(_rows_of(profiles, "user_id", ids))
-    wanted = MenteeProfile.skills.through.objects.values_list("menteeprofile__user_id", "skill__name")
+    wanted = MenteeProfile.skills.through.objects.filter(skill__status=APPROVED).values_list(
+        "menteeprofile__user_id", "skill__name"
+    )
     skills = _grouped(_rows_of(wanted, "menteeprofile__user_id", ids))
     open_goals = Goal.objects.filter(status=Goal.Status.OPEN)
     goal_skills = _grouped(
         _rows_of(
-            Goal.skills.through.objects.filter(goal__status=Goal.Status.OPEN).values_list(
+            Goal.skills.through.objects.filter(goal__status=Goal.Status.OPEN, skill__status=APPROVED).values_list(
                 "goal__mentee_id", "skill__name"
             ),
             "goal__mentee_id",
@@ -101,7 +107,9 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
     )
     skills = _grouped(
         _rows_of(
-            MentorProfile.skills.through.objects.values_list("mentorprofile__user_id", "skill__name"),
+            MentorProfile.skills.through.objects.filter(skill__status=APPROVED).values_list(
+                "mentorprofile__user_id", "skill__name"
+            ),
             "mentorprofile__user_id",
             [r[0] for r in rows],
         )

@@ -1,29 +1,13 @@
 """Program admin pages: match rounds, importing participants, reports. Actions go through the API."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.csrf import ensure_csrf_cookie
 
+from accounts.decorators import program_admin_required
 from matching import reports, selectors
 from matching.models import MatchRound
 
 PROPOSALS_PER_PAGE = 50
-
-
-def program_admin_required(view):
-    @login_required
-    @ensure_csrf_cookie
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not request.user.is_program_admin:
-            raise PermissionDenied("Only program admins run the program's matching and reports.")
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 @program_admin_required

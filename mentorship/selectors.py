@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from accounts.models import MentorProfile, User
+from accounts.models import MentorProfile, Skill, User
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
 
@@ -29,13 +29,14 @@ def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
 
 def mentor_directory() -> QuerySet[MentorProfile]:
     """Mentor profiles with `open_slots` (capacity less active mentorships and pending match-round offers),
-    ready to render in a constant number of queries (profiles with user and industry, then all their skills).
+    ready to render in a constant number of queries (profiles with user and industry, then their skills). Shown to
+    everyone: only approved skills (a mentor's suggestions wait for an admin, and their own profile shows them).
 
     The two counts are aliases, not columns: each is one index-only look-up per row (partial indexes
     `active_mentorships_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
     return (
         MentorProfile.objects.select_related("user", "industry")
-        .prefetch_related("skills")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.approved()))
         .filter(user__is_active=True)
         .alias(
             active_mentees=_count_subquery(Mentorship.objects.active(), "mentor_id"),
@@ -130,11 +131,14 @@ def goals_visible_to(*, user: User) -> QuerySet[Goal]:
 
 
 def goal_list_for(*, user: User) -> QuerySet[Goal]:
+    """The goals `user` may see, with their skills: a mentee's own goals with their suggestions too, anyone
+    else's (a mentor's mentees') with approved skills only."""
+    skills = Skill.objects.all() if user.is_mentee or user.is_program_admin else Skill.objects.approved()
     return (
         goals_visible_to(user=user)
         .with_progress()
         .select_related("mentee")
-        .prefetch_related("skills", "milestones")
+        .prefetch_related(Prefetch("skills", queryset=skills), "milestones")
         .order_by("-created_at", "-id")
     )
 

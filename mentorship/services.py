@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import MenteeProfile, MentorProfile, Skill, User
-from accounts.services import TaxonomyRef, taxonomy_resolve
+from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
@@ -59,7 +59,7 @@ def goal_create(
     goal = Goal(mentee=mentee, title=title, description=description, target_date=target_date, status=status)
     goal.full_clean()
     goal.save()
-    goal.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
+    skills_assign(to=goal.skills, refs=skills, person=mentee)
     return goal
 
 
@@ -71,16 +71,19 @@ def goal_update(*, goal: Goal, user: User, changes: dict) -> Goal:
     for name, value in changes.items():
         setattr(goal, name, value)
     goal.full_clean()
+    # The skills before the goal's row: the order in which an admin's review of a suggestion takes its locks.
+    if skills is not None:
+        skills_assign(to=goal.skills, refs=skills, person=user)
     if changes or skills is not None:  # new skills change the goal too: readers that key by `updated_at` see it
         goal.save(update_fields=[*changes, "updated_at"])
-    if skills is not None:
-        goal.skills.set(taxonomy_resolve(model=Skill, refs=skills, field="skills"))
     return goal
 
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, user: User) -> None:
     _require_owner(goal, user)
+    # Its skills first, as any change of skills (the suggestions only it named are withdrawn), then the goal.
+    skills_assign(to=goal.skills, refs=[], person=user)
     goal.delete()
 
 

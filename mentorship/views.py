@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from accounts.models import Industry, MentorProfile, Skill
+from accounts.models import MentorProfile, Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
 from mentorship.directory import directory_cached
@@ -36,8 +36,6 @@ def _directory_body(params) -> SafeString:
         "filters": filters,
         "params": params,
         "query": query.urlencode(),
-        "industries": Industry.objects.order_by("name"),
-        "skills": Skill.objects.order_by("name").values_list("name", flat=True),
         "chosen_skills": params.getlist("skill"),
     }
     return render_to_string("mentorship/_mentor_directory_body.html", context)
@@ -51,6 +49,10 @@ def mentor_detail(request, mentor_id: int):
     if mentor is None:
         raise Http404("No such mentor.")
     context = {"mentor": mentor, "profile": profile, "refusal": None, "goals": []}
+    if request.user.pk == mentor.user_id:  # others see approved skills only; the mentor also sees what waits
+        suggested = Skill.objects.suggestions().filter(mentor_profiles=mentor)
+        if suggested:
+            context["profile"] = _mentor_profile_html(mentor, suggested_skills=suggested)
     if request.user.is_mentee:
         context["refusal"] = services.request_refusal(mentee=request.user, mentor_profile=mentor)
         context["goals"] = Goal.objects.filter(mentee=request.user, status=Goal.Status.OPEN).only("pk", "title")
@@ -61,7 +63,12 @@ def _mentor_profile(mentor_id: int) -> tuple[MentorProfile | None, SafeString]:
     mentor = selectors.mentor_directory().filter(user_id=mentor_id).first()
     if mentor is None:
         return None, SafeString()
-    return mentor, render_to_string("mentorship/_mentor_profile.html", {"mentor": mentor})
+    return mentor, _mentor_profile_html(mentor)
+
+
+def _mentor_profile_html(mentor: MentorProfile, suggested_skills=()) -> SafeString:
+    context = {"mentor": mentor, "suggested_skills": suggested_skills}
+    return render_to_string("mentorship/_mentor_profile.html", context)
 
 
 @login_required

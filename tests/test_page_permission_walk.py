@@ -28,6 +28,7 @@ from tests.factories import (
     MentorshipFactory,
     RequestFactory,
     SessionFactory,
+    SkillFactory,
 )
 from tests.test_permission_walk import OK as API_OK
 from tests.test_permission_walk import TABLE as API_TABLE
@@ -88,10 +89,16 @@ TABLE = {
         shows("round"),
     ),
     "profile-page": row(
-        SIGN_IN, shows("maya_email"), shows("otto_email"), shows("oscar_email"), shows("olga_email"), 403
+        SIGN_IN,
+        shows("maya_email"),
+        shows("otto_email", "otto_suggestion"),
+        shows("oscar_email"),
+        shows("olga_email"),
+        403,
     ),
+    # Otto's suggested skill waits for review: only he and admins see it (his page shows it to him alone).
     "mentor-directory": row(SIGN_IN, *[shows("otto", "olga", "tara")] * 5),
-    "mentor-page": row(SIGN_IN, *[shows("otto")] * 5),
+    "mentor-page": row(SIGN_IN, shows("otto"), shows("otto", "otto_suggestion"), *[shows("otto")] * 3),
     "request-list-page": row(
         SIGN_IN,
         shows("otto"),
@@ -116,6 +123,7 @@ TABLE = {
     "round-list-page": {**ADMINS_ONLY, "admin": shows("round")},
     "round-page": {**ADMINS_ONLY, "admin": shows("round", "wendy", "tara")},
     "import-page": ADMINS_ONLY,
+    "taxonomy-page": {**ADMINS_ONLY, "admin": shows("otto_suggestion", "otto")},
     "reports-page": {**ADMINS_ONLY, "admin": shows("round")},
 }
 
@@ -141,6 +149,7 @@ CAST = {
     "oscar_notes": "Paired on the borrow checker",
     "wendy_message": "Could you help me change careers?",
     "round": "Spring cohort",
+    "otto_suggestion": "Quantum gardening",
 }
 PEOPLE = {"maya", "otto", "oscar", "olga", "ada", "tara", "wendy"}
 MENTORS = {"otto", "olga", "tara"}
@@ -148,7 +157,7 @@ RECOMMENDS_MENTORS = {"home"}  # a mentee's home may recommend any mentor with r
 OWN = {
     "anonymous": set(),
     "mentee": {"maya", "maya_email"},
-    "mentor": {"otto", "otto_email"},
+    "mentor": {"otto", "otto_email", "otto_suggestion"},
     "outsider_mentee": {"oscar", "oscar_email"},
     "outsider_mentor": {"olga", "olga_email"},
     "admin": {"ada"},
@@ -175,6 +184,7 @@ API_TWINS = {
     "mentorship-page": "mentorship-detail",
     "round-list-page": "match-round-list",
     "round-page": "match-round-detail",
+    "taxonomy-page": "skill-suggestion-list",
 }
 
 
@@ -228,6 +238,8 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
         name=CAST["round"], status="proposed", created_by=admin_user, stats={"matched": 1, "mean_score": 0.5}
     )
     MatchProposalFactory(round=match_round, mentee=wendy, mentor=tara)
+    suggestion = SkillFactory(name=CAST["otto_suggestion"], status="suggested", suggested_by=mentor)
+    mentor.mentor_profile.skills.add(suggestion, SkillFactory(name="Public speaking"))
     return {
         "people": {
             "mentee": mentee,

@@ -1,10 +1,12 @@
 """Server-rendered pages: who gets which page, and that a page costs the same queries however full it is."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
+from accounts.models import Industry, Skill
+from tests.factories import GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
 PAGES = ["/home/", "/mentors/", "/requests/"]
 
@@ -163,3 +165,21 @@ def test_an_admin_reads_pending_requests_with_both_names_and_no_buttons_the_api_
 
     assert "Wendy Park" in body and request.mentor.full_name in body
     assert "/withdraw/" not in body and "/accept/" not in body
+
+
+@pytest.mark.parametrize("url", ["/mentors/", "/profile/", "/goals/"])
+def test_pages_do_not_grow_with_the_taxonomy(client, mentee, url):
+    """The review's finding: 600 added terms made the directory page 3.6 times larger. Pages ask the API for the
+    few terms that match what is typed instead of listing them all."""
+    client.force_login(mentee)
+    GoalFactory(mentee=mentee)
+    before = len(client.get(url).content)
+    Skill.objects.bulk_create([Skill(name=f"Skill number {i}") for i in range(600)])
+    Industry.objects.bulk_create([Industry(name=f"Industry number {i}") for i in range(100)])
+    cache.clear()  # the directory keeps its page until a mentor changes
+
+    page = client.get(url).content.decode()
+
+    assert "Skill number" not in page
+    assert "Industry number" not in page
+    assert len(page.encode()) - before < 200  # a CSRF token's length may differ

@@ -24,6 +24,7 @@ from tests.factories import (
     RequestFactory,
     SessionFactory,
     SignUpFactory,
+    SkillFactory,
 )
 
 OK = "ok"  # passed the permission checks: any answer but 401, 403, 404 or a 5xx
@@ -63,7 +64,13 @@ TABLE = {
     # The link emailed to the old address after a change, the same way.
     ("api-email-revert", "POST"): (EVERYONE, {"token": EMAIL_REVERT_TOKEN}),
     ("api-skills", "GET"): (SIGNED_IN, None),
+    ("api-skills", "POST"): (ADMINS_ONLY, {"name": "Beekeeping"}),
     ("api-industries", "GET"): (SIGNED_IN, None),
+    ("api-industries", "POST"): (ADMINS_ONLY, {"name": "Agriculture"}),
+    ("skill-suggestion-list", "GET"): (ADMINS_ONLY, None),
+    ("skill-suggestion-approve", "POST"): (ADMINS_ONLY, {}),
+    ("skill-suggestion-merge", "POST"): (ADMINS_ONLY, "merge"),
+    ("skill-suggestion-reject", "POST"): (ADMINS_ONLY, {}),
     ("mentor-list", "GET"): (SIGNED_IN, None),
     ("mentor-detail", "GET"): (SIGNED_IN, None),
     ("request-list", "GET"): (SIGNED_IN, None),
@@ -153,6 +160,8 @@ def world(db):
     match_round = MatchRoundFactory(status="proposed")
     proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)
     goal = GoalFactory(mentee=people["mentee"])
+    suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=people["mentee"])
+    people["mentee"].mentee_profile.skills.add(suggestion)
     # The request walked is Maya's to Otto: accepting it meets a conflict (409), which is past the checks.
     request = RequestFactory(mentee=people["mentee"], mentor=people["mentor"])
     return {
@@ -169,8 +178,10 @@ def world(db):
             "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
             "match-round": {"pk": match_round.pk},
             "match-round-override": {"pk": match_round.pk, "proposal_id": proposal.pk},
+            "skill-suggestion": {"pk": suggestion.pk},
         },
         "proposal": proposal,
+        "approved_skill": SkillFactory(name="Gardening"),
     }
 
 
@@ -197,6 +208,8 @@ def _body(body, world):
         return {"mentor": world["tara"].pk, "message": "Hello"}
     if body == "override":
         return {"mentor": world["people"]["outsider_mentor"].pk}
+    if body == "merge":
+        return {"into": world["approved_skill"].pk}
     return body
 
 

@@ -5,11 +5,16 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, TERM_MAX_LENGTH, User
+from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, TERM_MAX_LENGTH, Skill, User
 from config.api import MultiLineField, SingleLineField
 from config.inputs import clean_term, parse_id
 
 MAX_SKILLS_PER_PROFILE = 30
+
+
+def suggested_skill_names(skills) -> list[str]:
+    """The names of the suggestions among `skills` (already read: no query)."""
+    return [skill.name for skill in skills if skill.is_suggestion]
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -117,6 +122,38 @@ class TermOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class SkillOutput(TermOutput):
+    status = serializers.ChoiceField(
+        choices=Skill.Status.choices,
+        help_text='"suggested": a new name waiting for a program admin\'s review, seen only by whoever suggested it '
+        "and by admins.",
+    )
+
+
+class TermInput(StrictInputSerializer):
+    name = serializers.CharField(max_length=80)
+
+
+class SuggesterOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class SkillSuggestionOutput(SkillOutput):
+    suggested_by = SuggesterOutput(allow_null=True, help_text="null when the account is gone.")
+    suggested_at = serializers.DateTimeField(allow_null=True)
+    uses = serializers.IntegerField(help_text="How many profiles and goals name it.")
+
+
+class SuggestionApproveInput(StrictInputSerializer):
+    name = serializers.CharField(max_length=80, required=False, help_text="Approve it under this spelling.")
+
+
+class SuggestionMergeInput(StrictInputSerializer):
+    into = TaxonomyRefField(help_text="The approved skill, by id or by name, that takes the suggestion's place.")
+
+
 class _AccountInput(StrictInputSerializer):
     full_name = SingleLineField(max_length=150)
     email = serializers.EmailField(max_length=254)
@@ -129,10 +166,16 @@ class _AccountInput(StrictInputSerializer):
     )
 
 
+SKILLS_HELP = (
+    "Skills by id or name (see `skills/`). A name nobody used before becomes your suggestion: it is yours at once "
+    "(see `suggested_skills`) and others see it once a program admin approves it; a few may wait at a time."
+)
+
+
 class _ProfileInput(_AccountInput):
     bio = MultiLineField(max_length=4000, allow_blank=True)
-    industry = TaxonomyRefField(allow_null=True)
-    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE)
+    industry = TaxonomyRefField(allow_null=True, help_text="One of `industries/`, by id or name.")
+    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text=SKILLS_HELP)
     timezone = serializers.CharField(max_length=64)
 
 
@@ -142,7 +185,7 @@ class AdminMeInput(_AccountInput):
 
 class MenteeMeInput(_ProfileInput):
     skills = serializers.ListField(
-        child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text="Skills you want to grow."
+        child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text="Skills you want to grow. " + SKILLS_HELP
     )
 
 
@@ -179,11 +222,22 @@ class MeAccountOutput(AccountOutput):
     )
 
 
+def suggested_skills_field() -> serializers.SerializerMethodField:
+    return serializers.SerializerMethodField(
+        help_text="Those of `skills` that are suggestions waiting for a program admin's review: only you (and "
+        "admins) see them until one approves them."
+    )
+
+
 class _ProfileOutput(serializers.Serializer):
     bio = serializers.CharField()
     industry = serializers.StringRelatedField(allow_null=True)
     skills = serializers.StringRelatedField(many=True)
+    suggested_skills = suggested_skills_field()
     timezone = serializers.CharField()
+
+    def get_suggested_skills(self, profile) -> list[str]:
+        return suggested_skill_names(profile.skills.all())
 
 
 class MenteeProfileOutput(_ProfileOutput):

@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+
+router = SimpleRouter()
+router.register("skills/suggestions", views.SkillSuggestionViewSet, basename="skill-suggestion")
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
@@ -13,4 +17,5 @@ urlpatterns = [
     path("me/email/revert/", views.EmailRevertView.as_view(), name="api-email-revert"),
     path("skills/", views.SkillListView.as_view(), name="api-skills"),
     path("industries/", views.IndustryListView.as_view(), name="api-industries"),
+    *router.urls,
 ]

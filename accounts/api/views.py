@@ -2,17 +2,19 @@
 
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.authentication import CSRFCheck
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors, services, taxonomy
 from accounts.api import serializers
-from accounts.models import TERM_MAX_LENGTH
+from accounts.models import TERM_MAX_LENGTH, Industry, Skill
+from config.api import IsProgramAdmin
 from config.authentication import TokenAuthentication
 from config.inputs import clean_term
 from config.schema import ConflictDetail
@@ -216,23 +218,133 @@ class MeView(APIView):
         return Response(serializers.me_representation(user))
 
 
-class _TaxonomyListView(generics.ListAPIView):
-    serializer_class = serializers.TermOutput
-    selector = None
+class _AdminsAdd(permissions.BasePermission):
+    """Anyone signed in reads the taxonomy; program admins add to it."""
 
-    def get_queryset(self):
-        query = clean_term(self.request.query_params.get("q", ""), max_length=TERM_MAX_LENGTH, field="q")
-        return type(self).selector(query=query)
+    message = "Only program admins add to the taxonomy; pick an existing term, or name a new skill on your profile."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return bool(request.user and request.user.is_authenticated)
+        return IsProgramAdmin().has_permission(request, view)
+
+
+class _TaxonomyView(generics.ListAPIView):
+    """`GET`: the terms the caller may see, by name (`?q=` for search as you type). `POST`: an admin adds one."""
+
+    permission_classes = [_AdminsAdd]
+    model = None
+
+    def _add(self, request, output):
+        data = serializers.TermInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        term, created = taxonomy.taxonomy_term_add(model=self.model, by=request.user, **data.validated_data)
+        return Response(output(term).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _query(self) -> str:
+        return clean_term(self.request.query_params.get("q", ""), max_length=TERM_MAX_LENGTH, field="q")
 
 
 _Q = OpenApiParameter("q", str, description="Only terms whose name contains this text, in any case.")
+_STATUS = OpenApiParameter(
+    "status",
+    str,
+    enum=Skill.Status.values,
+    description="Only approved skills, or only suggestions (yours; every one, for admins).",
+)
+_ADDED = {200: serializers.SkillOutput, 201: serializers.SkillOutput}
 
 
-@extend_schema(parameters=[_Q], description="The skill taxonomy, by name.")
-class SkillListView(_TaxonomyListView):
-    selector = selectors.skill_list
+class SkillListView(_TaxonomyView):
+    serializer_class = serializers.SkillOutput
+    model = Skill
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is made without a caller
+            return Skill.objects.none()
+        params = self.request.query_params
+        status_wanted = params.get("status")
+        if status_wanted is not None and status_wanted not in Skill.Status.values:
+            raise ValidationError({"status": [f"One of: {', '.join(Skill.Status.values)}."]})
+        return selectors.skill_list(viewer=self.request.user, query=self._query(), status=status_wanted)
+
+    @extend_schema(
+        parameters=[_Q, _STATUS],
+        description="The skill taxonomy, by name: the approved skills and your own suggestions (`status`); program "
+        "admins see every suggestion too.",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=serializers.TermInput,
+        responses=_ADDED,
+        description="Program admins: add an approved skill (201). A skill of that name in any case is the same "
+        "skill: 200, approved if it was a suggestion.",
+    )
+    def post(self, request):
+        return self._add(request, serializers.SkillOutput)
 
 
-@extend_schema(parameters=[_Q], description="The industry taxonomy, by name.")
-class IndustryListView(_TaxonomyListView):
-    selector = selectors.industry_list
+class IndustryListView(_TaxonomyView):
+    serializer_class = serializers.TermOutput
+    model = Industry
+
+    def get_queryset(self):
+        return selectors.industry_list(query=self._query())
+
+    @extend_schema(parameters=[_Q], description="The industries people pick from, by name.")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=serializers.TermInput,
+        responses={200: serializers.TermOutput, 201: serializers.TermOutput},
+        description="Program admins: add an industry to the list people pick from (201; 200 when it is there "
+        "already, in any case). Participants cannot add industries.",
+    )
+    def post(self, request):
+        return self._add(request, serializers.TermOutput)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Program admins: the skill suggestions waiting for review, oldest first."),
+)
+class SkillSuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """New skill names people gave, for program admins to approve, merge into an approved skill, or reject."""
+
+    queryset = Skill.objects.none()  # for the schema; get_queryset() reads
+    serializer_class = serializers.SkillSuggestionOutput
+    permission_classes = [IsProgramAdmin]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.skill_suggestion_list()
+
+    @extend_schema(request=serializers.SuggestionApproveInput, responses={200: serializers.SkillOutput})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """The suggestion becomes a skill everyone sees (optionally under a mended `name`) and counts in matching."""
+        suggestion = self.get_object()
+        data = serializers.SuggestionApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        skill = taxonomy.skill_suggestion_approve(suggestion_id=suggestion.pk, by=request.user, **data.validated_data)
+        return Response(serializers.SkillOutput(skill).data)
+
+    @extend_schema(request=serializers.SuggestionMergeInput, responses={200: serializers.SkillOutput})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Every profile and goal that names the suggestion names the approved skill `into` instead (once); the
+        suggestion is gone. Answers the approved skill."""
+        suggestion = self.get_object()
+        data = serializers.SuggestionMergeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        skill = taxonomy.skill_suggestion_merge(suggestion_id=suggestion.pk, by=request.user, **data.validated_data)
+        return Response(serializers.SkillOutput(skill).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """The suggestion is gone, and with it from every profile and goal that named it."""
+        taxonomy.skill_suggestion_reject(suggestion_id=self.get_object().pk, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

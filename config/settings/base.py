@@ -194,6 +194,9 @@ if not REDIS_URL:
     # cache because several processes would each count alone: production has Redis.)
     SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
+# How many new skill names one person may have waiting for an admin's review at once.
+SKILL_SUGGESTIONS_PER_PERSON = env.int("SKILL_SUGGESTIONS_PER_PERSON", default=10)
+
 # --- Program rules ------------------------------------------------------------------------------------
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
 REQUEST_EXPIRY_DAYS = env.int("REQUEST_EXPIRY_DAYS", default=14)
@@ -240,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several components have a `status`; a skill's is named for what it is.
+    "ENUM_NAME_OVERRIDES": {"SkillStatusEnum": "accounts.models.Skill.Status"},
 }
 
 # --- Internationalisation, static files -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import IsProgramAdmin
 from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
 from matching import exports, imports, recommendations, selectors, services
@@ -21,13 +22,6 @@ from mentorship.api.serializers import MentorOutput
 from mentorship.directory import directory_cached
 
 CONFLICT = {409: ConflictDetail}
-
-
-class IsProgramAdmin(permissions.BasePermission):
-    message = "Only program admins run match rounds."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
 
 
 class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import TERM_MAX_LENGTH, MentorProfile
+from accounts.models import TERM_MAX_LENGTH, MentorProfile, Skill
 from config.inputs import clean_term, is_id, parse_id
 
 MAX_SKILL_FILTERS = 10
@@ -51,7 +51,9 @@ def _term_lookup(prefix: str, term: str | int) -> Q:
 
 
 class MentorFilter(django_filters.FilterSet):
-    skill = TermsFilter(method="filter_skills", help_text="Repeatable; a mentor must have every one (name or id).")
+    skill = TermsFilter(
+        method="filter_skills", help_text="Repeatable; a mentor must have every one (an approved skill's name or id)."
+    )
     industry = TermFilter(method="filter_industry", help_text="Industry name (any case) or id.")
     q = django_filters.CharFilter(method="filter_text", max_length=100, help_text="Words in name, headline or bio.")
     accepting = django_filters.TypedChoiceFilter(
@@ -74,9 +76,10 @@ class MentorFilter(django_filters.FilterSet):
         fields = []
 
     def filter_skills(self, queryset, name, values):
-        # One join per skill: a mentor matches only when every named skill is theirs.
+        # One join per skill: a mentor matches only when every named skill is theirs. Approved ones only: a
+        # suggestion waiting for review is not shown to others, so nobody may find who has it either.
         for value in values:
-            queryset = queryset.filter(_term_lookup("skills", value))
+            queryset = queryset.filter(_term_lookup("skills", value) & Q(skills__status=Skill.Status.APPROVED))
         return queryset
 
     def filter_industry(self, queryset, name, value):

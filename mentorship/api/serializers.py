@@ -3,7 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.serializers import MAX_SKILLS_PER_PROFILE, StrictInputSerializer, TaxonomyRefField
+from accounts.api.serializers import (
+    MAX_SKILLS_PER_PROFILE,
+    SKILLS_HELP,
+    StrictInputSerializer,
+    TaxonomyRefField,
+    suggested_skill_names,
+    suggested_skills_field,
+)
 from config.api import IdField, MultiLineField, SingleLineField
 from mentorship.models import MAX_SESSION_MINUTES, Goal, MentorshipRequest
 
@@ -152,7 +159,9 @@ class MilestoneOutput(serializers.Serializer):
 class GoalInput(StrictInputSerializer):
     title = SingleLineField(max_length=200)
     description = MultiLineField(max_length=4000, allow_blank=True, required=False)
-    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, required=False)
+    skills = serializers.ListField(
+        child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, required=False, help_text=SKILLS_HELP
+    )
     target_date = serializers.DateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=Goal.Status.choices, required=False)
 
@@ -162,10 +171,16 @@ class GoalOutput(serializers.Serializer):
     mentee = PersonOutput()
     title = serializers.CharField()
     description = serializers.CharField()
-    skills = serializers.StringRelatedField(many=True)
+    skills = serializers.StringRelatedField(
+        many=True, help_text="Approved skills; the mentee who set the goal sees their suggestions too."
+    )
+    suggested_skills = suggested_skills_field()
     target_date = serializers.DateField(allow_null=True)
     status = serializers.CharField()
     progress = serializers.FloatField(help_text="Share of milestones done, 0..1.")
     milestones = MilestoneOutput(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_suggested_skills(self, goal) -> list[str]:
+        return suggested_skill_names(goal.skills.all())

@@ -296,30 +296,6 @@
     if (input.matches('input[type="checkbox"][data-autosubmit]') && input.form) input.form.requestSubmit();
   });
 
-  // <input data-suggest="/api/v1/skills/"> offers names from the API as the person types (the last item of a
-  // comma-separated list is what is completed).
-  let suggestTimer = null;
-  document.addEventListener("input", function (event) {
-    const input = event.target;
-    if (!input.matches("input[data-suggest]") || !input.list) return;
-    clearTimeout(suggestTimer);
-    suggestTimer = setTimeout(async function () {
-      const parts = input.value.split(",");
-      const typed = parts.pop().trim();
-      if (typed.length < 2) return;
-      const result = await call("GET", input.dataset.suggest + "?page_size=10&q=" + encodeURIComponent(typed));
-      if (!result.ok || !result.data) return;
-      const prefix = parts.length ? parts.join(",") + ", " : "";
-      input.list.replaceChildren(
-        ...result.data.results.map(function (term) {
-          const option = document.createElement("option");
-          option.value = prefix + term.name;
-          return option;
-        })
-      );
-    }, 200);
-  });
-
   // An element with data-poll="/api/v1/…" re-reads that resource every second while its `status` is one of
   // data-poll-while, shows its `progress` on the progressbar inside, and reloads the page when it is done.
   document.querySelectorAll("[data-poll]").forEach(function (box) {

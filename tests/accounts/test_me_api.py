@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Industry, Skill
-from tests.factories import PASSWORD, MenteeFactory, SkillFactory
+from tests.factories import PASSWORD, IndustryFactory, MenteeFactory, SkillFactory
 
 URL = "/api/v1/me/"
 ACCOUNT_FIELDS = {"id", "username", "email", "email_pending", "full_name", "role", "is_program_admin", "date_joined"}
@@ -21,14 +21,15 @@ def test_mentor_reads_own_account_and_mentor_profile(mentor_client):
     assert body["role"] == "mentor"
     assert body["capacity"] == 2
     assert set(body) == ACCOUNT_FIELDS | {
-        "headline", "bio", "industry", "skills", "years_experience", "capacity", "accepting_requests", "timezone",
+        "headline", "bio", "industry", "skills", "suggested_skills", "years_experience", "capacity",
+        "accepting_requests", "timezone",
     }  # fmt: skip
 
 
 def test_mentee_profile_has_only_mentee_fields(mentee_client):
     body = mentee_client.get(URL).json()
 
-    assert set(body) == ACCOUNT_FIELDS | {"bio", "industry", "skills", "timezone"}
+    assert set(body) == ACCOUNT_FIELDS | {"bio", "industry", "skills", "suggested_skills", "timezone"}
 
 
 def test_program_admin_has_no_profile(admin_client_api):
@@ -39,6 +40,7 @@ def test_program_admin_has_no_profile(admin_client_api):
 
 
 def test_mentor_updates_profile_naming_skills_and_industry_by_name(mentor_client, mentor):
+    IndustryFactory(name="Renewable Energy")
     response = mentor_client.patch(
         URL,
         {

@@ -34,6 +34,7 @@ from tests.factories import (
     RequestFactory,
     SessionFactory,
     SignUpFactory,
+    SkillFactory,
     with_profile,
 )
 from tests.test_page_permission_walk import NOT_WALKED, Shows, _pages
@@ -105,6 +106,7 @@ WALK = {
     ],
     "import-page": [visit(ADMIN)],
     "reports-page": [visit(ADMIN)],
+    "taxonomy-page": [visit(ADMIN)],
 }
 # The pages people meet when something is refused.
 ERROR_PAGES = [
@@ -167,6 +169,11 @@ def world():
         stats={"matched": 1, "mentees": 1, "mentors": 2, "mean_score": 0.5, "blocking_pairs": 0},
     )
     MatchProposalFactory(round=proposed, mentee=wendy, mentor=pia)
+    # Skills waiting for review: on their authors' profile, goals and own mentor page, and in the admin's review.
+    suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=maya)
+    maya.mentee_profile.skills.add(suggestion)
+    goal.skills.add(suggestion)
+    otto.mentor_profile.skills.add(SkillFactory(name="Platform engineering", status="suggested", suggested_by=otto))
     running = MatchRoundFactory(name="Summer cohort", status="running", progress=0.4, created_by=ada)
     failed = MatchRoundFactory(name="Autumn cohort", status="failed", error="No mentor has an open slot.")
     return {

@@ -1,6 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import User
+from accounts.models import Industry, Skill, User
 
 URL = "/api/v1/participants/import/"
 HEADER = "role,username,email,full_name,industry,skills,goals,capacity\n"
@@ -18,6 +18,9 @@ def test_an_admin_imports_a_file_and_gets_the_counts(admin_client_api):
     assert response.status_code == 200
     assert response.json() == {"mentors_created": 1, "mentors_updated": 0, "mentees_created": 1, "mentees_updated": 0}
     assert User.objects.filter(username__in=["nora", "sam"]).count() == 2
+    # An admin's file may add terms: they are the program's at once, shown to everyone.
+    assert list(Skill.objects.values_list("name", "status")) == [("Leadership", "approved")]
+    assert list(Industry.objects.values_list("name", flat=True)) == ["Health"]
 
 
 def test_every_bad_line_comes_back_and_nothing_is_imported(admin_client_api):

@@ -428,3 +428,20 @@ def test_a_2000_row_file_imports_in_bulk(django_assert_max_num_queries):
 
     assert (report.mentors_updated, report.mentees_updated, report.mentors_created) == (500, 1500, 0)
     assert Goal.objects.count() == 3000
+
+
+@pytest.mark.django_db
+def test_an_admins_import_adds_its_terms_approved_and_approves_a_suggestion_it_names(mentee):
+    waiting = SkillFactory(name="Public speaking", status=Skill.Status.SUGGESTED, suggested_by=mentee)
+    mentee.mentee_profile.skills.add(waiting)
+
+    report = participants_import(csv_file=csv_text(MENTOR_ROW, MENTEE_ROW))
+
+    assert report.errors == ()
+    assert set(Skill.objects.values_list("name", "status")) == {
+        ("Clinical research", "approved"),
+        ("Leadership", "approved"),
+        ("Public speaking", "approved"),
+    }
+    assert Skill.objects.get(name="Public speaking") == waiting
+    assert list(Industry.objects.values_list("name", flat=True)) == ["Healthcare"]

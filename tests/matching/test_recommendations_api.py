@@ -1,7 +1,9 @@
 import pytest
 
+from accounts.models import Skill
+from matching import selectors
 from mentorship import services
-from tests.factories import MenteeFactory, MentorFactory, RequestFactory, with_profile
+from tests.factories import GoalFactory, MenteeFactory, MentorFactory, RequestFactory, SkillFactory, with_profile
 
 URL = "/api/v1/mentors/recommended/"
 
@@ -84,3 +86,23 @@ def test_a_mentee_with_nothing_in_common_gets_an_empty_list(mentee_client, mento
     with_profile(MenteeFactory(username="x"), skills=[])
 
     assert mentee_client.get(URL).json() == []
+
+
+def test_a_suggested_skill_counts_in_matching_once_approved(
+    mentee_client, seeker, mentors, admin_client_api, django_capture_on_commit_callbacks
+):
+    """A suggestion is its author's and the admins' to see: no explanation may name it to anyone else, and a
+    term nobody reviewed does not steer who is paired. Approved, it counts at once (the scorer refits)."""
+    suggestion = SkillFactory(name="Quantum gardening", status=Skill.Status.SUGGESTED, suggested_by=seeker)
+    seeker.mentee_profile.skills.add(suggestion)
+    goal = GoalFactory(mentee=seeker)
+    goal.skills.add(suggestion)
+    mentors["unrelated"].mentor_profile.skills.add(suggestion)
+    assert selectors.mentee_pool([seeker.pk]).skills == [["Python", "SQL"]]
+    assert usernames(mentee_client.get(URL)) == ["best", "good"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_api.post(f"/api/v1/skills/suggestions/{suggestion.pk}/approve/", format="json")
+
+    ranked = {r["mentor"]["username"]: r for r in mentee_client.get(URL).json()}
+    assert ranked["unrelated"]["explanation"]["shared_skills"] == ["Quantum gardening"]

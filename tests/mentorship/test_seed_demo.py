@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from accounts.models import Industry, MenteeProfile, MentorProfile, User
+from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
 from mentorship.selectors import mentor_directory
 
@@ -117,3 +117,20 @@ def test_seed_demo_loads_under_production_settings_when_forced(settings):
     call_command("seed_demo", "--force", "--mentors", "3", "--mentees", "6")
 
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_taxonomy_is_approved_but_for_a_few_suggestions_of_the_demo_logins():
+    call_command("seed_demo")
+
+    suggestions = Skill.objects.suggestions().order_by("name")
+    assert [(s.name, s.suggested_by.username) for s in suggestions] == [
+        ("Platform engineering", "mentor"),
+        ("Prompt engineering", "mentee"),
+        ("Storytelling with data", "mentee"),
+    ]
+    assert Skill.objects.approved().count() >= 50
+    assert User.objects.get(username="mentor").mentor_profile.skills.filter(name="Platform engineering").exists()
+    # Nobody else sees them: the directory lists approved skills only.
+    shown = {skill.name for mentor in mentor_directory() for skill in mentor.skills.all()}
+    assert shown.isdisjoint({s.name for s in suggestions})

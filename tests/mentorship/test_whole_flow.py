@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.accounts.signup import confirmation_token
+from tests.factories import IndustryFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +27,12 @@ def signed_up(username: str, role: str) -> APIClient:
 
 
 def test_browse_request_accept_log_rate_track_goals_complete():
+    SkillFactory(name="Public speaking")  # the program's taxonomy, which people pick from
+    IndustryFactory(name="Media")
     mentor = signed_up("rosa", "mentor")
     mentee = signed_up("tomas", "mentee")
-    mentor.patch("/api/v1/me/", {"skills": ["Public speaking"], "industry": "Media", "capacity": 1}, format="json")
+    profile = {"skills": ["Public speaking"], "industry": "Media", "capacity": 1}
+    assert mentor.patch("/api/v1/me/", profile, format="json").status_code == 200
 
     # The mentee sets a goal with milestones, finds the mentor and asks.
     goal = mentee.post(
