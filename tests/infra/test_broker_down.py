@@ -20,29 +20,28 @@ def _reset_connections():
         celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def broker_down():
-    """Tasks really go to a broker address where nothing listens (no eager shortcut)."""
+def _broker_at(url: str):
+    """Tasks really go to the broker at `url` (no eager shortcut) for the test's time."""
     saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app.conf.broker_url = url
     _reset_connections()
     yield
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
     _reset_connections()
+
+
+@pytest.fixture
+def broker_down():
+    """A broker address where nothing listens."""
+    yield from _broker_at("redis://127.0.0.1:1/0")
 
 
 @pytest.fixture
 def transport_missing():
     """A broker whose transport cannot be imported: what a production install without kombu's Redis extra met
     (`No module named 'packaging'`). MongoDB's transport needs pymongo, which is not installed."""
-    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = "mongodb://127.0.0.1:1/tasks"
-    _reset_connections()
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
-    _reset_connections()
+    yield from _broker_at("mongodb://127.0.0.1:1/tasks")
 
 
 @pytest.mark.django_db(transaction=True)
