@@ -146,6 +146,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorship Platform <nor
 
 # --- Accounts -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Every page reads its session: from the cache first (Redis in production), the database only on a miss, so a page
+# costs no database round trip for it (bench/load.py). Signing everyone out stays the database's and the session
+# hash's job (accounts.services.sessions_end_all), whatever the cache holds.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
