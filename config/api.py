@@ -3,6 +3,8 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, pagination, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, ServiceUnavailable
@@ -31,6 +33,22 @@ class StandardPagination(pagination.PageNumberPagination):
         if raw is not None and not (raw.isdigit() and int(raw) > 0):
             raise exceptions.ValidationError({self.page_size_query_param: ["A whole number from 1 to 100."]})
         return super().get_page_size(request)
+
+
+class ErrorsAsJSONMixin:
+    """For a view that also renders something other than JSON (a CSV): its errors are still JSON objects, sent as
+    `application/json`, whatever format was asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and response.accepted_renderer.format != "json"
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 def _django_validation_detail(error: DjangoValidationError) -> dict | list:

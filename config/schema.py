@@ -1,8 +1,11 @@
-"""OpenAPI: every operation documents the error bodies it can answer with, not only its success."""
+"""OpenAPI: every operation documents the error bodies it can answer with, not only its success, and what it needs
+to be called: a client generated from the schema must work as it stands."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
+
+JSON = "application/json"
 
 ErrorDetail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 
@@ -18,6 +21,20 @@ VALIDATION_ERROR = OpenApiResponse(
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        # A view that authenticates nobody (sign-up, token) needs no credentials. drf-spectacular says "optional"
+        # (`[{}]`), which a generated client reads as "needs a signed-in client"; no `security` says "none".
+        return [] if auths == [{}] else auths
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            # Routes take ids as digits (`lookup_value_regex`): an integer, as every id in a body is.
+            if parameter["schema"] == {"type": "string", "pattern": r"^\d+$"}:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -26,12 +43,15 @@ class AutoSchema(SpectacularAutoSchema):
         def add(code: str, body, description: str) -> None:
             if code not in responses:
                 response = body if isinstance(body, OpenApiResponse) else OpenApiResponse(body, description)
-                responses[code] = self._get_response_for_code(response, code, direction=direction)
+                # Errors are JSON whatever the operation renders on success (the proposals' CSV).
+                responses[code] = self._get_response_for_code(response, code, [JSON], direction=direction)
 
         public = any(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
         takes_input = self.method in ("POST", "PUT", "PATCH") or bool(self.get_filter_backends())
         if takes_input or self._is_list_view():
             add("400", VALIDATION_ERROR, "Invalid input")
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            add("415", ErrorDetail, "The body is not of a type this operation takes (JSON, or the form it names)")
         if self.method == "POST" and getattr(self.view, "basename", None) == "match-round":
             add("503", ErrorDetail, "The task queue is unreachable; the round is saved and starts when it is back")
         if getattr(self.view, "throttle_scope", None):

@@ -58,3 +58,40 @@ def test_the_me_shapes_are_told_apart_by_role(anon):
     assert role_schema("MentorMeOutput")["enum"] == ["mentor"]
     assert role_schema("MenteeMeOutput")["enum"] == ["mentee"]
     assert role_schema("AdminMeOutput")["maxLength"] == 0
+
+
+@pytest.mark.django_db
+def test_every_body_is_json_but_the_participants_upload(anon):
+    """One type per body: a client generated from the schema sends JSON (and a file only where one is sent)."""
+    paths = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]
+    bodies = {
+        f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+
+    assert bodies.pop("POST /api/v1/participants/import/") == ["multipart/form-data"]
+    assert bodies
+    assert {body: types for body, types in bodies.items() if types != ["application/json"]} == {}
+
+
+@pytest.mark.django_db
+def test_signing_up_and_signing_in_need_no_credentials(anon):
+    paths = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]
+
+    for path in ("auth/register/", "auth/register/confirm/", "auth/token/", "me/email/confirm/"):
+        assert "security" not in paths[f"/api/v1/{path}"]["post"], path
+    signed_in = paths["/api/v1/me/"]["get"]["security"]
+    assert signed_in
+    assert {} not in signed_in
+
+
+@pytest.mark.django_db
+def test_errors_are_declared_as_json_even_where_the_answer_is_a_csv(anon):
+    responses = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]["/api/v1/match-rounds/{id}/proposals/"]
+    responses = responses["get"]["responses"]
+
+    assert sorted(responses["200"]["content"]) == ["application/json", "text/csv"]
+    for code in ("400", "401", "403", "404"):
+        assert list(responses[code]["content"]) == ["application/json"], code

@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ErrorsAsJSONMixin
 from config.schema import ErrorDetail
 from matching import exports, imports, recommendations, selectors, services
 from matching.api import serializers as s
@@ -27,7 +28,7 @@ class IsProgramAdmin(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_program_admin)
 
 
-class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
     serializer_class = s.RoundOutput
     permission_classes = [IsProgramAdmin]
@@ -48,7 +49,7 @@ class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         parameters=[
             OpenApiParameter("format", str, enum=["json", "csv"], description="csv: every proposal, unpaginated")
         ],
-        responses={200: s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
+        responses={(200, "application/json"): s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ProposalCSVRenderer])
     def proposals(self, request, pk=None):
