@@ -34,16 +34,23 @@ class StandardPagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: ["A whole number from 1 to 100."]})
         return super().get_page_size(request)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:  # both count from 1 (`page` may also be "last", which no client needs)
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 class ErrorsAsJSONMixin:
-    """For a view that also renders something other than JSON (a CSV): its errors are still JSON objects, sent as
-    `application/json`, whatever format was asked for."""
+    """For a view that also renders something other than JSON (a CSV): that format is for the answer itself; its
+    errors, and the description OPTIONS gives, are JSON objects sent as `application/json`, whatever format was
+    asked for."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if (
             isinstance(response, Response)
-            and response.status_code >= 400
+            and (response.status_code >= 400 or request.method == "OPTIONS")
             and response.accepted_renderer.format != "json"
         ):
             response.accepted_renderer = JSONRenderer()

@@ -56,8 +56,54 @@ class AutoSchema(SpectacularAutoSchema):
             add("503", ErrorDetail, "The task queue is unreachable; the round is saved and starts when it is back")
         if getattr(self.view, "throttle_scope", None):
             add("429", ErrorDetail, "Too many attempts from this address; try again later")
+        elif self.method != "GET" and self.view.get_throttles():
+            add("429", ErrorDetail, "Too many of these lately; try again later")
         if not public:
             add("401", ErrorDetail, "Not signed in")
             add("403", ErrorDetail, "Signed in, but this role may not do this")
             add("404", ErrorDetail, "No such object, or not one the caller may see (or a page past the end)")
         return responses
+
+
+# OpenAPI links that no client or fuzzer can infer from the path parameters: where the id a body needs comes from,
+# and what an accept starts. (Those from an object to its reads and actions, `POST goals/` → `goals/{id}/`, they
+# infer.) Keyed by the source operation and status; a link's `requestBody` holds the fields it fills in.
+LINKS = {
+    ("mentors_list", "200"): {
+        "RequestTheFirstMentor": {
+            "operationId": "requests_create",
+            "requestBody": {"mentor": "$response.body#/results/0/id"},
+        },
+    },
+    ("mentors_retrieve", "200"): {
+        "RequestThisMentor": {"operationId": "requests_create", "requestBody": {"mentor": "$response.body#/id"}},
+    },
+    ("mentors_recommended_list", "200"): {
+        "RequestTheBestMatch": {
+            "operationId": "requests_create",
+            "requestBody": {"mentor": "$response.body#/0/mentor/id"},
+        },
+    },
+    ("requests_accept_create", "200"): {
+        "TheMentorship": {"operationId": "mentorships_retrieve", "parameters": {"id": "$response.body#/mentorship"}},
+        "LogASession": {
+            "operationId": "mentorships_sessions_create",
+            "parameters": {"mentorship_pk": "$response.body#/mentorship"},
+        },
+        "CompleteTheMentorship": {
+            "operationId": "mentorships_complete_create",
+            "parameters": {"id": "$response.body#/mentorship"},
+        },
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS): puts LINKS into the document."""
+    operations = {
+        operation["operationId"]: operation for item in result["paths"].values() for operation in item.values()
+    }
+    for (source, status), links in LINKS.items():
+        if source in operations:  # a document filtered by version or permissions may lack it
+            operations[source]["responses"][status].setdefault("links", {}).update(links)
+    return result

@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("mentorship.urls")),
     path("", include("matching.urls")),
 ]
+
+handler404 = "config.views.not_found"

@@ -1,7 +1,9 @@
-"""The home page: what each role needs first, assembled from every app's selectors."""
+"""The home page: what each role needs first, assembled from every app's selectors. The site's 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from accounts import selectors as accounts
 from matching import recommendations
@@ -29,3 +31,11 @@ def home(request):
     else:
         context["rounds"] = round_list()[:5]
     return render(request, "home.html", context)
+
+
+def not_found(request, exception):
+    """An API address that names nothing (`/api/v1/goals/abc/`: no route takes it) answers as every other API
+    404 does, in JSON; a page address gets the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

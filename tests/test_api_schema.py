@@ -95,3 +95,31 @@ def test_errors_are_declared_as_json_even_where_the_answer_is_a_csv(anon):
     assert sorted(responses["200"]["content"]) == ["application/json", "text/csv"]
     for code in ("400", "401", "403", "404"):
         assert list(responses[code]["content"]) == ["application/json"], code
+
+
+@pytest.mark.django_db
+def test_links_lead_from_the_directory_to_a_request_and_from_an_accept_to_the_mentorship(anon):
+    """What a client (or the fuzzer's stateful phase) cannot infer: which id a request body needs, and which
+    mentorship an accept starts. Every link names an operation there is and parameters it takes."""
+    schema = yaml.safe_load(anon.get("/api/v1/schema/").content)
+    operations = {op["operationId"]: op for item in schema["paths"].values() for op in item.values()}
+    links = {
+        (source, link["operationId"]): link
+        for source, operation in operations.items()
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    }
+
+    assert {
+        ("mentors_list", "requests_create"),
+        ("mentors_retrieve", "requests_create"),
+        ("requests_accept_create", "mentorships_retrieve"),
+        ("requests_accept_create", "mentorships_sessions_create"),
+    } <= links.keys()
+    for (_, target), link in links.items():
+        taken = {parameter["name"] for parameter in operations[target].get("parameters", [])}
+        assert set(link.get("parameters", {})) <= taken, target
+        if "requestBody" in link:
+            body = operations[target]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
+            assert set(link["requestBody"]) <= set(fields), target

@@ -92,7 +92,13 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
 
 class RecommendedMentorsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, description="How many, 1 to 50 (default 10).")],
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": recommendations.MAX_LIMIT},
+                description=f"How many, 1 to {recommendations.MAX_LIMIT} (default 10).",
+            )
+        ],
         responses=s.RecommendedMentorOutput(many=True),
     )
     def get(self, request):
@@ -122,8 +128,16 @@ class ParticipantsImportView(APIView):
         responses={
             200: s.ImportOutput,
             400: OpenApiResponse(
-                response={"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "string"}}}},
-                description='Every bad line, as "line 7: email: Enter a valid email address."; nothing was imported',
+                response={
+                    "type": "object",
+                    "properties": {
+                        "errors": {"type": "array", "items": {"type": "string"}},
+                        "file": {"type": "array", "items": {"type": "string"}},
+                        "detail": {"type": "string"},
+                    },
+                },
+                description='`errors`: every bad line, as "line 7: email: Enter a valid email address."; `file`: no '
+                "file, or one too large; `detail`: a body that is not a form. Nothing was imported.",
             ),
         },
     )

@@ -90,6 +90,16 @@ def test_the_csv_export_answers_its_errors_as_json(missing, run_round, admin_cli
     assert_matches_schema(response)
 
 
+def test_asking_the_csv_export_what_it_takes_answers_json(run_round, admin_client_api, program):
+    round_id = run_round().json()["id"]
+
+    response = admin_client_api.options(f"{URL}{round_id}/proposals/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
