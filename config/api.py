@@ -5,6 +5,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, pagination, permissions, routers, serializers, status
 from rest_framework.fields import ProhibitNullCharactersValidator
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict, ServiceUnavailable
@@ -90,6 +92,29 @@ class MultiLineField(_TextField):
     """Text of several lines (a bio, notes, a message): line breaks and tabs, no other control character."""
 
     rule = staticmethod(validate_multi_line)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:  # both count from 1 (`page` may also be "last", which no client needs)
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class ErrorsAsJSONMixin:
+    """For a view that also renders something other than JSON (a CSV): that format is for the answer itself; its
+    errors, and the description OPTIONS gives, are JSON objects sent as `application/json`, whatever format was
+    asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            isinstance(response, Response)
+            and (response.status_code >= 400 or request.method == "OPTIONS")
+            and response.accepted_renderer.format != "json"
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 def _django_validation_detail(error: DjangoValidationError) -> dict | list:

@@ -10,6 +10,7 @@ import shutil
 import pytest
 import redis
 from django.conf import settings
+from django.core.servers.basehttp import WSGIRequestHandler
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -25,6 +26,13 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required when CI=true; .ci/run starts it.")
     pytest.skip(f"{what} is not available here (bash .ci/run sets it up).")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_answers_at_once():
+    """Django's test server (`live_server`) sends an answer in several small writes; with Nagle's algorithm on,
+    each after the first waits for the client's delayed acknowledgement: about 50 ms an answer, 1 ms without."""
+    WSGIRequestHandler.disable_nagle_algorithm = True
 
 
 @pytest.fixture(autouse=True)

@@ -58,3 +58,68 @@ def test_the_me_shapes_are_told_apart_by_role(anon):
     assert role_schema("MentorMeOutput")["enum"] == ["mentor"]
     assert role_schema("MenteeMeOutput")["enum"] == ["mentee"]
     assert role_schema("AdminMeOutput")["maxLength"] == 0
+
+
+@pytest.mark.django_db
+def test_every_body_is_json_but_the_participants_upload(anon):
+    """One type per body: a client generated from the schema sends JSON (and a file only where one is sent)."""
+    paths = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]
+    bodies = {
+        f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+
+    assert bodies.pop("POST /api/v1/participants/import/") == ["multipart/form-data"]
+    assert bodies
+    assert {body: types for body, types in bodies.items() if types != ["application/json"]} == {}
+
+
+@pytest.mark.django_db
+def test_signing_up_and_signing_in_need_no_credentials(anon):
+    paths = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]
+
+    for path in ("auth/register/", "auth/register/confirm/", "auth/token/", "me/email/confirm/"):
+        assert "security" not in paths[f"/api/v1/{path}"]["post"], path
+    signed_in = paths["/api/v1/me/"]["get"]["security"]
+    assert signed_in
+    assert {} not in signed_in
+
+
+@pytest.mark.django_db
+def test_errors_are_declared_as_json_even_where_the_answer_is_a_csv(anon):
+    responses = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]["/api/v1/match-rounds/{id}/proposals/"]
+    responses = responses["get"]["responses"]
+
+    assert sorted(responses["200"]["content"]) == ["application/json", "text/csv"]
+    for code in ("400", "401", "403", "404"):
+        assert list(responses[code]["content"]) == ["application/json"], code
+
+
+@pytest.mark.django_db
+def test_links_lead_from_the_directory_to_a_request_and_from_an_accept_to_the_mentorship(anon):
+    """What a client (or the fuzzer's stateful phase) cannot infer: which id a request body needs, and which
+    mentorship an accept starts. Every link names an operation there is and parameters it takes."""
+    schema = yaml.safe_load(anon.get("/api/v1/schema/").content)
+    operations = {op["operationId"]: op for item in schema["paths"].values() for op in item.values()}
+    links = {
+        (source, link["operationId"]): link
+        for source, operation in operations.items()
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    }
+
+    assert {
+        ("mentors_list", "requests_create"),
+        ("mentors_retrieve", "requests_create"),
+        ("requests_accept_create", "mentorships_retrieve"),
+        ("requests_accept_create", "mentorships_sessions_create"),
+    } <= links.keys()
+    for (_, target), link in links.items():
+        taken = {parameter["name"] for parameter in operations[target].get("parameters", [])}
+        assert set(link.get("parameters", {})) <= taken, target
+        if "requestBody" in link:
+            body = operations[target]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
+            assert set(link["requestBody"]) <= set(fields), target

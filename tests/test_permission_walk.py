@@ -1,7 +1,8 @@
 """Every API endpoint against every persona: who gets in (ok), who is told to sign in (401), who may see but not
 act (403), and who must not learn that the object exists (404).
 
-The table is checked against the URLconf: a new endpoint (or method) without a row here fails the test.
+The table is checked against the URLconf: a new endpoint (or method) without a row here fails the test. Every
+answer of the walk is also one the OpenAPI document declares, field by field (tests/openapi.py).
 """
 
 import pytest
@@ -26,6 +27,7 @@ from tests.factories import (
     SignUpFactory,
     SkillFactory,
 )
+from tests.openapi import assert_matches_schema
 
 OK = "ok"  # passed the permission checks: any answer but 401, 403, 404 or a 5xx
 PERSONAS = ("anonymous", "mentee", "mentor", "outsider_mentee", "outsider_mentor", "admin")
@@ -223,6 +225,8 @@ def test_who_may_do_what(world, name, method, persona):
 
     got = response.status_code
     assert got < 500
+    if name not in ("schema", "api-docs"):
+        assert_matches_schema(response)
     if expected[persona] == OK:
         assert got not in (401, 403, 404), f"{persona} {method} {name}: {got} {getattr(response, 'data', '')}"
     else:

@@ -12,3 +12,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Threads of the live server and the concurrency tests must not keep connections open past their request.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The API takes JSON bodies (multipart only for the participants import): tests send what clients send.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405

@@ -1,5 +1,4 @@
 import io
-import json
 
 from rest_framework.renderers import BaseRenderer
 
@@ -7,13 +6,13 @@ from matching.exports import proposals_csv
 
 
 class ProposalCSVRenderer(BaseRenderer):
+    """The proposals as a spreadsheet. Errors never come here: the view sends them as JSON (ErrorsAsJSONMixin)."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, list):
-            out = io.StringIO()
-            proposals_csv(data, out)
-            return out.getvalue().encode()
-        return json.dumps(data).encode()  # an error answer keeps its message
+        out = io.StringIO()
+        proposals_csv(data, out)
+        return out.getvalue().encode()

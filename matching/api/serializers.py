@@ -24,15 +24,26 @@ class RoundCreateInput(StrictInputSerializer):
 
 
 class RoundStats(serializers.Serializer):
-    mentees = serializers.IntegerField(required=False)
-    mentors = serializers.IntegerField(required=False)
+    """Empty until the round has run; `published` and `skipped` once it is published."""
+
+    mode = serializers.ChoiceField(choices=MatchRound.Mode.choices, required=False)
+    mentees = serializers.IntegerField(required=False, help_text="Mentees waiting when the round ran.")
+    mentors = serializers.IntegerField(required=False, help_text="Mentors with an open slot when the round ran.")
+    candidate_pairs = serializers.IntegerField(required=False, help_text="Pairs the assignment chose among.")
     matched = serializers.IntegerField(required=False)
     mean_score = serializers.FloatField(required=False)
     total_score = serializers.FloatField(required=False)
     blocking_pairs = serializers.IntegerField(required=False)
-    seconds = serializers.FloatField(required=False)
+    seconds = serializers.FloatField(required=False, help_text="The whole round, load to save.")
+    stage_seconds = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text="Seconds per stage: load, features, candidates, assignment, explain, save.",
+    )
     published = serializers.IntegerField(required=False)
-    skipped = serializers.IntegerField(required=False)
+    skipped = serializers.IntegerField(
+        required=False, help_text="Proposals not published: the mentor had no slot left."
+    )
 
 
 class RoundOutput(serializers.Serializer):

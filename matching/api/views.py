@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IsProgramAdmin
+from config.api import ErrorsAsJSONMixin, IsProgramAdmin
 from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
 from matching import exports, imports, recommendations, selectors, services
@@ -24,7 +24,7 @@ from mentorship.directory import directory_cached
 CONFLICT = {409: ConflictDetail}
 
 
-class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
     serializer_class = s.RoundOutput
     permission_classes = [IsProgramAdmin]
@@ -44,7 +44,7 @@ class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         parameters=[
             OpenApiParameter("format", str, enum=["json", "csv"], description="csv: every proposal, unpaginated")
         ],
-        responses={200: s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
+        responses={(200, "application/json"): s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ProposalCSVRenderer])
     def proposals(self, request, pk=None):
@@ -85,7 +85,13 @@ class MatchRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 class RecommendedMentorsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, description="How many, 1 to 50 (default 10).")],
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": recommendations.MAX_LIMIT},
+                description=f"How many, 1 to {recommendations.MAX_LIMIT} (default 10).",
+            )
+        ],
         responses=s.RecommendedMentorOutput(many=True),
     )
     def get(self, request):
@@ -123,8 +129,16 @@ class ParticipantsImportView(APIView):
         responses={
             200: s.ImportOutput,
             400: OpenApiResponse(
-                response={"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "string"}}}},
-                description='Every bad line, as "line 7: email: Enter a valid email address."; nothing was imported',
+                response={
+                    "type": "object",
+                    "properties": {
+                        "errors": {"type": "array", "items": {"type": "string"}},
+                        "file": {"type": "array", "items": {"type": "string"}},
+                        "detail": {"type": "string"},
+                    },
+                },
+                description='`errors`: every bad line, as "line 7: email: Enter a valid email address."; `file`: no '
+                "file, or one too large; `detail`: a body that is not a form. Nothing was imported.",
             ),
         },
     )

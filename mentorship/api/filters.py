@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import TERM_MAX_LENGTH, MentorProfile, Skill
@@ -37,7 +38,7 @@ class _TermField(forms.CharField):
         return _term(value) if value else value
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "maxItems": MAX_SKILL_FILTERS})
 class TermsFilter(django_filters.Filter):
     field_class = _TermsField
 
@@ -48,6 +49,15 @@ class TermFilter(django_filters.CharFilter):
 
 def _term_lookup(prefix: str, term: str | int) -> Q:
     return Q(**{f"{prefix}__id": term}) if isinstance(term, int) else Q(**{f"{prefix}__name__iexact": term})
+
+
+class _ThenDirectoryOrder(django_filters.OrderingFilter):
+    """The order asked for, then the directory's own (by name): a page never shows a mentor twice or never, among
+    ties or when `ordering` names nothing (`?ordering=,`)."""
+
+    def filter(self, qs, value):
+        asked = [self.get_ordering_value(param) for param in value or () if param not in EMPTY_VALUES]
+        return qs.order_by(*asked, *qs.query.order_by) if asked else qs
 
 
 class MentorFilter(django_filters.FilterSet):
@@ -62,7 +72,7 @@ class MentorFilter(django_filters.FilterSet):
         coerce=lambda value: value == "true",
         help_text="true: accepting requests with an open slot now; false: the others.",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = _ThenDirectoryOrder(
         fields=(
             ("user__full_name", "name"),
             ("years_experience", "years_experience"),

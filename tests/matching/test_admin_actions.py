@@ -41,8 +41,12 @@ def test_an_import_is_recorded_with_its_counts_and_a_failed_one_is_not(admin_cli
     good = HEADER + "mentor,nora,nora@example.org,Nora O,,,,3\n"
     bad = HEADER + "mentor,zed,not-an-email,Zed,,,,3\n"
 
-    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("a.csv", bad.encode())})
-    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("b.csv", good.encode())})
+    admin_client_api.post(
+        "/api/v1/participants/import/", {"file": SimpleUploadedFile("a.csv", bad.encode())}, format="multipart"
+    )
+    admin_client_api.post(
+        "/api/v1/participants/import/", {"file": SimpleUploadedFile("b.csv", good.encode())}, format="multipart"
+    )
 
     (action,) = AdminAction.objects.all()
     assert (action.kind, action.actor) == ("participants_import", admin_user)
@@ -61,9 +65,13 @@ def test_an_imports_record_lists_who_was_created_and_every_field_it_changed_per_
         "mentee,ida,ida@example.org,Ida Idle,Retail,,,\n"  # nothing changes
         "mentor,tom,tom@example.org,Tom New,,,,\n"
     )
-    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("a.csv", first.encode())})
+    admin_client_api.post(
+        "/api/v1/participants/import/", {"file": SimpleUploadedFile("a.csv", first.encode())}, format="multipart"
+    )
 
-    admin_client_api.post("/api/v1/participants/import/", {"file": SimpleUploadedFile("b.csv", again.encode())})
+    admin_client_api.post(
+        "/api/v1/participants/import/", {"file": SimpleUploadedFile("b.csv", again.encode())}, format="multipart"
+    )
 
     first_record, second_record = AdminAction.objects.order_by("id")
     assert (first_record.details["created"], first_record.details["changed"]) == (["ida", "nora", "sam"], {})

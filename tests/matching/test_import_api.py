@@ -1,6 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Industry, Skill, User
+from tests.openapi import assert_matches_schema
 
 URL = "/api/v1/participants/import/"
 HEADER = "role,username,email,full_name,industry,skills,goals,capacity\n"
@@ -33,6 +34,7 @@ def test_every_bad_line_comes_back_and_nothing_is_imported(admin_client_api):
     assert any(e.startswith("line 2: email:") for e in errors)
     assert any(e.startswith("line 3: role:") for e in errors)
     assert not User.objects.filter(username__in=["nora", "sam"]).exists()
+    assert_matches_schema(response)
 
 
 def test_a_missing_file_is_a_field_error(admin_client_api):
@@ -40,6 +42,7 @@ def test_a_missing_file_is_a_field_error(admin_client_api):
 
     assert response.status_code == 400
     assert list(response.json()) == ["file"]
+    assert_matches_schema(response)
 
 
 def test_only_program_admins_import(mentor_client):
@@ -56,3 +59,11 @@ def test_an_upload_that_would_change_someones_address_is_refused_on_its_line(adm
     assert error.startswith('line 2: email: "admins.own@example.org" is not the address of maya (maya@example.org)')
     mentee.refresh_from_db()
     assert mentee.email == "maya@example.org"
+
+
+def test_a_body_that_is_not_a_form_is_a_400_the_schema_declares(admin_client_api):
+    response = admin_client_api.post(URL, b"a form without its boundary", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert_matches_schema(response)

@@ -11,6 +11,7 @@ from tests.factories import (
     RequestFactory,
     person,
 )
+from tests.openapi import assert_matches_schema
 
 URL = "/api/v1/match-rounds/"
 
@@ -38,6 +39,19 @@ def test_a_round_is_accepted_at_once_and_the_worker_proposes_pairs(run_round, ad
     assert sum(blocks.values()) == pytest.approx(proposals["amy"]["score"])
 
 
+def test_a_round_answers_only_fields_its_schema_declares_once_run_and_published(run_round, admin_client_api, program):
+    """`stats` carries what the engine measured (mode, candidate pairs, seconds per stage), every key declared."""
+    round_id = run_round(mode="stable").json()["id"]
+    admin_client_api.post(f"{URL}{round_id}/publish/")
+
+    answers = [admin_client_api.get(f"{URL}{round_id}/"), admin_client_api.get(URL)]
+
+    stats = answers[0].json()["stats"]
+    assert {"mode", "candidate_pairs", "stage_seconds", "published"} <= stats.keys()
+    for answer in answers:
+        assert_matches_schema(answer)
+
+
 def test_pairs_already_tried_are_never_proposed(run_round, admin_client_api, program):
     MentorshipFactory(mentee=program["amy"], mentor=program["pia"], status="completed", ended_at="2026-01-01T00:00Z")
     RequestFactory(mentee=program["bo"], mentor=program["lou"], status="declined")
@@ -60,6 +74,30 @@ def test_the_proposals_export_as_csv(run_round, admin_client_api, program):
     assert lines[0] == "mentee_username,mentor_username,score"
     assert len(lines) == 4
     assert any(line.startswith("amy,pia,") for line in lines)
+
+
+@pytest.mark.parametrize("missing", ["round", "signed_in", "admin"])
+def test_the_csv_export_answers_its_errors_as_json(missing, run_round, admin_client_api, mentee_client, anon, program):
+    round_id = run_round().json()["id"]
+    client = {"round": admin_client_api, "signed_in": anon, "admin": mentee_client}[missing]
+    url = f"{URL}{round_id + 1 if missing == 'round' else round_id}/proposals/"
+
+    response = client.get(url, {"format": "csv"})
+
+    assert response.status_code == {"round": 404, "signed_in": 401, "admin": 403}[missing]
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+    assert_matches_schema(response)
+
+
+def test_asking_the_csv_export_what_it_takes_answers_json(run_round, admin_client_api, program):
+    round_id = run_round().json()["id"]
+
+    response = admin_client_api.options(f"{URL}{round_id}/proposals/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]
 
 
 @pytest.mark.parametrize(

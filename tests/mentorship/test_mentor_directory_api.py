@@ -78,6 +78,13 @@ def test_mentors_are_ordered_by_name_by_default_and_on_request(mentee_client, di
     assert names(mentee_client.get(URL, {"ordering": "open_slots"}))[0] == "di"
 
 
+def test_ties_and_an_empty_ordering_keep_the_order_by_name(mentee_client, directory):
+    """So that pages never show a mentor twice or never (found by the schema fuzz: `?ordering=,,` was a 500)."""
+    assert names(mentee_client.get(URL, {"ordering": "open_slots"})) == ["di", "ana", "ben", "cy"]
+    assert names(mentee_client.get(URL, {"ordering": "-open_slots"})) == ["ana", "ben", "cy", "di"]
+    assert names(mentee_client.get(URL, {"ordering": ",,"})) == ["ana", "ben", "cy", "di"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
