@@ -1,6 +1,9 @@
 import pytest
 import yaml
 
+from tests.factories import PASSWORD
+from tests.openapi import assert_matches_schema
+
 
 @pytest.mark.django_db
 def test_schema_documents_every_accounts_endpoint(anon):
@@ -123,3 +126,16 @@ def test_links_lead_from_the_directory_to_a_request_and_from_an_accept_to_the_me
             body = operations[target]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
             fields = schema["components"]["schemas"][body.rsplit("/", 1)[-1]]["properties"]
             assert set(link["requestBody"]) <= set(fields), target
+
+
+@pytest.mark.django_db
+def test_a_token_and_the_account_it_opens_answer_only_declared_fields(anon, mentee):
+    """The permission walk checks every other answer so; its sign-in uses a wrong password."""
+    token = anon.post("/api/v1/auth/token/", {"username": "maya", "password": PASSWORD})
+    assert token.status_code == 200
+    assert_matches_schema(token)
+
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    me = anon.get("/api/v1/me/")
+    assert me.status_code == 200
+    assert_matches_schema(me)
