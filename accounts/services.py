@@ -3,6 +3,7 @@ these."""
 
 import datetime as dt
 import secrets
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -382,6 +383,12 @@ def api_tokens_revoke_all(*, user: User) -> None:
     """Every API token of `user` stops working: each of their clients must sign in again. The one place that does
     it, whatever the reason (they asked, their password was reset, a change of their address was undone)."""
     AuthToken.objects.filter(user=user).delete()
+
+
+def sessions_purge_expired() -> None:
+    """Delete the sessions past their expiry: every emailed link a browser or a mail scanner opens starts one (its
+    token waits there), and Django deletes none by itself. Run hourly."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
 def api_tokens_purge_expired() -> int:

@@ -79,3 +79,9 @@ def purge_expired_signups() -> int:
 def purge_expired_api_tokens() -> int:
     """Run by celery beat every hour: API tokens past their expiry. Returns how many were deleted."""
     return services.api_tokens_purge_expired()
+
+
+@shared_task
+def purge_expired_sessions() -> None:
+    """Run by celery beat every hour: sessions past their expiry."""
+    services.sessions_purge_expired()

@@ -130,6 +130,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-waiting-rounds": {"task": "matching.tasks.requeue_waiting_rounds", "schedule": 60},
     "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
     "purge-expired-api-tokens": {"task": "accounts.tasks.purge_expired_api_tokens", "schedule": 60 * 60},
+    "purge-expired-sessions": {"task": "accounts.tasks.purge_expired_sessions", "schedule": 60 * 60},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Pending sign-ups and changes of address whose link has expired are deleted every hour."""
+"""Pending sign-ups and changes of address whose link has expired, and expired sessions, are deleted every hour."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.models import EmailChange, SignUp
-from accounts.tasks import purge_expired_signups
+from accounts.tasks import purge_expired_sessions, purge_expired_signups
 from config.celery_app import app as celery_app
 from tests.factories import EmailChangeFactory
 
@@ -63,3 +64,15 @@ def test_celery_beat_purges_every_hour():
     entry = celery_app.conf.beat_schedule["purge-expired-sign-ups"]
     assert (entry["task"], entry["schedule"]) == ("accounts.tasks.purge_expired_signups", 60 * 60)
     assert entry["task"] in celery_app.tasks
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_deletes_expired_sessions_and_keeps_the_others():
+    Session.objects.create(session_key="gone", session_data="", expire_date=timezone.now() - dt.timedelta(seconds=1))
+    Session.objects.create(session_key="kept", session_data="", expire_date=timezone.now() + dt.timedelta(days=1))
+
+    purge_expired_sessions.delay()
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["kept"]
+    entry = celery_app.conf.beat_schedule["purge-expired-sessions"]
+    assert (entry["task"], entry["schedule"]) == ("accounts.tasks.purge_expired_sessions", 60 * 60)
