@@ -59,6 +59,12 @@ class StandardPagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [message]}) from None
         return min(number, self.max_page_size)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:  # both count from 1 (`page` may also be "last", which no client needs)
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 class IdField(serializers.IntegerField):
     """An object's id in a body, read by config.inputs.parse_id: 1 to MAX_ID, an int or a string of ASCII digits."""
@@ -92,12 +98,6 @@ class MultiLineField(_TextField):
     """Text of several lines (a bio, notes, a message): line breaks and tabs, no other control character."""
 
     rule = staticmethod(validate_multi_line)
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:  # both count from 1 (`page` may also be "last", which no client needs)
-            parameter["schema"]["minimum"] = 1
-        return parameters
 
 
 class ErrorsAsJSONMixin:

@@ -139,3 +139,11 @@ def test_a_token_and_the_account_it_opens_answer_only_declared_fields(anon, ment
     me = anon.get("/api/v1/me/")
     assert me.status_code == 200
     assert_matches_schema(me)
+
+
+def test_every_list_declares_that_its_pages_count_from_one(anon):
+    """The API refuses page=0 and page_size=0; a client generated from the schema must not send them."""
+    paths = yaml.safe_load(anon.get("/api/v1/schema/").content)["paths"]
+    for path in ("/api/v1/goals/", "/api/v1/mentors/", "/api/v1/requests/"):
+        pagination = {p["name"]: p["schema"] for p in paths[path]["get"]["parameters"] if p["name"].startswith("page")}
+        assert pagination == {"page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1}}
