@@ -37,14 +37,6 @@ class AutoSchema(SpectacularAutoSchema):
         # (`[{}]`), which a generated client reads as "needs a signed-in client"; no `security` says "none".
         return [] if auths == [{}] else auths
 
-    def _resolve_path_parameters(self, variables):
-        parameters = super()._resolve_path_parameters(variables)
-        for parameter in parameters:
-            # Routes take ids as digits (`lookup_value_regex`): an integer, as every id in a body is.
-            if parameter["schema"] == {"type": "string", "pattern": r"^\d+$"}:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
-        return parameters
-
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

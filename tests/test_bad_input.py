@@ -109,6 +109,8 @@ PATHS = [
     ("admin", "get", f"/api/v1/match-rounds/{HUGE}/"),
     ("admin", "get", f"/api/v1/match-rounds/{HUGE}/proposals/"),
     ("admin", "patch", f"/api/v1/match-rounds/{{round}}/proposals/{HUGE}/"),
+    ("admin", "post", f"/api/v1/skills/suggestions/{HUGE}/approve/"),
+    ("admin", "post", "/api/v1/skills/suggestions/٣/reject/"),
 ]
 
 

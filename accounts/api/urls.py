@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+from config.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("skills/suggestions", views.SkillSuggestionViewSet, basename="skill-suggestion")
 
 urlpatterns = [

@@ -316,7 +316,6 @@ class SkillSuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Skill.objects.none()  # for the schema; get_queryset() reads
     serializer_class = serializers.SkillSuggestionOutput
     permission_classes = [IsProgramAdmin]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.skill_suggestion_list()
