@@ -1,5 +1,7 @@
-"""People: the user with a role, the two participant profiles, the shared skill and industry taxonomy, and what
-waits for an emailed link: self-registrations, changes of address and their undoing."""
+"""People: the user and their one profile (what they can teach and what they want to grow), the shared skill and
+industry taxonomy, and what waits for an emailed link: self-registrations, changes of address and their undoing.
+
+Nobody has a global role: what a person does in a program is their membership there (programs.Membership)."""
 
 import datetime as dt
 import hashlib
@@ -15,12 +17,15 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from config.inputs import validate_multi_line, validate_single_line
 
 MAX_CAPACITY = 50
 MAX_YEARS_EXPERIENCE = 70
 TERM_MAX_LENGTH = 80
+MAX_LANGUAGES = 10
+LANGUAGE_MAX_LENGTH = 40
 
 
 class TimeStampedModel(models.Model):
@@ -42,18 +47,14 @@ def _known_timezones() -> frozenset[str]:
 
 
 class User(AbstractUser):
-    """A person on the platform. Mentees and mentors have a `role`; program admins are staff and have none."""
-
-    class Role(models.TextChoices):
-        MENTEE = "mentee", "Mentee"
-        MENTOR = "mentor", "Mentor"
+    """A person on the platform. What they do (mentor, mentee, peer, program admin) is per program: their
+    memberships. `is_staff` marks site staff, who create programs and manage all of them."""
 
     first_name = None
     last_name = None
     # Names go into email headers ("Maya accepted your request"): one line, no control character.
     full_name = models.CharField(max_length=150, validators=[validate_single_line])
     email = models.EmailField("email address")
-    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     session_generation = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -75,6 +76,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        """A new account comes with its empty profile (bulk imports make theirs themselves)."""
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            Profile.objects.get_or_create(user=self)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -99,26 +107,13 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.username
 
-    @property
+    @cached_property
     def is_program_admin(self) -> bool:
-        return self.is_staff
-
-    @property
-    def is_mentee(self) -> bool:
-        return self.role == self.Role.MENTEE
-
-    @property
-    def is_mentor(self) -> bool:
-        return self.role == self.Role.MENTOR
-
-    @property
-    def profile(self) -> "MentorProfile | MenteeProfile | None":
-        """The role profile: a mentor's or a mentee's; program admins have none."""
-        if self.is_mentor:
-            return self.mentor_profile
-        if self.is_mentee:
-            return self.mentee_profile
-        return None
+        """Site staff, or an active admin of at least one program: they review the shared taxonomy. What they may
+        do in a program is asked of that program (programs.selectors.is_program_admin)."""
+        if self.is_staff:
+            return True
+        return self.memberships.filter(role="admin", status="active").exists()
 
 
 class TaxonomyTerm(models.Model):
@@ -222,46 +217,35 @@ class Industry(TaxonomyTerm):
         constraints = [models.UniqueConstraint(Lower("name"), name="industry_name_ci_unique")]
 
 
+def validate_languages(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("Give the languages as a list of names.")
+    if len(value) > MAX_LANGUAGES:
+        raise ValidationError(f"At most {MAX_LANGUAGES} languages.")
+    for item in value:
+        validate_single_line(item)
+        if not item.strip() or len(item) > LANGUAGE_MAX_LENGTH:
+            raise ValidationError(f"A language is a name of 1 to {LANGUAGE_MAX_LENGTH} characters.")
+
+
 class Profile(TimeStampedModel):
+    """A person's one profile, both sides: what they can teach (`skills`) and what they want to grow
+    (`wanted_skills`). Every account has one (made with the account)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    headline = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
     bio = models.TextField(blank=True, max_length=4000, validators=[validate_multi_line])
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-
-    class Meta:
-        abstract = True
-
-
-class MentorProfile(Profile):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
-    headline = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
-    skills = models.ManyToManyField(Skill, blank=True, related_name="mentor_profiles")
+    languages = models.JSONField(default=list, blank=True, validators=[validate_languages])
     years_experience = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_YEARS_EXPERIENCE)])
-    capacity = models.PositiveSmallIntegerField(
-        default=2,
-        validators=[MaxValueValidator(MAX_CAPACITY)],
-        help_text="How many mentees this mentor takes at once.",
-    )
-    accepting_requests = models.BooleanField(default=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(capacity__gte=0, capacity__lte=MAX_CAPACITY), name="mentor_capacity_range"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Mentor {self.user}"
-
-
-class MenteeProfile(Profile):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentee_profile")
-    skills = models.ManyToManyField(
-        Skill, blank=True, related_name="mentee_profiles", help_text="Skills the mentee wants to grow."
+    skills = models.ManyToManyField(Skill, blank=True, related_name="teaching_profiles", help_text="Can teach.")
+    wanted_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="learning_profiles", help_text="Wants to grow."
     )
 
     def __str__(self) -> str:
-        return f"Mentee {self.user}"
+        return f"Profile of {self.user}"
 
 
 class EmailedLinkQuerySet(models.QuerySet):
@@ -312,7 +296,10 @@ class SignUp(EmailedLink):
     email = models.EmailField("email address", max_length=254)
     username = models.CharField(max_length=150)
     full_name = models.CharField(max_length=150, validators=[validate_single_line])
-    role = models.CharField(max_length=10, choices=User.Role.choices)
+    role = models.CharField(
+        max_length=10, blank=True, help_text="The role to join `program` in when the link is followed (optional)."
+    )
+    program = models.SlugField(max_length=50, blank=True, help_text="The program's slug; the default one if blank.")
     password = models.CharField(max_length=128, help_text="The password's hash (make_password), never the password.")
 
     class Meta:

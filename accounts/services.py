@@ -22,7 +22,7 @@ from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, M
 from accounts.taxonomy import skills_assign, taxonomy_resolve
 from config.errors import Conflict
 from config.tasks import task_send
-from mentorship.directory import directory_changed
+from accounts.directory import directory_changed
 
 
 def _mail(*, to: str, subject: str, template: str, context: dict) -> None:

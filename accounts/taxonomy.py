@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Skill, TaxonomyTerm, User
 from config.errors import Conflict
 from config.inputs import squash_whitespace
-from mentorship.directory import directory_changed
+from accounts.directory import directory_changed
 
 log = logging.getLogger(__name__)
 

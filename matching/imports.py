@@ -28,7 +28,7 @@ from accounts.models import MAX_CAPACITY, Industry, MenteeProfile, MentorProfile
 from accounts.taxonomy import taxonomy_normalise_name, taxonomy_terms_import
 from matching.models import AdminAction
 from matching.services import admin_action_record
-from mentorship.directory import directory_changed
+from accounts.directory import directory_changed
 from mentorship.models import Goal
 
 HEADER = ("role", "username", "email", "full_name", "industry", "skills", "goals", "capacity")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from accounts.models import TimeStampedModel
 from config.inputs import validate_single_line
 from mentorship.models import MentorshipRequest
+from programs.models import Program
 
 
 class MatchRound(TimeStampedModel):
@@ -22,6 +23,7 @@ class MatchRound(TimeStampedModel):
         OPTIMAL = "optimal", "Best total score"
         STABLE = "stable", "Stable (no pair would rather swap)"
 
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="match_rounds")
     name = models.CharField(max_length=120, validators=[validate_single_line])
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
     weights = models.JSONField(help_text='{"skills": 1.0, "industry": 0.5, "goals": 1.0}')
@@ -93,28 +95,3 @@ class MatchProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor} ({self.score:.2f})"
-
-
-class AdminAction(models.Model):
-    """What a program admin did to the program: who, when, what. Written in the same transaction as the act."""
-
-    class Kind(models.TextChoices):
-        ROUND_CREATE = "round_create", "Ran a match round"
-        ROUND_CANCEL = "round_cancel", "Cancelled a match round"
-        ROUND_PUBLISH = "round_publish", "Published a match round"
-        PROPOSAL_OVERRIDE = "proposal_override", "Overrode a proposal"
-        PARTICIPANTS_IMPORT = "participants_import", "Imported participants"
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    target = models.CharField(max_length=120, blank=True, help_text='What it acted on, e.g. "match round 12".')
-    details = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'the command line'}: {self.get_kind_display()} {self.target}"

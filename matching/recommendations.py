@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import MenteeProfile, MentorProfile, User
 from matching import engine, selectors
-from mentorship.directory import directory_cached
+from accounts.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.selectors import mentor_directory
 

@@ -27,7 +27,7 @@ from config.errors import Conflict
 from config.tasks import task_send
 from matching import engine, selectors, tasks
 from matching.models import AdminAction, MatchProposal, MatchRound
-from mentorship.directory import directory_changed
+from accounts.directory import directory_changed
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.services import notify_request
 

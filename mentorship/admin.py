@@ -21,8 +21,8 @@ class GoalAdmin(admin.ModelAdmin):
 
 @admin.register(MentorshipRequest)
 class MentorshipRequestAdmin(admin.ModelAdmin):
-    list_display = ("mentee", "mentor", "status", "origin", "created_at", "expires_at")
-    list_filter = ("status", "origin", "decline_reason")
+    list_display = ("mentee", "mentor", "program", "status", "origin", "created_at", "expires_at")
+    list_filter = ("program", "status", "origin", "decline_reason")
     list_select_related = ("mentee", "mentor")
     search_fields = ("mentee__full_name", "mentor__full_name")
     raw_id_fields = ("mentee", "mentor", "goals")
@@ -38,8 +38,8 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
-    list_display = ("mentor", "mentee", "status", "started_at", "ended_at")
-    list_filter = ("status",)
+    list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at")
+    list_filter = ("program", "status")
     list_select_related = ("mentee", "mentor")
     search_fields = ("mentee__full_name", "mentor__full_name")
     raw_id_fields = ("mentee", "mentor", "request", "ended_by")

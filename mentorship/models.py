@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 
 from accounts.models import Skill, TimeStampedModel
+from programs.models import Program
 from config.inputs import validate_each_single_line, validate_multi_line, validate_single_line
 
 MAX_SESSION_MINUTES = 600
@@ -73,7 +74,7 @@ class MentorshipRequestQuerySet(models.QuerySet):
 
 
 class MentorshipRequest(TimeStampedModel):
-    """A mentee asks a mentor: pending → accepted | declined | withdrawn | expired."""
+    """In a program, a mentee asks a mentor: pending → accepted | declined | withdrawn | expired."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -95,6 +96,7 @@ class MentorshipRequest(TimeStampedModel):
     class CloseReason(models.TextChoices):
         MENTEE_MATCHED = "mentee_matched", "The mentee found a mentor"
 
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_sent")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_received")
     message = models.TextField(blank=True, max_length=2000, validators=[validate_multi_line])
@@ -113,13 +115,17 @@ class MentorshipRequest(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mentee", "mentor"], condition=Q(status="pending"), name="one_pending_request_per_pair"
+                fields=["program", "mentee", "mentor"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_pair",
             ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="request_not_to_oneself"),
         ]
         indexes = [  # the directory counts each listed mentor's held offers: an index-only look-up
             models.Index(
-                fields=["mentor"], condition=Q(status="pending", origin="match_round"), name="offers_held_by_mentor"
+                fields=["mentor", "program"],
+                condition=Q(status="pending", origin="match_round"),
+                name="offers_held_by_mentor",
             ),
         ]
 
@@ -133,17 +139,19 @@ class MentorshipQuerySet(models.QuerySet):
 
 
 class Mentorship(TimeStampedModel):
-    """A mentor and a mentee working together: active → completed.
+    """In a program, a mentor and a mentee working together: active → completed.
 
-    A mentor's active mentorships never exceed their capacity, nor a mentee's MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
-    the services take a row lock on the mentor's and the mentee's profiles before counting (no constraint can
-    compare a count with another table's column). One active mentorship per pair is a constraint.
+    A mentor's active mentorships in a program never exceed their capacity there, nor a mentee's the program's
+    `mentee_limit`: the services take a row lock on the mentor's and the mentee's memberships before counting (no
+    constraint can compare a count with another table's column). One active mentorship per pair and program is a
+    constraint.
     """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
 
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentorships")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
     request = models.OneToOneField(
@@ -162,7 +170,9 @@ class Mentorship(TimeStampedModel):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mentee", "mentor"], condition=Q(status="active"), name="one_active_mentorship_per_pair"
+                fields=["program", "mentee", "mentor"],
+                condition=Q(status="active"),
+                name="one_active_mentorship_per_pair",
             ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="mentorship_not_with_oneself"),
             models.CheckConstraint(
@@ -171,7 +181,9 @@ class Mentorship(TimeStampedModel):
             ),
         ]
         indexes = [  # the directory counts each listed mentor's active mentorships: an index-only look-up
-            models.Index(fields=["mentor"], condition=Q(status="active"), name="active_mentorships_by_mentor"),
+            models.Index(
+                fields=["mentor", "program"], condition=Q(status="active"), name="active_mentorships_by_mentor"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
-from mentorship.directory import directory_changed
+from accounts.directory import directory_changed
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
 from mentorship.selectors import mentee_standing, mentor_directory, mentor_offers_held
 

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from accounts.models import MentorProfile, Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
-from mentorship.directory import directory_cached
+from accounts.directory import directory_cached
 from mentorship.models import Goal, MentorshipRequest
 
 MENTORS_PER_PAGE = 12

@@ -5,7 +5,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, MentorProfile, SignUp, Skill, User
+from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, User
+from programs.models import Membership, Program
 
 PASSWORD = "correct-horse-battery"
 
@@ -37,33 +38,58 @@ class UserFactory(DjangoModelFactory):
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
+def default_program() -> Program:
+    return Program.objects.default()
+
+
+class ProgramFactory(DjangoModelFactory):
+    class Meta:
+        model = Program
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    name = factory.Sequence(lambda n: f"Program {n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.LazyFunction(default_program)
+    role = Membership.Role.MENTEE
+
+
 class AdminFactory(UserFactory):
+    """Site staff: they create programs and manage all of them."""
+
     is_staff = True
 
 
-class MentorProfileFactory(DjangoModelFactory):
-    class Meta:
-        model = MentorProfile
-        skip_postgeneration_save = True
+class ProgramAdminFactory(UserFactory):
+    """An admin of one program (the default one unless `membership__program` says otherwise), not site staff."""
 
-    headline = "Engineering manager"
-    capacity = 2
-
-
-class MenteeProfileFactory(DjangoModelFactory):
-    class Meta:
-        model = MenteeProfile
-        skip_postgeneration_save = True
+    membership = factory.RelatedFactory(MembershipFactory, factory_related_name="user", role=Membership.Role.ADMIN)
 
 
 class MentorFactory(UserFactory):
-    role = User.Role.MENTOR
-    mentor_profile = factory.RelatedFactory(MentorProfileFactory, factory_related_name="user")
+    """A mentor in the default program (capacity 2) with a headline."""
+
+    membership = factory.RelatedFactory(
+        MembershipFactory, factory_related_name="user", role=Membership.Role.MENTOR, capacity=2
+    )
+
+    @factory.post_generation
+    def headline(user, create, extracted, **kwargs):
+        if create:
+            user.profile.headline = "Engineering manager" if extracted is None else extracted
+            user.profile.save(update_fields=["headline", "updated_at"])
 
 
 class MenteeFactory(UserFactory):
-    role = User.Role.MENTEE
-    mentee_profile = factory.RelatedFactory(MenteeProfileFactory, factory_related_name="user")
+    """A mentee in the default program."""
+
+    membership = factory.RelatedFactory(MembershipFactory, factory_related_name="user", role=Membership.Role.MENTEE)
 
 
 class GoalFactory(DjangoModelFactory):
@@ -89,6 +115,7 @@ class RequestFactory(DjangoModelFactory):
         model = "mentorship.MentorshipRequest"
         skip_postgeneration_save = True
 
+    program = factory.LazyFunction(default_program)
     mentee = factory.SubFactory(MenteeFactory)
     mentor = factory.SubFactory(MentorFactory)
     message = "Would you mentor me?"
@@ -99,6 +126,7 @@ class MentorshipFactory(DjangoModelFactory):
     class Meta:
         model = "mentorship.Mentorship"
 
+    program = factory.LazyFunction(default_program)
     mentee = factory.SubFactory(MenteeFactory)
     mentor = factory.SubFactory(MentorFactory)
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
@@ -119,6 +147,7 @@ class MatchRoundFactory(DjangoModelFactory):
     class Meta:
         model = "matching.MatchRound"
 
+    program = factory.LazyFunction(default_program)
     name = factory.Sequence(lambda n: f"Round {n}")
     weights = factory.LazyFunction(lambda: {"skills": 1.0, "industry": 0.5, "goals": 1.0})
 
@@ -141,17 +170,24 @@ class MatchProposalFactory(DjangoModelFactory):
     )
 
 
-def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=None, bio=None):
-    """Give a factory-made mentor or mentee the profile a test needs (skills and industry by name)."""
-    from accounts.models import Industry
-
+def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=None, bio=None, program=None):
+    """Give a factory-made mentor or mentee the profile a test needs (skills and industry by name): `skills` are
+    what a mentor teaches and what a mentee wants to grow; capacity and accepting are the mentor's membership's in
+    `program` (the default one)."""
     profile = user.profile
     profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
-    for field, value in (("capacity", capacity), ("accepting_requests", accepting), ("bio", bio)):
-        if value is not None:
-            setattr(profile, field, value)
+    if bio is not None:
+        profile.bio = bio
     profile.save()
-    profile.skills.set([SkillFactory(name=s) for s in skills])
+    program = program or default_program()
+    mentor = Membership.objects.filter(user=user, program=program, role=Membership.Role.MENTOR).first()
+    side = profile.skills if mentor else profile.wanted_skills
+    side.set([SkillFactory(name=s) for s in skills])
+    if mentor is not None:
+        for field, value in (("capacity", capacity), ("accepting_requests", accepting)):
+            if value is not None:
+                setattr(mentor, field, value)
+        mentor.save()
     return user
 
 
@@ -172,7 +208,7 @@ class SignUpFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"newcomer{n}")
     email = factory.LazyAttribute(lambda signup: f"{signup.username}@example.org")
     full_name = factory.Sequence(lambda n: f"Newcomer {n}")
-    role = User.Role.MENTEE
+    role = Membership.Role.MENTEE
     password = "md5$x"
     token_digest = factory.LazyAttribute(lambda signup: SignUp.digest_of(signup.token))
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "programs",
     "mentorship",
     "matching",
 ]
@@ -203,6 +204,8 @@ if not REDIS_URL:
 SKILL_SUGGESTIONS_PER_PERSON = env.int("SKILL_SUGGESTIONS_PER_PERSON", default=10)
 
 # --- Program rules ------------------------------------------------------------------------------------
+# Each program sets its own mentee limit and request expiry (programs.Program); these two are read once, by the
+# migration that made the default program `main`, so that a deployment that had set them keeps its rules there.
 MAX_ACTIVE_MENTORSHIPS_PER_MENTEE = env.int("MAX_ACTIVE_MENTORSHIPS_PER_MENTEE", default=1)
 REQUEST_EXPIRY_DAYS = env.int("REQUEST_EXPIRY_DAYS", default=14)
 # After withdrawing a request, a mentee may ask the same mentor again only this many hours later.

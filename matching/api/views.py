@@ -19,7 +19,7 @@ from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
-from mentorship.directory import directory_cached
+from accounts.directory import directory_cached
 
 CONFLICT = {409: ConflictDetail}
 

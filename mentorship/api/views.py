@@ -15,7 +15,7 @@ from config.schema import ConflictDetail, ErrorDetail
 from mentorship import selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
-from mentorship.directory import directory_cached
+from accounts.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
 CONFLICT = {409: ConflictDetail}

@@ -1,0 +1,88 @@
+"""Reads of programs and memberships: which programs a person sees, what they are in each, who administers one.
+
+A person's memberships are read once per request object (`memberships_of` caches them on the user), so that a page
+asking "mentor here? admin here?" several times costs one query."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from programs.models import Membership, Program
+
+Role = Membership.Role
+Status = Membership.Status
+
+
+def program_default() -> Program:
+    return Program.objects.default()
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """All of a person's memberships with their programs (any status), read once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("program").order_by("program__name", "id"))
+        user._memberships_cache = cached
+    return cached
+
+
+def memberships_forget(user: User) -> None:
+    """After a write to `user`'s memberships: the next read sees it."""
+    user.__dict__.pop("_memberships_cache", None)
+    user.__dict__.pop("is_program_admin", None)
+
+
+def membership_in(user: User, program: Program, role: str, *, active: bool = True) -> Membership | None:
+    for membership in memberships_of(user):
+        if membership.program_id == program.pk and membership.role == role:
+            if not active or membership.status == Status.ACTIVE:
+                return membership
+    return None
+
+
+def roles_in(user: User, program: Program) -> set[str]:
+    """The roles `user` holds actively in `program`."""
+    return {m.role for m in memberships_of(user) if m.program_id == program.pk and m.status == Status.ACTIVE}
+
+
+def is_program_admin(user: User, program: Program) -> bool:
+    """Site staff manage every program; a program's own admins manage it."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or Role.ADMIN in roles_in(user, program)
+
+
+def programs_of(user: User) -> list[Program]:
+    """The programs a person is actively in, by name."""
+    seen: dict[int, Program] = {}
+    for membership in memberships_of(user):
+        if membership.status == Status.ACTIVE:
+            seen.setdefault(membership.program_id, membership.program)
+    return list(seen.values())
+
+
+def programs_visible_to(user: User) -> QuerySet[Program]:
+    """Programs a person belongs to (in any status but removed) or may join (open enrolment); site staff see all."""
+    if user.is_staff:
+        return Program.objects.all()
+    belongs = Membership.objects.filter(user=user).exclude(status=Status.REMOVED).values("program_id")
+    return Program.objects.filter(Q(pk__in=belongs) | Q(enrollment=Program.Enrollment.OPEN)).distinct()
+
+
+def program_for(user: User, slug: str) -> Program:
+    """The program `slug` if `user` may see it; a 404 otherwise (never revealing that it exists)."""
+    program = programs_visible_to(user).filter(slug=slug).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def program_administered_by(user: User, slug: str) -> Program:
+    """The program `slug` if `user` administers it; a 404 otherwise: an admin of program A acting on B learns
+    nothing of B."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not is_program_admin(user, program):
+        raise Http404("No such program.")
+    return program
