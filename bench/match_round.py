@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://… python bench/match_round.py [--sizes 5000x1500,20000x5000,100000x20000]
 
 It creates a throwaway database beside DATABASE_URL's (as the tests do: `test_<name>`), fills it with a program
-of each size, runs a round exactly as a worker does (`matching.services.round_run`), and prints per stage the
+of each size, runs a round exactly as a worker does (`matching.runner.round_run`), and prints per stage the
 seconds and the peak resident memory of the process during that stage. Each size runs in a fresh process, so
 its memory figures are its own. For programs small enough, it also solves the dense assignment problem
 (every pair, every slot) and prints the round's total score as a share of that exact optimum.
@@ -127,8 +127,9 @@ def run_one(n_mentees: int, n_mentors: int) -> dict:
     django.setup()
     from django.db import connection
 
-    from matching import services
     from matching.models import MatchRound
+    from matching.rounds import DEFAULT_WEIGHTS
+    from matching.runner import round_run
 
     with connection.cursor() as cursor:  # fresh statistics, as a real database would have
         cursor.execute("VACUUM ANALYZE")
@@ -137,10 +138,10 @@ def run_one(n_mentees: int, n_mentors: int) -> dict:
     sampler = MemorySampler()
     sampler.start()
     match_round = MatchRound.objects.create(
-        name="bench", weights=services.DEFAULT_WEIGHTS, top_k=int(os.environ.get("BENCH_TOP_K", 50))
+        name="bench", weights=DEFAULT_WEIGHTS, top_k=int(os.environ.get("BENCH_TOP_K", 50))
     )
     started = time.perf_counter()
-    match_round = services.round_run(round_id=match_round.pk)
+    match_round = round_run(round_id=match_round.pk)
     finished = time.perf_counter()
     sampler.running = False
     if match_round.status != "proposed":

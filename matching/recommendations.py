@@ -16,9 +16,9 @@ import scipy.sparse as sp
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.directory import directory_cached
 from accounts.models import MenteeProfile, MentorProfile, User
 from matching import engine, selectors
-from accounts.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.selectors import mentor_directory
 

@@ -226,7 +226,12 @@ class AdminAction(models.Model):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     program = models.ForeignKey(
-        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="admin_actions", help_text="null: site-wide."
+        Program,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="admin_actions",
+        help_text="null: site-wide.",
     )
     target = models.CharField(max_length=120, blank=True, help_text='What it acted on, e.g. "match round 12".')
     details = models.JSONField(default=dict, blank=True)

@@ -1,4 +1,4 @@
-"""Match rounds (program admins) and recommendations (mentees): thin views over matching.services."""
+"""Match rounds (program admins) and recommendations (mentees): thin views over matching.rounds."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,15 +11,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
 from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
-from matching import exports, imports, recommendations, selectors, services
+from matching import exports, imports, recommendations, rounds, selectors
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
-from accounts.directory import directory_cached
 
 CONFLICT = {409: ConflictDetail}
 
@@ -37,7 +37,7 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
         """Queue a round: 202 at once, the worker runs it; follow `status` and `progress`."""
         data = s.RoundCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        match_round = services.round_create(created_by=request.user, **data.validated_data)
+        match_round = rounds.round_create(created_by=request.user, **data.validated_data)
         return Response(s.RoundOutput(self.get_queryset().get(pk=match_round.pk)).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -66,20 +66,20 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
         get_object_or_404(MatchProposal, pk=proposal_id, round=match_round)
         data = s.ProposalOverrideInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.proposal_override(proposal_id=proposal_id, mentor_id=data.validated_data["mentor"], by=request.user)
+        rounds.proposal_override(proposal_id=proposal_id, mentor_id=data.validated_data["mentor"], by=request.user)
         return Response(s.ProposalOutput(selectors.proposal_list(round_id=match_round.pk).get(pk=proposal_id)).data)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Turn the proposals into pending requests for the mentors to accept. Exactly once."""
-        services.round_publish(round_id=self.get_object().pk, by=request.user)
+        rounds.round_publish(round_id=self.get_object().pk, by=request.user)
         return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        services.round_cancel(round_id=self.get_object().pk, by=request.user)
+        rounds.round_cancel(round_id=self.get_object().pk, by=request.user)
         return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
 
 

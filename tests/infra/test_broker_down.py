@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from config.celery_app import app as celery_app
-from matching import services
 from matching.models import MatchRound
+from matching.runner import rounds_requeue
 from mentorship.models import MentorshipRequest
 
 URL = "/api/v1/match-rounds/"
@@ -54,7 +54,7 @@ def test_a_round_started_with_the_broker_down_is_a_503_and_is_not_lost(program, 
     assert match_round.status == "queued"
 
     celery_app.conf.task_always_eager = True  # the broker is back (tasks run here, as in the embedded default)
-    assert services.rounds_requeue(queued_seconds=0) == 1
+    assert rounds_requeue(queued_seconds=0) == 1
 
     match_round.refresh_from_db()
     assert match_round.status == "proposed"

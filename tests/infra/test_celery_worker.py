@@ -13,8 +13,8 @@ from django.db import connection
 
 from accounts.models import SignUp
 from config.celery_app import app as celery_app
-from matching import services
 from matching.models import MatchRound
+from matching.runner import rounds_requeue
 from tests.accounts.signup import CONFIRM_LINK
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, SkillFactory
@@ -196,7 +196,7 @@ def test_a_worker_killed_mid_round_leaves_nothing_half_written_and_the_round_com
     assert not killed.proposals.exists()  # nothing half-written
 
     # The scheduler's sweep finds the round without a sign of life and sends it again, to another worker.
-    assert services.rounds_requeue(running_seconds=0) == 1
+    assert rounds_requeue(running_seconds=0) == 1
     second, second_log = start_worker(worker_queue, tmp_path, "second", {})
     try:
         finished = _wait_for(lambda: MatchRound.objects.get(pk=round_id).status in ("proposed", "failed"), seconds=120)

@@ -76,5 +76,5 @@ def test_every_csv_the_app_writes_goes_through_the_neutralising_writer():
         if re.search(r"\bcsv\.(writer|DictWriter)\(", path.read_text())
     }
 
-    assert writers == {"config/spreadsheets.py", "matching/services.py"}
-    assert "COPY" in (ROOT / "matching" / "services.py").read_text()
+    assert writers == {"config/spreadsheets.py", "matching/runner.py"}
+    assert "COPY" in (ROOT / "matching" / "runner.py").read_text()

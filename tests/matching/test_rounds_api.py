@@ -2,8 +2,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from matching import services
 from matching.models import MatchProposal, MatchRound
+from matching.rounds import round_create
+from matching.runner import round_run, round_search_slice
 from mentorship.models import MentorshipRequest
 from tests.factories import (
     MentorFactory,
@@ -210,7 +211,7 @@ def test_proposals_of_a_published_round_cannot_change(run_round, admin_client_ap
 def test_a_failing_run_is_recorded_and_writes_nothing(program, admin_user):
     match_round = MatchRound.objects.create(name="Broken", weights={"skills": -5}, created_by=admin_user)
 
-    services.round_run(round_id=match_round.pk)
+    round_run(round_id=match_round.pk)
 
     match_round.refresh_from_db()
     assert match_round.status == "failed"
@@ -219,10 +220,10 @@ def test_a_failing_run_is_recorded_and_writes_nothing(program, admin_user):
 
 
 def test_running_a_round_twice_does_not_duplicate_proposals(program, admin_user):
-    match_round = services.round_create(name="Twice", created_by=admin_user, enqueue=False)
+    match_round = round_create(name="Twice", created_by=admin_user, enqueue=False)
 
-    services.round_run(round_id=match_round.pk)
-    services.round_run(round_id=match_round.pk)
+    round_run(round_id=match_round.pk)
+    round_run(round_id=match_round.pk)
 
     assert match_round.proposals.count() == 3
 
@@ -254,8 +255,8 @@ def test_the_command_line_runs_exports_and_refuses_bad_settings(program, tmp_pat
 
 def test_a_large_pool_is_searched_in_slices_with_the_same_proposals(program, admin_user, settings):
     def proposals_of_a_round(name):
-        match_round = services.round_create(name=name, created_by=admin_user, enqueue=False)
-        services.round_run(round_id=match_round.pk)
+        match_round = round_create(name=name, created_by=admin_user, enqueue=False)
+        round_run(round_id=match_round.pk)
         match_round.refresh_from_db()
         assert match_round.status == "proposed", match_round.error
         return match_round, sorted(match_round.proposals.values_list("mentee_id", "mentor_id", "score"))
@@ -271,11 +272,11 @@ def test_a_large_pool_is_searched_in_slices_with_the_same_proposals(program, adm
 
 
 def test_a_slice_that_loses_the_shared_state_fails_the_round_with_the_reason(program, admin_user):
-    match_round = services.round_create(name="lost", created_by=admin_user, enqueue=False)
+    match_round = round_create(name="lost", created_by=admin_user, enqueue=False)
     MatchRound.objects.filter(pk=match_round.pk).update(status="running")
 
     with pytest.raises(RuntimeError):
-        services.round_search_slice(round_id=match_round.pk, run="gone", start=0, stop=1, slices=2)
+        round_search_slice(round_id=match_round.pk, run="gone", start=0, stop=1, slices=2)
 
     match_round.refresh_from_db()
     assert match_round.status == "failed"

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from matching import services as rounds
+from matching import rounds, runner
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
@@ -72,7 +72,7 @@ def test_a_profile_change_shows_in_the_directory_and_its_page_at_once(mentee, me
 def test_published_offers_hold_slots_in_the_directory_at_once(mentee_client, ana, admin_user):
     with_profile(MenteeFactory(), skills=["Python"])
     match_round = rounds.round_create(name="Spring", created_by=admin_user, enqueue=False)
-    rounds.round_run(round_id=match_round.pk)
+    runner.round_run(round_id=match_round.pk)
     assert slots(mentee_client) == 2
 
     rounds.round_publish(round_id=match_round.pk, by=admin_user)

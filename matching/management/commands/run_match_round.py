@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import Conflict, ServiceUnavailable
-from config.tasks import task_send
-from matching import services, tasks
 from matching.models import MatchRound
+from matching.rounds import round_create
+from matching.runner import round_enqueue, round_run
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         weights = {k: o[k] for k in ("skills", "industry", "goals") if o[k] is not None}
         try:
-            match_round = services.round_create(
+            match_round = round_create(
                 name=o["name"],
                 created_by=None,
                 weights=weights,
@@ -46,13 +46,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Round {match_round.pk} ({match_round.name})")
         if not o["sync"]:
             try:
-                task_send(tasks.run_match_round, match_round.pk)
+                round_enqueue(round_id=match_round.pk)
             except ServiceUnavailable as error:
                 raise CommandError(f"Round {match_round.pk} is saved but not started: {error.message}") from None
             match_round.refresh_from_db()
             self.stdout.write(f"Queued for the workers; status: {match_round.status}.")
             return
-        match_round = services.round_run(round_id=match_round.pk)
+        match_round = round_run(round_id=match_round.pk)
         if match_round.status == MatchRound.Status.FAILED:
             raise CommandError(f"Round {match_round.pk} failed: {match_round.error}")
         self.stdout.write(f"Status: {match_round.status}")

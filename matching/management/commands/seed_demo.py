@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from accounts import demo as people
 from accounts.models import User
-from matching import services as rounds
+from matching import rounds, runner
 from mentorship import demo as lifecycle
 
 LIFECYCLE_STEPS = 4
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 # A round with proposals waiting for review, so an admin has something to look at.
                 admin = User.objects.get(username=people.DEMO_ADMIN)
                 demo_round = rounds.round_create(name=DEMO_ROUND, created_by=admin, enqueue=False)
-                rounds.round_run(round_id=demo_round.pk)
+                runner.round_run(round_id=demo_round.pk)
                 bar.update(1)
             self.stdout.write(
                 self.style.SUCCESS(f"Created {mentors} mentors and {mentees} mentees with their history.")

@@ -1,0 +1,34 @@
+"""Bulk import of mentors and mentees from a program admin's CSV file.
+
+The file is all or nothing: every row is checked before anything is written, so an admin fixes the whole
+file in one go instead of discovering a second mistake after the first half was imported. The checks
+(`validation`) and the writes (`writing`) live here, not in the command, so that an admin upload page can show
+the same line-by-line errors.
+
+Format (UTF-8, a BOM tolerated), one participant per row::
+
+    role,username,email,full_name,industry,skills,goals,capacity
+
+`skills` and `goals` are `;`-separated lists; `capacity` is for mentors only.
+"""
+
+from matching.imports.validation import (
+    HEADER,
+    CsvSource,
+    ParticipantRow,
+    ParticipantsValidation,
+    RowError,
+    participants_validate,
+)
+from matching.imports.writing import ImportReport, participants_import
+
+__all__ = [
+    "HEADER",
+    "CsvSource",
+    "ImportReport",
+    "ParticipantRow",
+    "ParticipantsValidation",
+    "RowError",
+    "participants_import",
+    "participants_validate",
+]
