@@ -9,15 +9,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.directory import directory_changed
 from accounts.models import MenteeProfile, MentorProfile, User
 from config.errors import Conflict
 from matching import engine, selectors
-from matching.audit import admin_action_record
-from matching.models import AdminAction, MatchProposal, MatchRound
+from matching.models import MatchProposal, MatchRound
 from matching.runner import engine_settings, round_enqueue
-from mentorship.directory import directory_changed
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from mentorship.services import notify_request
+from programs.models import AdminAction
+from programs.services import admin_action_record
 
 Status = MatchRound.Status
 DEFAULT_WEIGHTS = {"skills": 1.0, "industry": 0.5, "goals": 1.0}

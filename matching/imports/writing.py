@@ -8,13 +8,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.directory import directory_changed
 from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
 from accounts.taxonomy import taxonomy_terms_import
-from matching.audit import admin_action_record
 from matching.imports.validation import HEADER, CsvSource, ParticipantRow, RowError, chunks, participants_validate
-from matching.models import AdminAction
-from mentorship.directory import directory_changed
 from mentorship.models import Goal
+from programs.models import AdminAction
+from programs.services import admin_action_record
 
 # Rows per INSERT or UPDATE. On PostgreSQL Django would otherwise send every row in one statement, and the
 # CASE WHEN that bulk_update() builds costs the square of its batch. (SQLite's own limit makes them smaller.)

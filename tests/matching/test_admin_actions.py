@@ -2,7 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from matching.models import AdminAction, MatchProposal
+from matching.models import MatchProposal
+from programs.models import AdminAction
 from tests.factories import MentorFactory, person
 from tests.matching.test_rounds_api import URL
 

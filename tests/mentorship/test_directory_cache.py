@@ -1,4 +1,4 @@
-"""The mentor directory keeps its answers (mentorship/directory.py), and never shows one that a change made
+"""The mentor directory keeps its answers (accounts/directory.py), and never shows one that a change made
 through the platform has outdated: the cache in CI is the real Redis (REDIS_URL)."""
 
 import pytest
