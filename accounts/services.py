@@ -18,11 +18,11 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts import lockout, tasks
+from accounts.directory import directory_changed
 from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, MentorProfile, SignUp, User
 from accounts.taxonomy import skills_assign, taxonomy_resolve
 from config.errors import Conflict
 from config.tasks import task_send
-from accounts.directory import directory_changed
 
 
 def _mail(*, to: str, subject: str, template: str, context: dict) -> None:

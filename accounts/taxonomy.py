@@ -22,10 +22,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.directory import directory_changed
 from accounts.models import Skill, TaxonomyTerm, User
 from config.errors import Conflict
 from config.inputs import squash_whitespace
-from accounts.directory import directory_changed
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Count, F, Q
 
 from accounts.models import Skill, TimeStampedModel
-from programs.models import Program
 from config.inputs import validate_each_single_line, validate_multi_line, validate_single_line
+from programs.models import Program
 
 MAX_SESSION_MINUTES = 600
 

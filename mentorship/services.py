@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.directory import directory_changed
 from accounts.models import MenteeProfile, MentorProfile, User
 from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
-from accounts.directory import directory_changed
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
 from mentorship.selectors import mentee_standing, mentor_directory, mentor_offers_held
 

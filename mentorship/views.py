@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from accounts.directory import directory_cached
 from accounts.models import MentorProfile, Skill
 from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
-from accounts.directory import directory_cached
 from mentorship.models import Goal, MentorshipRequest
 
 MENTORS_PER_PAGE = 12

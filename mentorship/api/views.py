@@ -10,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
+from accounts.directory import directory_cached
 from accounts.models import MentorProfile
 from config.schema import ConflictDetail, ErrorDetail
 from mentorship import selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
-from accounts.directory import directory_cached
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 
 CONFLICT = {409: ConflictDetail}
