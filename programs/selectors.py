@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from programs.models import Membership, Program
+from programs.models import DEFAULT_PROGRAM_SLUG, Membership, Program
 
 Role = Membership.Role
 Status = Membership.Status
@@ -36,9 +36,9 @@ def memberships_forget(user: User) -> None:
 
 def membership_in(user: User, program: Program, role: str, *, active: bool = True) -> Membership | None:
     for membership in memberships_of(user):
-        if membership.program_id == program.pk and membership.role == role:
-            if not active or membership.status == Status.ACTIVE:
-                return membership
+        matches = membership.program_id == program.pk and membership.role == role
+        if matches and (not active or membership.status == Status.ACTIVE):
+            return membership
     return None
 
 
@@ -86,3 +86,28 @@ def program_administered_by(user: User, slug: str) -> Program:
     if program is None or not is_program_admin(user, program):
         raise Http404("No such program.")
     return program
+
+
+CURRENT_PROGRAM_SESSION_KEY = "current_program"
+
+
+def current_program(request) -> Program:
+    """The program the flat pages (`/mentors/`, `/rounds/`, …) act on: `?program=<slug>` or the session's choice
+    (set by the switcher or by visiting a program's page) when the person is in it, else `main` when they are in
+    it, else their first program, else `main`. Never one they are not in (a stale session choice is ignored)."""
+    user = request.user
+    mine = {program.slug: program for program in programs_of(user)}
+    for slug in (request.GET.get("program"), request.session.get(CURRENT_PROGRAM_SESSION_KEY)):
+        if slug and slug in mine:
+            return mine[slug]
+    if DEFAULT_PROGRAM_SLUG in mine:
+        return mine[DEFAULT_PROGRAM_SLUG]
+    if mine:
+        return next(iter(mine.values()))
+    return program_default()
+
+
+def current_program_choose(request, program: Program) -> None:
+    """Remember `program` as the person's current one (the switcher, or visiting its page) if they are in it."""
+    if any(p.pk == program.pk for p in programs_of(request.user)):
+        request.session[CURRENT_PROGRAM_SESSION_KEY] = program.slug
