@@ -111,3 +111,41 @@ def current_program_choose(request, program: Program) -> None:
     """Remember `program` as the person's current one (the switcher, or visiting its page) if they are in it."""
     if any(p.pk == program.pk for p in programs_of(request.user)):
         request.session[CURRENT_PROGRAM_SESSION_KEY] = program.slug
+
+
+def my_memberships_in(user: User, program: Program) -> list[Membership]:
+    """A person's own memberships in `program` (any status), by role."""
+    return sorted((m for m in memberships_of(user) if m.program_id == program.pk), key=lambda m: m.role)
+
+
+def member_list(*, program: Program, role: str = "", status: str = "", query: str = "") -> QuerySet[Membership]:
+    """A program's memberships for its admins: by role and status, `query` in the name, username or address."""
+    members = Membership.objects.in_program(program).select_related("user", "invited_by")
+    if role:
+        members = members.filter(role=role)
+    if status:
+        members = members.filter(status=status)
+    if query:
+        members = members.filter(
+            Q(user__full_name__icontains=query) | Q(user__username__icontains=query) | Q(user__email__icontains=query)
+        )
+    return members.order_by("user__full_name", "user__username", "role", "id")
+
+
+def member_of(*, program: Program, membership_id: int) -> Membership:
+    """One membership of `program` (a 404 for one of another program: an admin of A learns nothing of B)."""
+    membership = member_list(program=program).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def joinable_roles(user: User, program: Program) -> list[str]:
+    """The roles `user` could join `program` in by themselves now (none when enrolment is not open or a cohort
+    ended, or for a role they hold, wait in, or were removed from)."""
+    from programs.services import JOINABLE_ROLES  # the rule lives with the service that applies it
+
+    if program.enrollment != Program.Enrollment.OPEN or program.has_ended():
+        return []
+    held = {m.role for m in memberships_of(user) if m.program_id == program.pk and m.status != Status.LEFT}
+    return [role for role in JOINABLE_ROLES[program.format] if role not in held]
