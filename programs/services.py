@@ -7,7 +7,6 @@ in a program, so a change of capacity here takes the same lock and cannot slip b
 import re
 import secrets
 
-from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -167,15 +166,6 @@ def program_update(*, actor: User, program: Program, changes: dict) -> Program:
 # Memberships ----------------------------------------------------------------------------------------------------
 
 
-def _request_model():
-    # programs sits below mentorship (imports point one way): its models are reached through the registry.
-    return apps.get_model("mentorship", "MentorshipRequest")
-
-
-def _mentorship_model():
-    return apps.get_model("mentorship", "Mentorship")
-
-
 def _lock(membership: Membership) -> Membership:
     """The membership's row, locked: the mentorship services lock it before counting, and so does a change here."""
     return Membership.objects.select_for_update().select_related("program", "user").get(pk=membership.pk)
@@ -183,11 +173,7 @@ def _lock(membership: Membership) -> Membership:
 
 def _capacity_set(membership: Membership, capacity: int) -> None:
     """A mentor's capacity in a program, never below the mentorships they hold there (400 `capacity`)."""
-    active = (
-        _mentorship_model()
-        .objects.filter(program_id=membership.program_id, mentor_id=membership.user_id, status="active")
-        .count()
-    )
+    active = membership.program.mentorships.active().filter(mentor_id=membership.user_id).count()
     if capacity < active:
         raise ValidationError(
             {"capacity": [f"{membership.user} has {active} active mentorship{'s' if active != 1 else ''} here."]}
@@ -198,8 +184,8 @@ def _capacity_set(membership: Membership, capacity: int) -> None:
 def _pending_requests_close(membership: Membership) -> int:
     """The person stops being `membership.role` in its program: the requests waiting on them there close (those
     they sent are withdrawn, those sent to them declined as unavailable). Active mentorships stay as they are."""
-    model = _request_model()
-    pending = model.objects.select_for_update().filter(program_id=membership.program_id, status="pending")
+    # The program's reverse relations reach mentorship's rows without importing it (imports point one way).
+    pending = membership.program.requests.pending()
     now = timezone.now()
     closed = 0
     if membership.role in (Role.MENTEE, Role.PEER):

@@ -3,7 +3,6 @@ switcher and the page an invitation link leads to. Actions post to the API (stat
 
 from collections import defaultdict
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from programs import selectors
 from programs.models import INVITATION_DAYS, Invitation, Membership, Program
 
+Status = Membership.Status
 MEMBERS_PER_PAGE = 50
 INVITATION_TOKEN = "invitation_link_token"
 MAX_TOKEN_LENGTH = 100
@@ -95,10 +95,8 @@ def participants(request, slug: str):
     mentorships = defaultdict(list)
     user_ids = {m.user_id for m in page}
     if user_ids:
-        mentorship_model = apps.get_model("mentorship", "Mentorship")  # programs sits below mentorship
         rows = (
-            mentorship_model.objects.filter(program=program)
-            .filter(Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids))
+            program.mentorships.filter(Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids))
             .select_related("mentee", "mentor")
             .order_by("-started_at", "-id")
         )
@@ -106,7 +104,18 @@ def participants(request, slug: str):
             for user_id in (mentorship.mentor_id, mentorship.mentee_id):
                 if user_id in user_ids:
                     mentorships[user_id].append(mentorship)
-    rows = [(m, mentorships.get(m.user_id, [])) for m in page]
+    rows = [
+        {
+            "member": m,
+            "mentorships": mentorships.get(m.user_id, []),
+            "can_approve": m.status in (Status.PENDING, Status.REMOVED, Status.LEFT),
+            "approve_label": "Approve" if m.status == Status.PENDING else "Take back",
+            "can_resend": m.status == Status.INVITED,
+            "can_remove": m.status != Status.REMOVED,
+            "has_capacity": m.role == Membership.Role.MENTOR,
+        }
+        for m in page
+    ]
     return render(
         request,
         "programs/participants.html",
@@ -117,8 +126,8 @@ def participants(request, slug: str):
             "roles": Membership.Role.choices,
             "statuses": Membership.Status.choices,
             "filters": {"role": role, "status": status, "q": query},
-            "statuses_of": Membership.Status,
-            "mentor_role": Membership.Role.MENTOR,
+            "active": Status.ACTIVE,
+            "removed": Status.REMOVED,
         },
     )
 
