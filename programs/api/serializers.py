@@ -98,7 +98,7 @@ class ProgramCreateInput(ProgramUpdateInput):
         return value
 
 
-class MembershipOutput(serializers.ModelSerializer):
+class ProgramMembershipOutput(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -134,12 +134,12 @@ class MemberUserOutput(serializers.Serializer):
     email = serializers.EmailField()
 
 
-class MemberOutput(MembershipOutput):
+class MemberOutput(ProgramMembershipOutput):
     user = MemberUserOutput()
     joined_at = serializers.DateTimeField(source="created_at")
 
-    class Meta(MembershipOutput.Meta):
-        fields = [*MembershipOutput.Meta.fields, "user", "joined_at"]
+    class Meta(ProgramMembershipOutput.Meta):
+        fields = [*ProgramMembershipOutput.Meta.fields, "user", "joined_at"]
 
 
 class MemberAddInput(StrictInputSerializer):

@@ -83,7 +83,7 @@ class ProgramViewSet(
 
     @extend_schema(
         request=s.JoinInput,
-        responses={201: s.MembershipOutput, **CONFLICT},
+        responses={201: s.ProgramMembershipOutput, **CONFLICT},
         description="Join the program in a role. A mentor waits (`pending`) for an admin's approval when the "
         "program says so. 403 when enrolment is closed or by invitation; 409 `already_member` when you hold that "
         "role there; 409 `program_ended` after a cohort's `ends_on`.",
@@ -97,13 +97,13 @@ class ProgramViewSet(
         data = s.JoinInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_join(user=request.user, program=program, **data.validated_data)
-        return Response(s.MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return Response(s.ProgramMembershipOutput(membership).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], request=None, responses={200: s.MembershipOutput(many=True)})
+    @extend_schema(methods=["GET"], request=None, responses={200: s.ProgramMembershipOutput(many=True)})
     @extend_schema(
         methods=["PATCH"],
         request=s.OwnMembershipInput,
-        responses={200: s.MembershipOutput},
+        responses={200: s.ProgramMembershipOutput},
         description="Change one of your memberships there: `capacity` (400 `capacity` below the mentorships you "
         "hold there), `accepting_requests`, or leave (`status: left`: your pending requests there close). Name the "
         "`role` when you hold several; 404 when you hold none.",
@@ -114,7 +114,7 @@ class ProgramViewSet(
         program = self._program_or_404()
         mine = selectors.my_memberships_in(request.user, program)
         if request.method == "GET":
-            return Response(s.MembershipOutput(mine, many=True).data)
+            return Response(s.ProgramMembershipOutput(mine, many=True).data)
         data = s.OwnMembershipInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -125,7 +125,7 @@ class ProgramViewSet(
         if len(chosen) > 1:
             raise ValidationError({"role": ["You hold several roles here: name the one to change."]})
         membership = services.membership_update_own(user=request.user, membership=chosen[0], changes=changes)
-        return Response(s.MembershipOutput(membership).data)
+        return Response(s.ProgramMembershipOutput(membership).data)
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -227,7 +227,7 @@ class InvitationAcceptView(_PublicView):
 
     @extend_schema(
         request=s.InvitationAcceptInput,
-        responses={200: s.MembershipOutput},
+        responses={200: s.ProgramMembershipOutput},
         description="Accept an invitation with the token of the emailed link and a new password: the account gets "
         "the password and the membership becomes active. A call from our pages also signs the browser in. A link "
         "works once, for 14 days; 400 `token` when it is unknown, expired or used; 400 `password` when too weak.",
@@ -239,4 +239,4 @@ class InvitationAcceptView(_PublicView):
         membership = services.invitation_accept(**data.validated_data)
         if from_our_pages:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        return Response(s.MembershipOutput(membership).data)
+        return Response(s.ProgramMembershipOutput(membership).data)
