@@ -70,6 +70,7 @@ def home(request):
         "checklist": checklist,
         "checklist_done": all(done for _, _, done in checklist),
         "profile_parts": parts,
+        "profile_filled": sum(done for _, done in parts),
         "profile_share": sum(done for _, done in parts) / len(parts),
         "can_request": can_request,
         "mentors_here": mentors_here,
