@@ -11,6 +11,7 @@ register_converter(IdConverter, "id")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("programs.api.urls")),
     path("", include("matching.api.urls")),  # before mentorship's: /mentors/recommended/ is more specific
     path("", include("mentorship.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("home/", home, name="home"),
     path("", include("accounts.urls")),
+    path("", include("programs.urls")),
     path("", include("mentorship.urls")),
     path("", include("matching.urls")),
 ]

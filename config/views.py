@@ -1,31 +1,100 @@
-"""The home page: what each role needs first, assembled from every app's selectors."""
+"""The home page: a first-run checklist, how complete one's profile is, and what each of one's roles in the current
+program needs first, assembled from every app's selectors."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
-from accounts import selectors as accounts
 from matching import recommendations
 from matching.selectors import round_list
 from mentorship import selectors as mentorship
-from mentorship.models import Mentorship, MentorshipRequest
+from mentorship.models import Goal, Mentorship, MentorshipRequest
+from programs import selectors as programs
+from programs.models import Membership
 
 RECOMMENDED_ON_HOME = 5
+Role = Membership.Role
+
+
+def _profile_meter(profile, *, teaches: bool, learns: bool) -> tuple[list[tuple[str, bool]], bool]:
+    """What of the profile is filled in, and whether it has the minimum others need to choose the person (the
+    directory's rule for mentors: headline or bio, a skill, an industry; a mentee's wanted skill for mentors)."""
+    skills = list(profile.skills.all()) if teaches else []
+    wanted = list(profile.wanted_skills.all()) if learns else []
+    parts = [
+        ("A headline", bool(profile.headline)),
+        ("A short bio", bool(profile.bio)),
+        ("Your industry", profile.industry_id is not None),
+        ("The languages you speak", bool(profile.languages)),
+    ]
+    if teaches or not learns:
+        parts.append(("Skills you can teach", bool(skills)))
+    if learns:
+        parts.append(("Skills you want to grow", bool(wanted)))
+    minimum = (
+        bool(profile.headline or profile.bio)
+        and profile.industry_id is not None
+        and (not teaches or bool(skills))
+        and (not learns or bool(wanted))
+    )
+    return parts, minimum
 
 
 @login_required
 def home(request):
-    user = accounts.user_with_profile(user_id=request.user.pk)
-    context = {"account": user, "profile": user.profile}
-    if user.is_mentee:
-        context["recommended"] = recommendations.recommended_mentors(mentee=user, limit=RECOMMENDED_ON_HOME)
-        context["requests"] = mentorship.request_list_for(user=user)[:5]
-        context["mentorship"] = (
-            mentorship.mentorship_list_for(user=user).filter(status=Mentorship.Status.ACTIVE).first()
+    user = request.user
+    program = programs.current_program(request)
+    roles = programs.roles_in(user, program)
+    everywhere = {m.role for m in programs.memberships_of(user) if m.is_active}
+    can_request = Role.MENTEE in roles
+    mentors_here = Role.MENTOR in roles
+    profile = user.profile
+    parts, profile_ready = _profile_meter(
+        profile, teaches=Role.MENTOR in everywhere, learns=bool(everywhere & {Role.MENTEE, Role.PEER})
+    )
+    checklist = [("Complete your profile", reverse("profile-page"), profile_ready)]
+    if not everywhere - {Role.ADMIN}:
+        checklist.insert(0, ("Join a program", reverse("program-list-page"), False))
+    if can_request:
+        checklist.append(("Set a goal", reverse("goal-list-page"), Goal.objects.filter(mentee=user).exists()))
+        checklist.append(
+            (
+                "Ask a mentor",
+                reverse("mentor-directory"),
+                MentorshipRequest.objects.filter(mentee=user, program=program).exists(),
+            )
         )
-        context["goals"] = mentorship.goal_list_for(user=user)
-    elif user.is_mentor:
-        context["pending"] = mentorship.request_list_for(user=user).filter(status=MentorshipRequest.Status.PENDING)
-        context["mentorships"] = mentorship.mentorship_list_for(user=user).filter(status=Mentorship.Status.ACTIVE)
-    else:
-        context["rounds"] = round_list()[:5]
+    context = {
+        "account": user,
+        "program": program,
+        "checklist": checklist,
+        "checklist_done": all(done for _, _, done in checklist),
+        "profile_parts": parts,
+        "profile_filled": sum(done for _, done in parts),
+        "profile_share": sum(done for _, done in parts) / len(parts),
+        "can_request": can_request,
+        "mentors_here": mentors_here,
+        "is_admin_here": programs.is_program_admin(user, program),
+    }
+    if can_request:
+        # current program: the recommendations are the default program's until matching scopes them
+        context["recommended"] = recommendations.recommended_mentors(mentee=user, limit=RECOMMENDED_ON_HOME)
+        context["requests"] = mentorship.request_list_for(user=user).filter(mentee=user, program=program)[:5]
+        context["mentorship"] = (
+            mentorship.mentorship_list_for(user=user)
+            .filter(mentee=user, program=program, status=Mentorship.Status.ACTIVE)
+            .first()
+        )
+        context["goals"] = mentorship.goal_list_for(user=user).filter(mentee=user)
+    if mentors_here:
+        membership = programs.membership_in(user, program, Role.MENTOR)
+        context["capacity"] = membership.capacity
+        context["pending"] = mentorship.request_list_for(user=user).filter(
+            mentor=user, program=program, status=MentorshipRequest.Status.PENDING
+        )
+        context["mentorships"] = mentorship.mentorship_list_for(user=user).filter(
+            mentor=user, program=program, status=Mentorship.Status.ACTIVE
+        )
+    if context["is_admin_here"]:
+        context["rounds"] = round_list().filter(program=program)[:5]
     return render(request, "home.html", context)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import MAX_CAPACITY, TimeStampedModel
+from accounts.models import MAX_CAPACITY, EmailedLink, TimeStampedModel
 from config.inputs import validate_multi_line, validate_single_line
 
 DEFAULT_PROGRAM_SLUG = "main"
@@ -21,6 +21,7 @@ DEFAULT_ROUND_WEIGHTS = {"skills": 1.0, "industry": 0.5, "goals": 1.0}
 MAX_MENTEE_LIMIT = 20
 MAX_REQUEST_EXPIRY_DAYS = 365
 MAX_CADENCE_DAYS = 365
+INVITATION_DAYS = 14  # how long the link emailed to an invited person works
 
 
 def default_round_weights() -> dict:
@@ -241,3 +242,18 @@ class AdminAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'the command line'}: {self.get_kind_display()} {self.target}"
+
+
+class Invitation(EmailedLink):
+    """The link emailed to someone a program admin invited who had no account: following it, they choose a
+    password, their membership becomes active and they are signed in. Only the token's digest is stored; the link
+    works once (accepting deletes it) and for INVITATION_DAYS; resending replaces it."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations")
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.membership.user} to {self.membership.program}"
+
+    @classmethod
+    def lifetime(cls) -> dt.timedelta:
+        return dt.timedelta(days=INVITATION_DAYS)

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from programs.models import Membership, Program
+from programs.models import DEFAULT_PROGRAM_SLUG, Membership, Program
 
 Role = Membership.Role
 Status = Membership.Status
@@ -36,9 +36,9 @@ def memberships_forget(user: User) -> None:
 
 def membership_in(user: User, program: Program, role: str, *, active: bool = True) -> Membership | None:
     for membership in memberships_of(user):
-        if membership.program_id == program.pk and membership.role == role:
-            if not active or membership.status == Status.ACTIVE:
-                return membership
+        matches = membership.program_id == program.pk and membership.role == role
+        if matches and (not active or membership.status == Status.ACTIVE):
+            return membership
     return None
 
 
@@ -86,3 +86,66 @@ def program_administered_by(user: User, slug: str) -> Program:
     if program is None or not is_program_admin(user, program):
         raise Http404("No such program.")
     return program
+
+
+CURRENT_PROGRAM_SESSION_KEY = "current_program"
+
+
+def current_program(request) -> Program:
+    """The program the flat pages (`/mentors/`, `/rounds/`, …) act on: `?program=<slug>` or the session's choice
+    (set by the switcher or by visiting a program's page) when the person is in it, else `main` when they are in
+    it, else their first program, else `main`. Never one they are not in (a stale session choice is ignored)."""
+    user = request.user
+    mine = {program.slug: program for program in programs_of(user)}
+    for slug in (request.GET.get("program"), request.session.get(CURRENT_PROGRAM_SESSION_KEY)):
+        if slug and slug in mine:
+            return mine[slug]
+    if DEFAULT_PROGRAM_SLUG in mine:
+        return mine[DEFAULT_PROGRAM_SLUG]
+    if mine:
+        return next(iter(mine.values()))
+    return program_default()
+
+
+def current_program_choose(request, program: Program) -> None:
+    """Remember `program` as the person's current one (the switcher, or visiting its page) if they are in it."""
+    if any(p.pk == program.pk for p in programs_of(request.user)):
+        request.session[CURRENT_PROGRAM_SESSION_KEY] = program.slug
+
+
+def my_memberships_in(user: User, program: Program) -> list[Membership]:
+    """A person's own memberships in `program` (any status), by role."""
+    return sorted((m for m in memberships_of(user) if m.program_id == program.pk), key=lambda m: m.role)
+
+
+def member_list(*, program: Program, role: str = "", status: str = "", query: str = "") -> QuerySet[Membership]:
+    """A program's memberships for its admins: by role and status, `query` in the name, username or address."""
+    members = Membership.objects.in_program(program).select_related("user", "invited_by")
+    if role:
+        members = members.filter(role=role)
+    if status:
+        members = members.filter(status=status)
+    if query:
+        members = members.filter(
+            Q(user__full_name__icontains=query) | Q(user__username__icontains=query) | Q(user__email__icontains=query)
+        )
+    return members.order_by("user__full_name", "user__username", "role", "id")
+
+
+def member_of(*, program: Program, membership_id: int) -> Membership:
+    """One membership of `program` (a 404 for one of another program: an admin of A learns nothing of B)."""
+    membership = member_list(program=program).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def joinable_roles(user: User, program: Program) -> list[str]:
+    """The roles `user` could join `program` in by themselves now (none when enrolment is not open or a cohort
+    ended, or for a role they hold, wait in, or were removed from)."""
+    from programs.services import JOINABLE_ROLES  # the rule lives with the service that applies it
+
+    if program.enrollment != Program.Enrollment.OPEN or program.has_ended():
+        return []
+    held = {m.role for m in memberships_of(user) if m.program_id == program.pk and m.status != Status.LEFT}
+    return [role for role in JOINABLE_ROLES[program.format] if role not in held]

@@ -60,6 +60,7 @@ ANYONE = row(OK, OK, OK, OK, OK, OK)
 SIGNED_OUT_ONLY = row(OK, HOME, HOME, HOME, HOME, HOME)
 ADMINS_ONLY = row(SIGN_IN, 403, 403, 403, 403, OK)
 TO_ITS_PAGE = row(*[302] * len(PERSONAS))
+PROGRAM_ADMINS_ONLY = row(SIGN_IN, 404, 404, 404, 404, OK)  # a program's people are its admins' business
 
 # Maya is mentored by Otto, Oscar by Olga; Wendy waits for Otto's answer and is in Ada's match round with Tara.
 # The mentorship, mentor and round pages are Maya and Otto's, Otto's and the round's.
@@ -125,6 +126,17 @@ TABLE = {
     "import-page": ADMINS_ONLY,
     "taxonomy-page": {**ADMINS_ONLY, "admin": shows("otto_suggestion", "otto")},
     "reports-page": {**ADMINS_ONLY, "admin": shows("round")},
+    # Programs: everyone here is in `main`; an admin of another program is walked in tests/programs.
+    "program-list-page": row(SIGN_IN, OK, OK, OK, OK, OK),
+    "program-switch": row(SIGN_IN, 405, 405, 405, 405, 405),  # the navigation's form posts; no page to GET
+    "program-page": row(SIGN_IN, OK, OK, OK, OK, OK),
+    "program-participants-page": {
+        **PROGRAM_ADMINS_ONLY,
+        "admin": shows("maya", "otto", "oscar", "olga", "maya_email", "otto_email"),
+    },
+    "program-settings-page": PROGRAM_ADMINS_ONLY,
+    "invitation-link": TO_ITS_PAGE,
+    "invitation-page": ANYONE,
 }
 
 # Not walked: the reset link's page needs a token mailed to one person (its owner check is below).
@@ -185,6 +197,9 @@ API_TWINS = {
     "round-list-page": "match-round-list",
     "round-page": "match-round-detail",
     "taxonomy-page": "skill-suggestion-list",
+    "program-list-page": "program-list",
+    "program-page": "program-detail",
+    "program-participants-page": "program-member-list",
 }
 
 
@@ -255,6 +270,10 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "signup-confirm": {"token": "no-such-link"},
             "email-change-confirm": {"token": "no-such-link"},
             "email-revert": {"token": "no-such-link"},
+            "program-page": {"slug": "main"},
+            "program-participants-page": {"slug": "main"},
+            "program-settings-page": {"slug": "main"},
+            "invitation-link": {"token": "no-such-link"},
         },
     }
 

@@ -44,6 +44,8 @@ MENTEE_WRITES = row(401, OK, 403, 404, 404, 403)
 MENTOR_WRITES = row(401, 403, OK, 404, 404, 403)
 EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
 ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
+STAFF_ONLY = row(401, 403, 403, 403, 403, OK)
+PROGRAM_ADMINS_ONLY = row(401, 404, 404, 404, 404, OK)  # others must not learn what a program's members are
 
 TODAY = str(timezone.localdate())
 SIGNUP_TOKEN = "the-token-of-an-emailed-sign-up-link"
@@ -107,6 +109,21 @@ TABLE = {
     ("match-round-publish", "POST"): (ADMINS_ONLY, {}),
     ("match-round-cancel", "POST"): (ADMINS_ONLY, {}),
     ("participants-import", "POST"): (ADMINS_ONLY, {}),
+    # Programs: everyone here is in `main`; site staff are in none and manage all. The program axis (an admin of
+    # one program on another) is walked in tests/programs/test_program_axis_walk.py.
+    ("program-list", "GET"): (SIGNED_IN, None),
+    ("program-list", "POST"): (STAFF_ONLY, {"slug": "walked", "name": "Walked program"}),
+    ("program-detail", "GET"): (SIGNED_IN, None),
+    ("program-detail", "PATCH"): (STAFF_ONLY, {"description": "Walked."}),
+    # Joining as a mentor: the mentor is one already (409 `already_member`, past the checks).
+    ("program-join", "POST"): (SIGNED_IN, {"role": "mentor"}),
+    ("program-membership", "GET"): (SIGNED_IN, None),
+    ("program-membership", "PATCH"): (row(401, OK, OK, OK, OK, 404), {"accepting_requests": True}),
+    ("program-member-list", "GET"): (PROGRAM_ADMINS_ONLY, None),
+    ("program-member-list", "POST"): (PROGRAM_ADMINS_ONLY, {"email": "walked@example.org", "role": "mentee"}),
+    ("program-member-detail", "PATCH"): (PROGRAM_ADMINS_ONLY, {"status": "active"}),
+    ("program-member-resend", "POST"): (PROGRAM_ADMINS_ONLY, None),  # not invited: 409 `not_invited`
+    ("api-invitation-accept", "POST"): (EVERYONE, {"token": "no-such-invitation", "password": "a-long-secret"}),
 }
 
 
@@ -181,6 +198,12 @@ def world(db):
             "match-round": {"pk": match_round.pk},
             "match-round-override": {"pk": match_round.pk, "proposal_id": proposal.pk},
             "skill-suggestion": {"pk": suggestion.pk},
+            "program": {"slug": "main"},
+            "program-member-list": {"program": "main"},
+            "program-member": {
+                "program": "main",
+                "pk": people["mentor"].memberships.get(program__slug="main").pk,
+            },
         },
         "proposal": proposal,
         "approved_skill": SkillFactory(name="Gardening"),

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "programs.context_processors.navigation",
             ],
         },
     },
@@ -253,7 +254,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several components have a `status`; a skill's is named for what it is.
-    "ENUM_NAME_OVERRIDES": {"SkillStatusEnum": "accounts.models.Skill.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "SkillStatusEnum": "accounts.models.Skill.Status",
+        "MembershipRoleEnum": "programs.models.Membership.Role",
+        "MembershipStatusEnum": "programs.models.Membership.Status",
+        "ParticipantRoleEnum": ["mentor", "mentee", "peer"],
+        "SignUpRoleEnum": ["mentor", "mentee"],
+        "MemberDecisionEnum": ["active", "removed"],
+        "LeaveStatusEnum": ["left"],
+    },
 }
 
 # --- Internationalisation, static files -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from mentorship.models import Feedback
+from programs.models import Invitation
 from tests.browser.conftest import axe_violations, serve_axe_core
 from tests.browser.test_sign_in import sign_in
 from tests.factories import (
@@ -27,14 +28,17 @@ from tests.factories import (
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
+    MembershipFactory,
     MenteeFactory,
     MentorFactory,
     MentorshipFactory,
     MilestoneFactory,
+    ProgramFactory,
     RequestFactory,
     SessionFactory,
     SignUpFactory,
     SkillFactory,
+    UserFactory,
     with_profile,
 )
 from tests.test_page_permission_walk import NOT_WALKED, Shows, _pages
@@ -107,6 +111,14 @@ WALK = {
     "import-page": [visit(ADMIN)],
     "reports-page": [visit(ADMIN)],
     "taxonomy-page": [visit(ADMIN)],
+    "program-list-page": [visit(*SIGNED_IN)],
+    "program-switch": [],  # the navigation's switcher posts to it; no page to GET
+    "program-page": [visit(*SIGNED_IN, slug="main"), visit(MENTEE, slug="spring")],
+    "program-participants-page": [visit(ADMIN, slug="main"), visit(ADMIN, slug="main", then="?status=pending")],
+    "program-settings-page": [visit(ADMIN, slug="main")],
+    # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
+    "invitation-link": [visit(ANONYMOUS, token="invitation_token"), visit(ANONYMOUS, token="dead_token")],
+    "invitation-page": [visit(ANONYMOUS)],
 }
 # The pages people meet when something is refused.
 ERROR_PAGES = [
@@ -176,7 +188,18 @@ def world():
     otto.mentor_profile.skills.add(SkillFactory(name="Platform engineering", status="suggested", suggested_by=otto))
     running = MatchRoundFactory(name="Summer cohort", status="running", progress=0.4, created_by=ada)
     failed = MatchRoundFactory(name="Autumn cohort", status="failed", error="No mentor has an open slot.")
+    # Programs: Maya is also in a spring cohort (the switcher shows); Pia waits for approval; Nina is invited.
+    spring = ProgramFactory(
+        slug="spring", name="Spring cohort", kind="cohort", starts_on="2030-03-01", ends_on="2030-06-30"
+    )
+    MembershipFactory(user=maya, program=spring, role="mentor")
+    MembershipFactory(user=UserFactory(username="pat", full_name="Pat Pending"), role="mentor", status="pending")
+    invited = MembershipFactory(user=UserFactory(username="nina", full_name="Nina Invited"), status="invited")
+    Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
     return {
+        "main": "main",
+        "spring": "spring",
+        "invitation_token": "an-invitation-link",
         "otto": otto.pk,
         "pia": pia.pk,
         "mentorship": mentorship.pk,
