@@ -1,8 +1,10 @@
+"""Thin tasks: ids in, rows loaded, one service called. Each imports its service inside its body (services enqueue
+these tasks, so a module-level import would make services and tasks import each other)."""
+
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from mentorship import services
 from mentorship.models import MentorshipRequest
 
 
@@ -10,6 +12,8 @@ from mentorship.models import MentorshipRequest
     autoretry_for=(SMTPException, ConnectionError, TimeoutError), retry_backoff=30, retry_kwargs={"max_retries": 5}
 )
 def send_request_notification(request_id: int, kind: str) -> None:
+    from mentorship import services
+
     request = MentorshipRequest.objects.select_related("mentee", "mentor").filter(pk=request_id).first()
     if request is not None:
         services.request_notification_send(request=request, kind=kind)
@@ -18,4 +22,6 @@ def send_request_notification(request_id: int, kind: str) -> None:
 @shared_task
 def expire_requests() -> int:
     """Run by celery beat every 15 minutes."""
+    from mentorship import services
+
     return services.requests_expire()
