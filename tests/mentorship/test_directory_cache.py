@@ -119,7 +119,7 @@ def test_the_mentor_page_keeps_the_mentors_part_and_asks_the_mentees_standing_in
     assert "2 of 2" in page.content.decode()
     read = [q["sql"] for q in captured]
     # The mentor's part is kept: neither their profile, skills nor mentorships are read again.
-    assert not [sql for sql in read if "accounts_profile" in sql or "mentorship_mentorship\"" in sql]
+    assert not [sql for sql in read if "accounts_profile" in sql or 'mentorship_mentorship"' in sql]
     # Where the mentee stands with them: one query (and their open goals, for the form).
     assert sum("mentorship_mentorshiprequest" in sql for sql in read) == 1
     # Besides: the signed-in person, the current program, their memberships, the navigation's own reads.
