@@ -128,6 +128,7 @@ def request_list(request):
     for item in requests:  # the viewer's side: they received it, sent it, or watch it as a program admin
         item.received = item.mentor_id == request.user.pk
         item.sent = item.mentee_id == request.user.pk
+        item.mentor_url = _directory_url(item.program, item.mentor_id)
     pending = [r for r in requests if r.status == MentorshipRequest.Status.PENDING]
     answered = [r for r in requests if r.status != MentorshipRequest.Status.PENDING]
     return render(
