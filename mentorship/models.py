@@ -72,6 +72,14 @@ class MentorshipRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=MentorshipRequest.Status.PENDING)
 
+    def offers_held(self):
+        """Pending offers a match round made on a mentor's behalf: each holds one of the mentor's slots until
+        answered (a mentee's own request holds none)."""
+        return self.pending().filter(origin=MentorshipRequest.Origin.MATCH_ROUND)
+
+    def in_program(self, program):
+        return self.filter(program=program)
+
 
 class MentorshipRequest(TimeStampedModel):
     """In a program, a mentee asks a mentor: pending → accepted | declined | withdrawn | expired."""
@@ -136,6 +144,9 @@ class MentorshipRequest(TimeStampedModel):
 class MentorshipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Mentorship.Status.ACTIVE)
+
+    def in_program(self, program):
+        return self.filter(program=program)
 
 
 class Mentorship(TimeStampedModel):

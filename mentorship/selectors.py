@@ -6,53 +6,60 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.models import MentorProfile, Skill, User
+from accounts.models import Skill, User
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
+from programs.models import Membership, Program
 
 
-def mentor_offers_held(*, mentor_id: int, excluding_request_id: int | None = None) -> int:
-    """Pending offers a match round made on this mentor's behalf: they hold a slot until answered."""
-    offers = MentorshipRequest.objects.pending().filter(
-        mentor_id=mentor_id, origin=MentorshipRequest.Origin.MATCH_ROUND
-    )
+def mentor_offers_held(*, mentor_id: int, program: Program, excluding_request_id: int | None = None) -> int:
+    """Pending offers a match round made on this mentor's behalf in `program`: they hold a slot until answered."""
+    offers = MentorshipRequest.objects.offers_held().in_program(program).filter(mentor_id=mentor_id)
     if excluding_request_id is not None:
         offers = offers.exclude(pk=excluding_request_id)
     return offers.count()
 
 
-def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
-    counted = queryset.filter(**{field: OuterRef("user_id")}).order_by().values(field)
-    counted = counted.annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def mentor_directory() -> QuerySet[MentorProfile]:
-    """Mentor profiles with `open_slots` (capacity less active mentorships and pending match-round offers),
-    ready to render in a constant number of queries (profiles with user and industry, then their skills). Shown to
-    everyone: only approved skills (a mentor's suggestions wait for an admin, and their own profile shows them).
-
-    The two counts are aliases, not columns: each is one index-only look-up per row (partial indexes
-    `active_mentorships_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
+def mentor_seats(program: Program) -> QuerySet[Membership]:
+    """Every active mentor of `program` (their membership, with user and profile) and their `open_slots` there,
+    whether or not their profile is complete enough to be listed: whom a mentee may ask. Pending, invited, departed
+    and removed mentors, and deactivated accounts, are not here."""
     return (
-        MentorProfile.objects.select_related("user", "industry")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.approved()))
-        .filter(user__is_active=True)
-        .alias(
-            active_mentees=_count_subquery(Mentorship.objects.active(), "mentor_id"),
-            offers_held=_count_subquery(
-                MentorshipRequest.objects.pending().filter(origin=MentorshipRequest.Origin.MATCH_ROUND), "mentor_id"
-            ),
-        )
-        .annotate(open_slots=Greatest(Value(0), F("capacity") - F("active_mentees") - F("offers_held")))
+        Membership.objects.in_program(program)
+        .mentors()
+        .active()
+        .with_open_slots()
+        .select_related("user", "user__profile", "user__profile__industry", "program")
     )
 
 
-def mentor_directory_listing() -> QuerySet[MentorProfile]:
+def mentor_directory(program: Program) -> QuerySet[Membership]:
+    """The mentors `program` lists: its active mentors whose profile has the minimum a mentee needs to choose
+    (Membership.objects.listed()), with `open_slots`, ready to render in a constant number of queries (memberships
+    with user, profile and industry, then their skills). Shown to everyone: only approved skills (a mentor's
+    suggestions wait for an admin, and their own page shows them)."""
+    return (
+        mentor_seats(program)
+        .listed()
+        .prefetch_related(Prefetch("user__profile__skills", queryset=Skill.objects.approved()))
+    )
+
+
+def mentor_directory_listing(program: Program) -> QuerySet[Membership]:
     """The directory as the API and the page list it: by name, then id (index `user_by_name`)."""
-    return mentor_directory().order_by("user__full_name", "user_id")
+    return mentor_directory(program).order_by("user__full_name", "user_id")
+
+
+def mentors_accepting(program: Program) -> QuerySet[Membership]:
+    """The listed mentors of `program` who take a request now: accepting, with an open slot."""
+    return mentor_directory(program).accepting_with_open_slot()
+
+
+def waiting_mentees(program: Program) -> QuerySet[Membership]:
+    """The mentee memberships of `program` still waiting for a mentor: active, with room under the program's
+    `mentee_limit` and no pending request there (Membership.objects.waiting())."""
+    return Membership.objects.in_program(program).mentees().active().waiting()
 
 
 @dataclass(frozen=True)
@@ -65,13 +72,13 @@ class MenteeStanding:
     last_withdrawn_at: dt.datetime | None
 
 
-def mentee_standing(*, mentee_id: int, mentor_id: int) -> MenteeStanding:
+def mentee_standing(*, mentee_id: int, mentor_id: int, program: Program) -> MenteeStanding:
     """One query: the mentor's page asks it on every view, and every request sent asks it again.
 
     Written out, as the token check is (config/authentication.py): the ORM spent ~2 ms building this query of four
     subqueries, which PostgreSQL answers in 0.1 ms (bench/load.py's mentor page).
     """
-    params = {"mentee": mentee_id, "mentor": mentor_id}
+    params = {"mentee": mentee_id, "mentor": mentor_id, "program": program.pk}
     with connection.cursor() as cursor:
         cursor.execute(_standing_sql(), params)
         pending, mentored, active, withdrawn_at = cursor.fetchone()
@@ -87,39 +94,54 @@ def _standing_sql() -> str:
     requests, mentorships = MentorshipRequest._meta.db_table, Mentorship._meta.db_table
     pending, withdrawn = MentorshipRequest.Status.PENDING, MentorshipRequest.Status.WITHDRAWN
     active = Mentorship.Status.ACTIVE
-    pair = "mentee_id = %(mentee)s AND mentor_id = %(mentor)s"
+    pair = "program_id = %(program)s AND mentee_id = %(mentee)s AND mentor_id = %(mentor)s"
     # Withdrawn by the mentee themselves: a request closed because they found a mentor (`close_reason`) is not.
     return f"""SELECT
         EXISTS (SELECT 1 FROM {requests} WHERE {pair} AND status = '{pending}'),
         EXISTS (SELECT 1 FROM {mentorships} WHERE {pair} AND status = '{active}'),
-        (SELECT COUNT(*) FROM {mentorships} WHERE mentee_id = %(mentee)s AND status = '{active}'),
+        (SELECT COUNT(*) FROM {mentorships}
+            WHERE program_id = %(program)s AND mentee_id = %(mentee)s AND status = '{active}'),
         (SELECT responded_at FROM {requests} WHERE {pair} AND status = '{withdrawn}' AND close_reason = ''
             AND responded_at IS NOT NULL ORDER BY responded_at DESC LIMIT 1)"""
 
 
+def programs_administered(user: User) -> QuerySet[Membership]:
+    """The ids (`program_id`) of the programs `user` is an active admin of, as a subquery: a list reads them in the
+    same query as its rows."""
+    return Membership.objects.filter(user=user).admins().active().values("program_id")
+
+
+def _in_my_programs(user: User) -> Q:
+    return Q(program_id__in=programs_administered(user))
+
+
+def requests_visible_to(*, user: User) -> QuerySet[MentorshipRequest]:
+    """A person's requests, sent or received, in every program; a program admin's programs' too; site staff all."""
+    if user.is_staff:
+        return MentorshipRequest.objects.all()
+    return MentorshipRequest.objects.filter(Q(mentee=user) | Q(mentor=user) | _in_my_programs(user))
+
+
 def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:
-    if user.is_program_admin:
-        requests = MentorshipRequest.objects.all()
-    elif user.is_mentor:
-        requests = MentorshipRequest.objects.filter(mentor=user)
-    else:
-        requests = MentorshipRequest.objects.filter(mentee=user)
-    return requests.select_related("mentee", "mentor", "mentorship").prefetch_related(
-        Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id"))
+    return (
+        requests_visible_to(user=user)
+        .select_related("mentee", "mentor", "mentorship", "program")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")))
     )
 
 
 def mentorships_visible_to(*, user: User) -> QuerySet[Mentorship]:
-    if user.is_program_admin:
+    """A person's mentorships, either side, in every program; a program admin's programs' too; site staff all."""
+    if user.is_staff:
         return Mentorship.objects.all()
-    return Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+    return Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user) | _in_my_programs(user))
 
 
 def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
     # An aggregate drops Meta.ordering, so the order is said again.
     return (
         mentorships_visible_to(user=user)
-        .select_related("mentee", "mentor")
+        .select_related("mentee", "mentor", "program")
         .annotate(session_count=Count("sessions"))
         .order_by("-started_at", "-id")
     )
@@ -134,18 +156,23 @@ def session_list(*, mentorship: Mentorship) -> QuerySet[Session]:
 
 
 def goals_visible_to(*, user: User) -> QuerySet[Goal]:
-    """A mentee's own goals; for a mentor, the goals of the mentees they mentor now; admins see all."""
-    if user.is_program_admin:
+    """A person's own goals (in no program: they travel with the person); the goals of the people they mentor now,
+    in any program; a program admin's, those of the people in their programs; site staff, all."""
+    if user.is_staff:
         return Goal.objects.all()
-    if user.is_mentor:
-        return Goal.objects.filter(mentee__in=Mentorship.objects.active().filter(mentor=user).values("mentee_id"))
-    return Goal.objects.filter(mentee=user)
+    mentored = Mentorship.objects.active().filter(mentor=user).values("mentee_id")
+    in_my_programs = Membership.objects.filter(program_id__in=programs_administered(user)).values("user_id")
+    return Goal.objects.filter(Q(mentee=user) | Q(mentee__in=mentored) | Q(mentee__in=in_my_programs))
 
 
 def goal_list_for(*, user: User) -> QuerySet[Goal]:
-    """The goals `user` may see, with their skills: a mentee's own goals with their suggestions too, anyone
-    else's (a mentor's mentees') with approved skills only."""
-    skills = Skill.objects.all() if user.is_mentee or user.is_program_admin else Skill.objects.approved()
+    """The goals `user` may see, with their approved skills and, on a person's own goals, their suggestions too
+    (a suggestion is shown to its author, and to site staff, until an admin reviews it)."""
+    skills = (
+        Skill.objects.all()
+        if user.is_staff
+        else Skill.objects.filter(Q(status=Skill.Status.APPROVED) | Q(suggested_by=user))
+    )
     return (
         goals_visible_to(user=user)
         .with_progress()

@@ -1,7 +1,8 @@
-"""Every write of the mentorship lifecycle, each in one transaction.
+"""Every write of the mentorship lifecycle, each in one transaction. Requests and mentorships live in a program.
 
-Capacity is checked under row locks, always taken in the same order (the mentor's profile, the mentee's
-profile, then requests), so that concurrent accepts queue up instead of over-booking or deadlocking.
+Capacity is checked under row locks, always taken in the same order (the mentor's membership in the program, the
+mentee's membership there, then requests), so that concurrent accepts queue up instead of over-booking or
+deadlocking. A change of capacity (programs.services) locks the same membership row.
 """
 
 import datetime as dt
@@ -14,15 +15,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.directory import directory_changed
-from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.models import User
 from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
-from mentorship.selectors import mentee_standing, mentor_directory, mentor_offers_held
+from mentorship.selectors import mentee_standing, mentor_offers_held, mentor_seats
+from programs.models import Membership, Program
+from programs.selectors import memberships_of, program_default, roles_in
+from programs.services import program_require_open
 
 Status = MentorshipRequest.Status
+Role = Membership.Role
+# Who sets goals of their own: people who are mentored somewhere (a mentee, or a peer of a peer program).
+MENTORED_ROLES = (Role.MENTEE, Role.PEER)
 
 
 # --- Goals and milestones ---------------------------------------------------------------------------------
@@ -52,8 +59,8 @@ def goal_create(
     target_date: dt.date | None = None,
     status: str = Goal.Status.OPEN,
 ) -> Goal:
-    if not mentee.is_mentee:
-        raise PermissionDenied("Only mentees set goals.")
+    if not any(m.role in MENTORED_ROLES and m.is_active for m in memberships_of(mentee)):
+        raise PermissionDenied("Only people who are mentored in a program set goals.")
     if target_date is not None and target_date < timezone.localdate():
         raise ValidationError({"target_date": ["A new goal's target date cannot be in the past."]})
     goal = Goal(mentee=mentee, title=title, description=description, target_date=target_date, status=status)
@@ -123,38 +130,44 @@ def milestone_delete(*, milestone: Milestone, user: User) -> None:
 # --- Requests ---------------------------------------------------------------------------------------------
 
 
-def _active_count(**who) -> int:
-    return Mentorship.objects.active().filter(**who).count()
-
-
 @transaction.atomic
 def request_create(
     *,
     mentee: User,
     mentor_id: int,
+    program: Program | None = None,
     message: str = "",
     goal_ids: Iterable[int] = (),
     origin: str = MentorshipRequest.Origin.SELF,
 ) -> MentorshipRequest:
-    """A mentee asks a mentor. 409 when the pair already has a pending request or an active mentorship, the
-    mentor is not accepting or is full, or the mentee already has as many mentors as the program allows."""
-    if not mentee.is_mentee:
-        raise PermissionDenied("Only mentees send mentorship requests.")
-    mentor_profile = mentor_directory().prefetch_related(None).filter(user_id=mentor_id).first()
-    if mentor_profile is None:
-        raise ValidationError({"mentor": [f"No mentor with id {mentor_id}."]})
-    mentor = mentor_profile.user
+    """In `program` (the default one when not given), a mentee asks a mentor. 403 unless the mentee is an active
+    mentee there; 400 naming `mentor` unless the mentor is an active mentor there (a request never crosses
+    programs); 409 `program_ended` after a cohort; 409 when the pair already has a pending request or an active
+    mentorship, the mentor is not accepting or is full, or the mentee has as many mentors as the program allows.
+
+    An incomplete profile keeps a mentor out of the directory, not out of reach: whoever knows them may ask."""
+    program = program or program_default()
+    if Role.MENTEE not in roles_in(mentee, program):
+        raise PermissionDenied(f"Only mentees of {program} send mentorship requests there.")
+    if mentor_id == mentee.pk:
+        raise ValidationError({"mentor": ["You cannot ask yourself."]})
+    seat = mentor_seats(program).filter(user_id=mentor_id).first()
+    if seat is None:
+        raise ValidationError({"mentor": [f"No mentor with id {mentor_id} in {program}."]})
+    program_require_open(program, action="requests")
+    mentor = seat.user
     goals = _own_goals(mentee=mentee, goal_ids=goal_ids)
-    refusal = request_refusal(mentee=mentee, mentor_profile=mentor_profile, origin=origin)
+    refusal = request_refusal(mentee=mentee, seat=seat, origin=origin)
     if refusal:
         raise refusal
 
     request = MentorshipRequest(
+        program=program,
         mentee=mentee,
         mentor=mentor,
         message=message,
         origin=origin,
-        expires_at=timezone.now() + dt.timedelta(days=settings.REQUEST_EXPIRY_DAYS),
+        expires_at=timezone.now() + dt.timedelta(days=program.request_expiry_days),
     )
     request.full_clean(validate_constraints=False)
     try:
@@ -168,18 +181,17 @@ def request_create(
     return request
 
 
-def request_refusal(
-    *, mentee: User, mentor_profile: MentorProfile, origin: str = MentorshipRequest.Origin.SELF
-) -> Conflict | None:
-    """Why this mentee may not ask this mentor now, or None. The API answers it as a 409; the mentor's page
-    shows it beside a disabled button. `mentor_profile` comes from selectors.mentor_directory() (`open_slots`)."""
-    mentor = mentor_profile.user
-    standing = mentee_standing(mentee_id=mentee.pk, mentor_id=mentor.pk)
+def request_refusal(*, mentee: User, seat: Membership, origin: str = MentorshipRequest.Origin.SELF) -> Conflict | None:
+    """Why this mentee may not ask this mentor in the seat's program now, or None. The API answers it as a 409;
+    the mentor's page shows it beside a disabled button. `seat` comes from selectors.mentor_seats() or
+    mentor_directory() (`open_slots`)."""
+    mentor, program = seat.user, seat.program
+    standing = mentee_standing(mentee_id=mentee.pk, mentor_id=mentor.pk, program=program)
     if standing.pending_request:
         return Conflict(f"You already have a pending request with {mentor}.", code="request_pending")
     if standing.mentored:
         return Conflict(f"{mentor} is already your mentor.", code="already_mentored")
-    if standing.active_mentorships >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+    if standing.active_mentorships >= program.mentee_limit:
         return Conflict("You already have as many active mentorships as the program allows.", code="mentee_full")
     if origin == MentorshipRequest.Origin.SELF:
         # Each request emails the mentor: asking and withdrawing in turn would flood them.
@@ -191,15 +203,19 @@ def request_refusal(
                 code="request_cooldown",
                 retry_after=ends.isoformat(),
             )
-        if not mentor_profile.accepting_requests:
+        if not seat.accepting_requests:
             return Conflict(f"{mentor} is not accepting requests at the moment.", code="not_accepting")
-        if mentor_profile.open_slots <= 0:
+        if seat.open_slots <= 0:
             return Conflict(f"{mentor} has no open slot at the moment.", code="mentor_full")
     return None
 
 
 def _lock_request(request_id: int) -> MentorshipRequest:
     return MentorshipRequest.objects.select_for_update().get(pk=request_id)
+
+
+def _lock_membership(*, user_id: int, program_id: int, role: str) -> Membership | None:
+    return Membership.objects.select_for_update().filter(user_id=user_id, program_id=program_id, role=role).first()
 
 
 def _require_pending(request: MentorshipRequest, action: str) -> None:
@@ -211,46 +227,58 @@ def _require_pending(request: MentorshipRequest, action: str) -> None:
 
 @transaction.atomic
 def request_accept(*, request_id: int, mentor: User) -> Mentorship:
-    """The mentor accepts: a mentorship begins, within the mentor's capacity and the mentee's limit."""
-    # Locks in one order for every accept: mentor, mentee, then requests. A request's people never change,
-    # so reading them before the locks is safe; locking the request first would deadlock against an accept
-    # for the same mentee that is closing this very request.
-    people = MentorshipRequest.objects.filter(pk=request_id).values("mentor_id", "mentee_id").first()
-    if people is None or people["mentor_id"] != mentor.pk or not mentor.is_mentor:
+    """The mentor accepts: a mentorship begins in the request's program, within the mentor's capacity there and
+    the program's mentee limit."""
+    # Locks in one order for every accept: the mentor's membership, the mentee's, then requests. A request's
+    # people and program never change, so reading them before the locks is safe; locking the request first would
+    # deadlock against an accept for the same mentee that is closing this very request.
+    people = MentorshipRequest.objects.filter(pk=request_id).values("mentor_id", "mentee_id", "program_id").first()
+    if people is None or people["mentor_id"] != mentor.pk:
         raise PermissionDenied("Only the mentor who received this request can accept it.")
-    mentor_profile = MentorProfile.objects.select_for_update().get(user=mentor)
-    MenteeProfile.objects.select_for_update().get(user_id=people["mentee_id"])
+    seat = _lock_membership(user_id=mentor.pk, program_id=people["program_id"], role=Role.MENTOR)
+    if seat is None or not seat.is_active or not mentor.is_active:
+        raise PermissionDenied("Only an active mentor of the program can accept its requests.")
+    mentee_membership = _lock_membership(user_id=people["mentee_id"], program_id=people["program_id"], role=Role.MENTEE)
     request = _lock_request(request_id)
     _require_pending(request, "accepted")
+    if mentee_membership is None or not mentee_membership.is_active:
+        raise Conflict("This mentee is no longer in the program.", code="mentee_inactive")
+    program = request.program
 
-    held = _active_count(mentor=mentor) + mentor_offers_held(mentor_id=mentor.pk, excluding_request_id=request.pk)
-    if held >= mentor_profile.capacity:
+    held = Mentorship.objects.active().in_program(program).filter(mentor=mentor).count() + mentor_offers_held(
+        mentor_id=mentor.pk, program=program, excluding_request_id=request.pk
+    )
+    if held >= seat.capacity:
         raise Conflict(
-            f"You are at capacity ({mentor_profile.capacity} mentee{'s' if mentor_profile.capacity != 1 else ''}). "
+            f"You are at capacity ({seat.capacity} mentee{'s' if seat.capacity != 1 else ''}). "
             "Complete a mentorship or raise your capacity first.",
             code="mentor_full",
         )
-    mentee_active = _active_count(mentee_id=request.mentee_id)
-    if mentee_active >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
+    mentee_active = Mentorship.objects.active().in_program(program).filter(mentee_id=request.mentee_id).count()
+    if mentee_active >= program.mentee_limit:
         raise Conflict("This mentee already has as many mentors as the program allows.", code="mentee_full")
 
     now = timezone.now()
-    mentorship = Mentorship.objects.create(mentee_id=request.mentee_id, mentor=mentor, request=request, started_at=now)
+    mentorship = Mentorship.objects.create(
+        program=program, mentee_id=request.mentee_id, mentor=mentor, request=request, started_at=now
+    )
     request.status = Status.ACCEPTED
     request.responded_at = now
     request.save(update_fields=["status", "responded_at", "updated_at"])
     notify_request(request, "accepted")
     directory_changed()  # a slot taken
 
-    if mentee_active + 1 >= settings.MAX_ACTIVE_MENTORSHIPS_PER_MENTEE:
-        _close_other_requests(mentee_id=request.mentee_id, now=now)
+    if mentee_active + 1 >= program.mentee_limit:
+        _close_other_requests(mentee_id=request.mentee_id, program=program, now=now)
     return mentorship
 
 
-def _close_other_requests(*, mentee_id: int, now: dt.datetime) -> None:
-    """The mentee has all the mentors they may have: their other pending requests close, and those mentors
-    are told."""
-    others = list(MentorshipRequest.objects.pending().select_for_update().filter(mentee_id=mentee_id))
+def _close_other_requests(*, mentee_id: int, program: Program, now: dt.datetime) -> None:
+    """The mentee has all the mentors they may have in `program`: their other pending requests there close (those
+    in other programs stay), and those mentors are told."""
+    others = list(
+        MentorshipRequest.objects.pending().in_program(program).select_for_update().filter(mentee_id=mentee_id)
+    )
     for other in others:
         other.status = Status.WITHDRAWN
         other.close_reason = MentorshipRequest.CloseReason.MENTEE_MATCHED

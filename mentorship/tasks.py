@@ -1,3 +1,6 @@
+"""Thin tasks: ids in, rows loaded, one service called. Each imports its service inside its body (services enqueue
+these tasks, so a module-level import would make services and tasks import each other)."""
+
 from smtplib import SMTPException
 
 from celery import shared_task

@@ -6,14 +6,16 @@ Nobody has a global role: a person may mentor in one program, be mentored in ano
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from accounts.models import MAX_CAPACITY, EmailedLink, TimeStampedModel
+from accounts.models import MAX_CAPACITY, EmailedLink, Skill, TimeStampedModel
 from config.inputs import validate_multi_line, validate_single_line
 
 DEFAULT_PROGRAM_SLUG = "main"
@@ -141,6 +143,58 @@ class MembershipQuerySet(models.QuerySet):
 
     def accepting(self) -> "MembershipQuerySet":
         return self.filter(accepting_requests=True)
+
+    # The words below count a membership's mentorships and requests in its program. Those models live in
+    # `mentorship`, which imports this app: they are looked up by name when a query is built, so that imports keep
+    # pointing one way (accounts <- programs <- mentorship).
+
+    def listed(self) -> "MembershipQuerySet":
+        """Memberships whose person's profile has the minimum a mentee needs to choose them: a headline or a bio,
+        at least one approved skill, an industry. An empty profile is in no directory."""
+        approved_skill = Skill.teaching_profiles.through.objects.filter(
+            profile_id=OuterRef("user__profile__id"), skill__status=Skill.Status.APPROVED
+        )
+        return self.filter(
+            Q(user__profile__headline__gt="") | Q(user__profile__bio__gt=""),
+            Exists(approved_skill),
+            user__profile__industry__isnull=False,
+        )
+
+    def with_open_slots(self) -> "MembershipQuerySet":
+        """Annotate `open_slots`: a mentor's capacity in the program less their active mentorships and the pending
+        match-round offers holding a slot there, never below 0.
+
+        The two counts are aliases, not columns: each is one index-only look-up per row (partial indexes
+        `active_mentorships_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
+        if "open_slots" in self.query.annotations:
+            return self
+        mentorships = apps.get_model("mentorship", "Mentorship").objects.active()
+        offers = apps.get_model("mentorship", "MentorshipRequest").objects.offers_held()
+        return self.alias(
+            active_mentees=_count_per_membership(mentorships, "mentor_id"),
+            offers_held=_count_per_membership(offers, "mentor_id"),
+        ).annotate(open_slots=Greatest(Value(0), F("capacity") - F("active_mentees") - F("offers_held")))
+
+    def accepting_with_open_slot(self) -> "MembershipQuerySet":
+        """Mentors who take a request now: accepting, with a slot open (see with_open_slots)."""
+        return self.with_open_slots().accepting().filter(open_slots__gt=0)
+
+    def waiting(self) -> "MembershipQuerySet":
+        """Mentees still waiting for a mentor in their program: room under its `mentee_limit` and no pending
+        request there (a round finds them a mentor; a pending request may yet give them one)."""
+        mentorships = apps.get_model("mentorship", "Mentorship").objects.active()
+        pending = apps.get_model("mentorship", "MentorshipRequest").objects.pending()
+        return self.alias(mentored_by=_count_per_membership(mentorships, "mentee_id")).filter(
+            ~Exists(pending.filter(mentee_id=OuterRef("user_id"), program_id=OuterRef("program_id"))),
+            mentored_by__lt=F("program__mentee_limit"),
+        )
+
+
+def _count_per_membership(queryset: models.QuerySet, person: str) -> Coalesce:
+    """How many rows of `queryset` name the outer membership's person (as `person`) in its program."""
+    counted = queryset.filter(**{person: OuterRef("user_id")}, program_id=OuterRef("program_id")).order_by()
+    counted = counted.values(person).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 class Membership(TimeStampedModel):

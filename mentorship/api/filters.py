@@ -6,8 +6,9 @@ from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import TERM_MAX_LENGTH, MentorProfile, Skill
+from accounts.models import TERM_MAX_LENGTH, Skill
 from config.inputs import clean_term, is_id, parse_id
+from programs.models import Membership
 
 MAX_SKILL_FILTERS = 10
 
@@ -75,30 +76,34 @@ class MentorFilter(django_filters.FilterSet):
     ordering = _ThenDirectoryOrder(
         fields=(
             ("user__full_name", "name"),
-            ("years_experience", "years_experience"),
+            ("user__profile__years_experience", "years_experience"),
             ("open_slots", "open_slots"),
             ("created_at", "joined"),
         ),
     )
 
     class Meta:
-        model = MentorProfile
+        model = Membership
         fields = []
 
     def filter_skills(self, queryset, name, values):
         # One join per skill: a mentor matches only when every named skill is theirs. Approved ones only: a
         # suggestion waiting for review is not shown to others, so nobody may find who has it either.
         for value in values:
-            queryset = queryset.filter(_term_lookup("skills", value) & Q(skills__status=Skill.Status.APPROVED))
+            queryset = queryset.filter(
+                _term_lookup("user__profile__skills", value) & Q(user__profile__skills__status=Skill.Status.APPROVED)
+            )
         return queryset
 
     def filter_industry(self, queryset, name, value):
-        return queryset.filter(_term_lookup("industry", value))
+        return queryset.filter(_term_lookup("user__profile__industry", value))
 
     def filter_text(self, queryset, name, value):
         for word in value.split():
             queryset = queryset.filter(
-                Q(user__full_name__icontains=word) | Q(headline__icontains=word) | Q(bio__icontains=word)
+                Q(user__full_name__icontains=word)
+                | Q(user__profile__headline__icontains=word)
+                | Q(user__profile__bio__icontains=word)
             )
         return queryset
 

@@ -36,20 +36,22 @@ def _goal_ids_field(**kwargs) -> serializers.ListField:
 
 
 class MentorOutput(serializers.Serializer):
+    """A mentor of the program: their person profile and their membership's capacity and availability there."""
+
     id = serializers.IntegerField(source="user_id", help_text="The mentor's user id; use it in requests.")
     username = serializers.CharField(source="user.username")
     full_name = serializers.CharField(source="user.full_name")
-    headline = serializers.CharField()
-    bio = serializers.CharField()
-    industry = serializers.StringRelatedField(allow_null=True)
-    skills = serializers.StringRelatedField(many=True)
-    years_experience = serializers.IntegerField()
-    capacity = serializers.IntegerField()
+    headline = serializers.CharField(source="user.profile.headline")
+    bio = serializers.CharField(source="user.profile.bio")
+    industry = serializers.StringRelatedField(source="user.profile.industry", allow_null=True)
+    skills = serializers.StringRelatedField(source="user.profile.skills", many=True)
+    years_experience = serializers.IntegerField(source="user.profile.years_experience")
+    capacity = serializers.IntegerField(help_text="How many mentees the mentor takes at once in this program.")
     open_slots = serializers.IntegerField(
-        help_text="Capacity less active mentorships and pending match-round offers; never below 0."
+        help_text="Capacity less active mentorships and pending match-round offers in this program; never below 0."
     )
     accepting_requests = serializers.BooleanField()
-    timezone = serializers.CharField()
+    timezone = serializers.CharField(source="user.profile.timezone")
 
 
 # --- Requests ---------------------------------------------------------------------------------------------
@@ -57,6 +59,9 @@ class MentorOutput(serializers.Serializer):
 
 class RequestCreateInput(StrictInputSerializer):
     mentor = IdField(help_text="The mentor's id.")
+    program = serializers.SlugField(
+        max_length=50, required=False, help_text="The program's slug (the default program when omitted)."
+    )
     message = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
     goals = _goal_ids_field(help_text="Ids of your goals to work on together.", default=list)
 
@@ -70,6 +75,7 @@ class RequestDeclineInput(StrictInputSerializer):
 
 class RequestOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    program = serializers.CharField(source="program.slug", help_text="The program's slug.")
     mentee = PersonOutput()
     mentor = PersonOutput()
     message = serializers.CharField()
@@ -94,6 +100,7 @@ class RequestOutput(serializers.Serializer):
 
 class MentorshipOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    program = serializers.CharField(source="program.slug", help_text="The program's slug.")
     mentee = PersonOutput()
     mentor = PersonOutput()
     status = serializers.CharField()

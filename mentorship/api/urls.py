@@ -9,4 +9,8 @@ router.register("mentorships/<id:mentorship_pk>/sessions", views.SessionViewSet,
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("goals/<id:goal_pk>/milestones", views.MilestoneViewSet, basename="milestone")
 
-urlpatterns = router.urls
+# The same directory in any program the caller may see (the flat `mentors/` is the default program's).
+in_program = Router()
+in_program.register("programs/<slug:program>/mentors", views.MentorViewSet, basename="program-mentor")
+
+urlpatterns = router.urls + in_program.urls

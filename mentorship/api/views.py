@@ -2,6 +2,8 @@
 body, calls one service, and serializes the result. The services decide who may act (403) and when (409)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -11,43 +13,74 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from accounts.directory import directory_cached
-from accounts.models import MentorProfile
+from accounts.models import Skill
 from config.schema import ConflictDetail, ErrorDetail
 from mentorship import selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
+from programs.api.scope import PROGRAM_KWARG, ProgramScopedMixin
+from programs.models import DEFAULT_PROGRAM_SLUG, Membership, Program
+from programs.selectors import program_default, programs_visible_to
 
 CONFLICT = {409: ConflictDetail}
 
 
-def _status_filter(model) -> type[django_filters.FilterSet]:
-    """`?status=` among the model's statuses; anything else is a 400."""
+def _status_filter(model, *, in_programs: bool = False) -> type[django_filters.FilterSet]:
+    """`?status=` among the model's statuses (anything else is a 400); and `?program=<slug>` for the personal
+    lists that span a person's programs."""
     meta = type("Meta", (), {"model": model, "fields": ["status"]})
-    return type(f"{model.__name__}StatusFilter", (django_filters.FilterSet,), {"Meta": meta})
+    fields = {"Meta": meta}
+    if in_programs:
+        fields["program"] = django_filters.CharFilter(
+            field_name="program__slug", max_length=50, help_text="Only those of the program with this slug."
+        )
+    return type(f"{model.__name__}StatusFilter", (django_filters.FilterSet,), fields)
+
+
+def _program_named(user, slug: str | None) -> Program:
+    """The program a request body names (the default one when it names none); one the caller may not see is a
+    400 on the field, as an unknown mentor is."""
+    if slug is None:
+        return program_default()
+    program = programs_visible_to(user).filter(slug=slug).first()
+    if program is None:
+        raise ValidationError({"program": [f"No program “{slug}”."]})
+    return program
 
 
 @extend_schema_view(
-    list=extend_schema(description="The mentor directory: filter by skills, industry, words and availability."),
-    retrieve=extend_schema(description="One mentor, with `open_slots`."),
+    list=extend_schema(
+        description="The program's mentor directory (the default program's on the flat path): filter by skills, "
+        "industry, words and availability. Only active mentors whose profile has a headline or bio, a skill and an "
+        "industry are listed."
+    ),
+    retrieve=extend_schema(description="One listed mentor of the program, with `open_slots` there."),
 )
-class MentorViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = MentorProfile.objects.none()  # for the schema; get_queryset() scopes to the caller
+class MentorViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Membership.objects.none()  # for the schema; get_queryset() scopes to the program
     serializer_class = s.MentorOutput
     filterset_class = MentorFilter
     lookup_field = "user_id"
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return selectors.mentor_directory_listing()
+        if self.action == "retrieve":  # any active mentor of the program: one may ask them, listed or not
+            return selectors.mentor_seats(self.program).prefetch_related(
+                Prefetch("user__profile__skills", queryset=Skill.objects.approved())
+            )
+        return selectors.mentor_directory_listing(self.program)
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":  # the browsable API renders its page around the answer
-            return super().list(request)
-        # Kept as the JSON sent, keyed by the whole address: the page's next and previous links are absolute.
+            return super().list(request, *args, **kwargs)
+        # Kept as the JSON sent, keyed by the program and the whole address: the page's links are absolute. A
+        # nested path checks first that the caller may see its program; the flat one is the default program's,
+        # named without a query, so that a kept answer costs nothing.
+        slug = self.program.slug if PROGRAM_KWARG in self.kwargs else DEFAULT_PROGRAM_SLUG
         body = directory_cached(
-            f"api:{request.build_absolute_uri()}",
-            lambda: request.accepted_renderer.render(super(MentorViewSet, self).list(request).data),
+            f"api:{slug}:{request.build_absolute_uri()}",
+            lambda: request.accepted_renderer.render(super(MentorViewSet, self).list(request, *args, **kwargs).data),
         )
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
@@ -65,11 +98,12 @@ class _RequestSendThrottle(UserRateThrottle):
 class RequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Mentees see the requests they sent, mentors the ones they received, program admins all."""
+    """A person sees the requests they sent and received in all their programs, program admins those of their
+    programs, site staff all."""
 
     queryset = MentorshipRequest.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.RequestOutput
-    filterset_class = _status_filter(MentorshipRequest)
+    filterset_class = _status_filter(MentorshipRequest, in_programs=True)
     throttle_classes = [_RequestSendThrottle]
 
     def get_queryset(self):
@@ -81,8 +115,10 @@ class RequestViewSet(
     @extend_schema(
         request=s.RequestCreateInput,
         responses={201: s.RequestOutput, **CONFLICT, 429: ErrorDetail},
-        description="Ask a mentor. 409 `request_cooldown` (with `retry_after`) for a mentor one withdrew a request "
-        "to within REQUEST_COOLDOWN_HOURS; 429 beyond THROTTLE_REQUESTS requests sent.",
+        description="Ask a mentor of `program` (the default program when omitted). 400 naming `mentor` when they "
+        "are not an active mentor there; 409 `program_ended` after a cohort; 409 `request_cooldown` (with "
+        "`retry_after`) for a mentor one withdrew a request to within REQUEST_COOLDOWN_HOURS; 429 beyond "
+        "THROTTLE_REQUESTS requests sent.",
     )
     def create(self, request):
         data = s.RequestCreateInput(data=request.data)
@@ -90,6 +126,7 @@ class RequestViewSet(
         created = services.request_create(
             mentee=request.user,
             mentor_id=data.validated_data["mentor"],
+            program=_program_named(request.user, data.validated_data.get("program")),
             message=data.validated_data["message"],
             goal_ids=data.validated_data["goals"],
         )
@@ -124,11 +161,11 @@ class RequestViewSet(
 
 
 class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
-    """A mentorship's two people see it; program admins see all."""
+    """A mentorship's two people see it; its program's admins and site staff too."""
 
     queryset = Mentorship.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.MentorshipOutput
-    filterset_class = _status_filter(Mentorship)
+    filterset_class = _status_filter(Mentorship, in_programs=True)
 
     def get_queryset(self):
         return selectors.mentorship_list_for(user=self.request.user)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentorship.models import Feedback
+from programs.models import Membership
 from tests.conftest import client_for
 from tests.factories import (
     GoalFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     RequestFactory,
     SessionFactory,
     SkillFactory,
+    with_profile,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +30,8 @@ ROWS = 12
 @pytest.fixture
 def busy_program(mentor):
     """A mentor with many of everything: mentees, requests, sessions with feedback, goals with milestones."""
-    mentor.mentor_profile.capacity = ROWS + 1
-    mentor.mentor_profile.save()
-    mentor.mentor_profile.skills.set([SkillFactory(name=f"Skill {i}") for i in range(3)])
+    Membership.objects.filter(user=mentor, role="mentor").update(capacity=ROWS + 1)
+    mentor.profile.skills.set([SkillFactory(name=f"Skill {i}") for i in range(3)])
     first = None
     for i in range(ROWS):
         mentee = MenteeFactory()
@@ -44,7 +45,7 @@ def busy_program(mentor):
         session = SessionFactory(mentorship=first, date=timezone.localdate() - dt.timedelta(days=i))
         session.goals.set([GoalFactory(mentee=first.mentee)])
         Feedback.objects.create(session=session, rating=1 + i % 5)
-        MentorFactory()
+        with_profile(MentorFactory(), skills=[f"Skill {i % 3}"], industry="Software")  # listed in the directory
     goal_with_milestones = GoalFactory(mentee=first.mentee)
     MilestoneFactory.create_batch(ROWS, goal=goal_with_milestones)
     return {"mentorship": first, "goal": goal_with_milestones}

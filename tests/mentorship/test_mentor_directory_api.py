@@ -8,9 +8,9 @@ from tests.factories import MentorFactory, MentorshipFactory, RequestFactory, wi
 URL = "/api/v1/mentors/"
 
 
-def make_mentor(username, *, headline="", capacity=2, accepting=True, full_name=None, **profile):
+def make_mentor(username, *, headline="Mentor", capacity=2, accepting=True, full_name=None, **profile):
     mentor = MentorFactory(username=username, full_name=full_name or username.title())
-    mentor.mentor_profile.headline = headline
+    mentor.profile.headline = headline
     return with_profile(mentor, capacity=capacity, accepting=accepting, **profile)
 
 
@@ -35,7 +35,7 @@ def test_every_skill_named_must_match_whatever_its_case(mentee_client, directory
 
 
 def test_skills_can_be_named_by_id(mentee_client, directory):
-    leadership = directory["ana"].mentor_profile.skills.get(name="Leadership")
+    leadership = directory["ana"].profile.skills.get(name="Leadership")
 
     assert names(mentee_client.get(URL, {"skill": leadership.pk})) == ["ana", "cy"]
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from config.celery_app import app as celery_app
 from mentorship import tasks
+from programs.models import Program
 from tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ def test_running_expiry_again_changes_nothing(django_capture_on_commit_callbacks
     assert mail.outbox == []
 
 
-def test_requests_are_given_the_configured_lifetime(mentee_client, mentor, settings):
-    settings.REQUEST_EXPIRY_DAYS = 3
+def test_requests_are_given_the_programs_lifetime(mentee_client, mentor):
+    Program.objects.filter(slug="main").update(request_expiry_days=3)
 
     body = mentee_client.post("/api/v1/requests/", {"mentor": mentor.pk}, format="json").json()
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentorship.models import MentorshipRequest
+from programs.models import Program
 from tests.factories import MentorFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,7 @@ def test_the_same_mentor_can_be_asked_again_once_the_cool_down_is_over(send, men
 
 def test_a_request_closed_because_the_mentee_found_a_mentor_starts_no_cool_down(send, mentee, mentor):
     MentorshipRequest.objects.create(
+        program=Program.objects.default(),
         mentee=mentee,
         mentor=mentor,
         status=MentorshipRequest.Status.WITHDRAWN,

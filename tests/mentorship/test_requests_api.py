@@ -5,6 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentorship.models import Mentorship, MentorshipRequest
+from programs.models import Membership
 from tests.conftest import client_for
 from tests.factories import GoalFactory, MenteeFactory, MentorshipFactory, RequestFactory
 
@@ -71,8 +72,7 @@ def test_a_mentee_who_already_has_a_mentor_cannot_ask_another(send, mentorship, 
 
 
 def test_a_mentor_who_is_not_accepting_gets_no_request(send, mentor):
-    mentor.mentor_profile.accepting_requests = False
-    mentor.mentor_profile.save()
+    Membership.objects.filter(user=mentor, role="mentor").update(accepting_requests=False)
 
     response = send(mentor)
 
@@ -184,8 +184,7 @@ def test_a_mentor_at_capacity_cannot_accept(act, mentor):
 
 
 def test_a_pending_match_round_offer_holds_a_slot(act, mentor):
-    mentor.mentor_profile.capacity = 1
-    mentor.mentor_profile.save()
+    Membership.objects.filter(user=mentor, role="mentor").update(capacity=1)
     RequestFactory(mentor=mentor, origin="match_round")
     request = RequestFactory(mentor=mentor)
 
