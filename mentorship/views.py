@@ -20,7 +20,7 @@ from mentorship import selectors, services
 from mentorship.api.filters import MentorFilter
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs.models import Membership, Program
-from programs.selectors import memberships_of, program_default, program_for, roles_in
+from programs.selectors import current_program, memberships_of, program_for, roles_in
 
 MENTORS_PER_PAGE = 12
 Role = Membership.Role
@@ -31,7 +31,7 @@ def _program(request, slug: str | None) -> Program:
     current one."""
     if slug is not None:
         return program_for(request.user, slug)
-    return program_default()  # current program
+    return current_program(request)
 
 
 def _directory_url(program: Program, mentor_id: int | None = None) -> str:
