@@ -241,7 +241,7 @@ def demo_logins() -> list[DemoLogin]:
         roles = ["site staff"] if user.is_staff else []
         roles += [
             f"{m.role} in {m.program.name}"
-            for m in sorted(user.memberships.all(), key=lambda m: (not m.program.slug == "main", m.program.name))
+            for m in sorted(user.memberships.all(), key=lambda m: (m.program.slug != "main", m.program.name))
         ]
         logins.append(DemoLogin(user.username, "; ".join(roles), user.full_name))
     return logins
