@@ -1,7 +1,8 @@
-"""A believable demo program: mentors and mentees across real industries and skills.
+"""The demo's people: mentors and mentees across real industries and skills, each with one profile.
 
-Deterministic (a fixed seed), so screenshots and demos look the same on every machine. Every demo account
-shares one password, hashed once: hashing hundreds of passwords at full strength would take a minute.
+What they do where (their memberships of the demo's four programs) is programs.demo's; their history
+mentorship.demo's. Deterministic (a fixed seed), so screenshots and demos look the same on every machine. Every
+demo account shares one password, hashed once: hashing hundreds of passwords at full strength would take a minute.
 """
 
 import random
@@ -13,13 +14,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Industry, Profile, Skill, User
 from accounts.taxonomy import taxonomy_terms_import
 
 DEMO_PASSWORD = "mentoring-demo"
 DEMO_ADMIN = "admin"
 DEMO_MENTOR = "mentor"
 DEMO_MENTEE = "mentee"
+DEMO_COORDINATOR = "coordinator"  # administers the cohort only
+DEMO_LOGINS = [DEMO_ADMIN, DEMO_COORDINATOR, DEMO_MENTOR, DEMO_MENTEE]
 
 INDUSTRY_SKILLS: dict[str, list[str]] = {
     "Software & Internet": ["Python", "JavaScript", "System design", "Cloud architecture", "DevOps", "Code review"],
@@ -178,6 +181,17 @@ TIMEZONES = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ]
+# What the early-career people of the reverse-mentoring program teach the senior ones.
+REVERSE_SKILLS = ["Machine learning", "Personal branding", "Data analysis", "UX research", "Work-life balance"]
+LANGUAGE_OF_TIMEZONE = {
+    "Europe/Berlin": "German",
+    "Europe/Madrid": "Spanish",
+    "Africa/Lagos": "Yoruba",
+    "Africa/Nairobi": "Swahili",
+    "America/Sao_Paulo": "Portuguese",
+    "Asia/Kolkata": "Hindi",
+    "Asia/Tokyo": "Japanese",
+}
 MENTEE_BIOS = [
     "Two years into my first role and looking for someone who has walked the path before me.",
     "Switching careers after a decade elsewhere; I learn fast and want to learn the right things.",
@@ -194,32 +208,63 @@ class DemoLogin:
     full_name: str
 
 
+@dataclass(frozen=True)
+class DemoPeople:
+    """Who the demo made, in the order programs.demo hands out roles: the demo mentor and mentee come first."""
+
+    admin: User
+    coordinator: User
+    mentors: list[User]
+    mentees: list[User]
+
+    @property
+    def both_sides(self) -> int:
+        """The first this-many mentors also want to grow something, and the first this-many mentees (plus one,
+        who asks to mentor in the invite-only program) can also teach: the reverse-mentoring program pairs them."""
+        return both_sides_count(len(self.mentors), len(self.mentees))
+
+
+def both_sides_count(mentors: int, mentees: int) -> int:
+    return max(1, min(mentors, mentees) // 6)
+
+
 def demo_is_loaded() -> bool:
     return User.objects.filter(username=DEMO_ADMIN).exists()
 
 
 def demo_logins() -> list[DemoLogin]:
-    order = [DEMO_ADMIN, DEMO_MENTOR, DEMO_MENTEE]
-    users = sorted(User.objects.filter(username__in=order), key=lambda u: order.index(u.username))
-    return [DemoLogin(u.username, "program admin" if u.is_staff else u.role, u.full_name) for u in users]
+    """The demo's logins with what each one does where (site staff; a role in a program), for the command's output."""
+    users = User.objects.filter(username__in=DEMO_LOGINS).prefetch_related("memberships__program")
+    users = sorted(users, key=lambda u: DEMO_LOGINS.index(u.username))
+    logins = []
+    for user in users:
+        roles = ["site staff"] if user.is_staff else []
+        roles += [
+            f"{m.role} in {m.program.name}"
+            for m in sorted(user.memberships.all(), key=lambda m: (m.program.slug != "main", m.program.name))
+        ]
+        logins.append(DemoLogin(user.username, "; ".join(roles), user.full_name))
+    return logins
 
 
 @transaction.atomic
-def demo_program_build(
+def demo_people_build(
     *, mentors: int = 60, mentees: int = 180, seed: int = 2026, progress: Callable[[int], None] = lambda n: None
-) -> None:
-    """Create the demo program. `progress(n)` is told each time n more people exist."""
+) -> DemoPeople:
+    """Create the demo's people with their profiles: a mentor's expertise is what they can teach (`skills`), a
+    mentee's what they want to grow (`wanted_skills`), and a few have both. `progress(n)` is told each time n more
+    people exist."""
     rng = random.Random(seed)
     password = make_password(DEMO_PASSWORD)
 
-    # The program's own taxonomy: approved, as an admin's import would add it.
+    # The demo's own taxonomy: approved, as an admin's import would add it.
     industries = taxonomy_terms_import(model=Industry, names=INDUSTRY_SKILLS)
     industries = {name: industries[name.lower()] for name in INDUSTRY_SKILLS}
     skill_names = sorted({s for skills in INDUSTRY_SKILLS.values() for s in skills} | set(GENERAL_SKILLS))
     skills = taxonomy_terms_import(model=Skill, names=skill_names)
     skills = {name: skills[name.lower()] for name in skill_names}
 
-    User.objects.create(
+    admin = User.objects.create(
         username=DEMO_ADMIN,
         email="admin@example.org",
         full_name="Alex Admin",
@@ -227,68 +272,81 @@ def demo_program_build(
         is_superuser=True,
         password=password,
     )
+    coordinator = User.objects.create(
+        username=DEMO_COORDINATOR, email="coordinator@example.org", full_name="Casey Coordinator", password=password
+    )
     progress(1)
 
     names = _unique_names(rng, mentors + mentees)
     mentor_names, mentee_names = names[:mentors], names[mentors:]
+    both = both_sides_count(mentors, mentees)
 
-    mentor_users = _create_users(mentor_names, User.Role.MENTOR, DEMO_MENTOR, password)
-    mentor_profiles = []
-    mentor_skills = []
-    for user in mentor_users:
+    mentor_users = _create_users(mentor_names, DEMO_MENTOR, password)
+    profiles, teach, learn = [], [], []
+    for index, user in enumerate(mentor_users):
         industry_name = rng.choice(list(INDUSTRY_SKILLS))
         own = rng.sample(INDUSTRY_SKILLS[industry_name], k=min(3, len(INDUSTRY_SKILLS[industry_name])))
         own += rng.sample(GENERAL_SKILLS, k=2)
         years = rng.randint(5, 30)
-        profile = MentorProfile(
-            user=user,
-            headline=f"{rng.choice(TITLES)} · {years} years in {industry_name.lower()}",
-            bio=(
-                f"I have spent {years} years in {industry_name.lower()}, most recently as a "
-                f"{rng.choice(TITLES).lower()}. Happy to help with {own[0].lower()} and {own[-1].lower()}."
-            ),
-            industry=industries[industry_name],
-            years_experience=years,
-            capacity=rng.choice([1, 2, 2, 3, 3, 4, 5]),
-            accepting_requests=rng.random() > 0.1,
-            timezone=rng.choice(TIMEZONES),
+        zone = rng.choice(TIMEZONES)
+        profiles.append(
+            Profile(
+                user=user,
+                headline=f"{rng.choice(TITLES)} · {years} years in {industry_name.lower()}",
+                bio=(
+                    f"I have spent {years} years in {industry_name.lower()}, most recently as a "
+                    f"{rng.choice(TITLES).lower()}. Happy to help with {own[0].lower()} and {own[-1].lower()}."
+                ),
+                industry=industries[industry_name],
+                years_experience=years,
+                timezone=zone,
+                languages=_languages(zone),
+            )
         )
-        mentor_profiles.append(profile)
-        mentor_skills.append(own)
-    MentorProfile.objects.bulk_create(mentor_profiles)
-    _link_skills(MentorProfile, mentor_profiles, mentor_skills, skills)
+        teach.append(own)
+        # A senior who wants to learn from the early-career people of the reverse-mentoring program.
+        learn.append(rng.sample([s for s in REVERSE_SKILLS if s not in own], k=2) if index < both else [])
     progress(len(mentor_users))
 
-    mentee_users = _create_users(mentee_names, User.Role.MENTEE, DEMO_MENTEE, password)
-    mentee_profiles = []
-    mentee_skills = []
-    for user in mentee_users:
+    mentee_users = _create_users(mentee_names, DEMO_MENTEE, password)
+    for index, user in enumerate(mentee_users):
         industry_name = rng.choice(list(INDUSTRY_SKILLS))
         wanted = rng.sample(INDUSTRY_SKILLS[industry_name], k=2) + rng.sample(GENERAL_SKILLS, k=rng.randint(1, 2))
-        mentee_profiles.append(
-            MenteeProfile(
+        zone = rng.choice(TIMEZONES)
+        profiles.append(
+            Profile(
                 user=user,
                 bio=rng.choice(MENTEE_BIOS),
                 industry=industries[industry_name],
-                timezone=rng.choice(TIMEZONES),
+                timezone=zone,
+                languages=_languages(zone),
+                # Early-career, yet with something to teach (reverse mentoring; the invite-only program).
+                headline="Early-career and keen to share what I know" if index <= both else "",
             )
         )
-        mentee_skills.append(wanted)
-    MenteeProfile.objects.bulk_create(mentee_profiles)
-    _link_skills(MenteeProfile, mentee_profiles, mentee_skills, skills)
+        teach.append(rng.sample([s for s in REVERSE_SKILLS if s not in wanted], k=2) if index <= both else [])
+        learn.append(wanted)
+    Profile.objects.bulk_create(profiles)
+    _link_skills(Profile.skills, profiles, teach, skills)
+    _link_skills(Profile.wanted_skills, profiles, learn, skills)
     progress(len(mentee_users))
-    _suggest_skills(mentor_profiles[0], DEMO_SUGGESTIONS[DEMO_MENTOR])
-    _suggest_skills(mentee_profiles[0], DEMO_SUGGESTIONS[DEMO_MENTEE])
+    _suggest_skills(mentor_users[0], Profile.skills, DEMO_SUGGESTIONS[DEMO_MENTOR])
+    _suggest_skills(mentee_users[0], Profile.wanted_skills, DEMO_SUGGESTIONS[DEMO_MENTEE])
+    return DemoPeople(admin=admin, coordinator=coordinator, mentors=mentor_users, mentees=mentee_users)
 
 
-def _suggest_skills(profile, names: list[str]) -> None:
+def _languages(zone: str) -> list[str]:
+    return ["English", LANGUAGE_OF_TIMEZONE[zone]] if zone in LANGUAGE_OF_TIMEZONE else ["English"]
+
+
+def _suggest_skills(user: User, side, names: list[str]) -> None:
     """New skills the demo logins named themselves: waiting on the admin's Skills page, shown to them only."""
     suggestions = [
-        Skill(name=name, status=Skill.Status.SUGGESTED, suggested_by=profile.user, suggested_at=timezone.now())
+        Skill(name=name, status=Skill.Status.SUGGESTED, suggested_by=user, suggested_at=timezone.now())
         for name in names
     ]
     Skill.objects.bulk_create(suggestions)
-    profile.skills.add(*suggestions)
+    side.through.objects.bulk_create([side.through(profile_id=user.profile.pk, skill_id=s.pk) for s in suggestions])
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:
@@ -302,12 +360,13 @@ def _unique_names(rng: random.Random, count: int) -> list[str]:
     return rng.sample(names, k=count)
 
 
-def _create_users(full_names: list[str], role: str, first_username: str, password: str) -> list[User]:
+def _create_users(full_names: list[str], first_username: str, password: str) -> list[User]:
+    """bulk_create skips User.save(), which makes a profile: the caller makes them."""
     users = []
     for index, full_name in enumerate(full_names):
         username = first_username if index == 0 else _username(full_name)
         email = f"{username}@example.org"
-        users.append(User(username=username, email=email, full_name=full_name, role=role, password=password))
+        users.append(User(username=username, email=email, full_name=full_name, password=password))
     return User.objects.bulk_create(users)
 
 
@@ -315,11 +374,12 @@ def _username(full_name: str) -> str:
     return ".".join(part.lower() for part in full_name.replace("'", "").replace("ü", "ue").replace(".", "").split())
 
 
-def _link_skills(model, profiles, skill_lists, skills_by_name) -> None:
-    through = model.skills.through
+def _link_skills(side, profiles: list[Profile], skill_lists: list[list[str]], skills_by_name) -> None:
+    """One side of the profiles (Profile.skills or Profile.wanted_skills), by skill name."""
+    through = side.through
     rows = [
-        through(**{f"{model._meta.model_name}_id": profile.pk, "skill_id": skills_by_name[name].pk})
+        through(profile_id=profile.pk, skill_id=skills_by_name[name].pk)
         for profile, names in zip(profiles, skill_lists, strict=True)
         for name in dict.fromkeys(names)
     ]
-    through.objects.bulk_create(rows)
+    through.objects.bulk_create(rows, batch_size=5_000)

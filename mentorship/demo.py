@@ -1,19 +1,21 @@
-"""The demo program's history: goals with milestones, requests in every state, mentorships with sessions and
-feedback. Written in bulk with past dates (a service would stamp everything "now"), keeping every invariant the
-services keep: capacity, one mentor per mentee, one pending request per pair, sessions within the mentorship.
+"""The demo programs' history: goals with milestones, requests in every state, mentorships with sessions and
+feedback, most of it in `main` and some in the cohort and the reverse-mentoring program. Written in bulk with past
+dates (a service would stamp everything "now"), keeping every invariant the services keep, per program: a mentor's
+capacity there, the program's mentee limit, one pending request per pair, sessions within the mentorship.
 """
 
 import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_MENTEE, DEMO_MENTOR
-from accounts.models import MentorProfile, User
+from accounts.demo import DemoPeople
+from accounts.models import User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from programs.demo import DemoPrograms
+from programs.models import Membership, Program
 
 GOAL_TEMPLATES = [
     ("Get confident at {skill}", ["Find a course or a book on {skill}", "Practise {skill} weekly", "Ask for feedback"]),
@@ -33,50 +35,46 @@ FEEDBACK_COMMENTS = ["Very helpful, thank you!", "Clear next steps.", "Good sess
 
 
 @transaction.atomic
-def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = lambda n: None) -> None:
+def demo_lifecycle_build(
+    *, people: DemoPeople, programs: DemoPrograms, seed: int = 2026, progress: Callable[[int], None] = lambda n: None
+) -> None:
     rng = random.Random(seed)
     now = timezone.now()
     today = timezone.localdate()
-    mentees = list(User.objects.filter(role=User.Role.MENTEE).prefetch_related("mentee_profile__skills").order_by("pk"))
-    mentors = list(MentorProfile.objects.select_related("user").order_by("user_id"))
-    demo_mentee = next(m for m in mentees if m.username == DEMO_MENTEE)
-    demo_mentor = next(m for m in mentors if m.user.username == DEMO_MENTOR)
-    demo_mentor.capacity, demo_mentor.accepting_requests = 3, True
-    demo_mentor.save(update_fields=["capacity", "accepting_requests"])
-
-    goals_of = _goals(rng, mentees, today, now)
+    main = programs.main
+    demo_mentor, demo_mentee = people.mentors[0], people.mentees[0]
+    # The seniors of the reverse-mentoring program are mentees there: they have goals too.
+    learners = [*people.mentees, *people.mentors[: people.both_sides]]
+    learners = list(User.objects.filter(pk__in=[u.pk for u in learners]).prefetch_related("profile__wanted_skills"))
+    learners.sort(key=lambda u: u.pk)
+    goals_of = _goals(rng, learners, today, now)
     progress(1)
 
-    # Who is mentored by whom: the demo mentee is left free to browse and ask; the demo mentor has one mentee
-    # now and room for more. Everyone else: about half of the mentees, within every mentor's capacity.
+    mentee_ids = {u.pk for u in people.mentees}
+    mentees = [u for u in learners if u.pk in mentee_ids]
+    mentors = list(
+        Membership.objects.in_program(main).mentors().select_related("user").order_by("user_id")
+    )  # capacity and accepting are the membership's
+    demo_membership = next(m for m in mentors if m.user_id == demo_mentor.pk)
+
+    # Who is mentored by whom in main: the demo mentee is left free to browse and ask; the demo mentor has one
+    # mentee now and room for more. Everyone else: about half of the mentees, within every mentor's capacity.
     slots = {m.user_id: m.capacity for m in mentors}
-    slots[demo_mentor.user_id] = 1
-    others = [m for m in mentees if m is not demo_mentee]
+    slots[demo_mentor.pk] = 1
+    others = [m for m in mentees if m.pk != demo_mentee.pk]
     mentorships: list[Mentorship] = []
     requests: list[MentorshipRequest] = []
     with_room = [m for m in mentors if slots[m.user_id] > 0]  # kept in order as mentors fill up
     for index, mentee in enumerate(others):
         if index == 0:
-            mentor = demo_mentor
+            mentor = demo_membership
         elif rng.random() < 0.55 and with_room:
             mentor = rng.choice(with_room)
         else:
             continue
         started = now - dt.timedelta(days=rng.randint(20, 150))
         completed = index > 0 and rng.random() < 0.15
-        request = _request(mentee, mentor.user, "accepted", started - dt.timedelta(days=rng.randint(1, 6)), goals_of)
-        request.responded_at = started
-        requests.append(request)
-        mentorships.append(
-            Mentorship(
-                mentee=mentee,
-                mentor=mentor.user,
-                started_at=started,
-                status="completed" if completed else "active",
-                ended_at=started + dt.timedelta(days=rng.randint(15, 19)) if completed else None,
-                ended_by=mentee if completed else None,
-            )
-        )
+        _pair(main, mentee, mentor.user, started, goals_of, requests, mentorships, rng=rng, completed=completed)
         if not completed:
             slots[mentor.user_id] -= 1
             if slots[mentor.user_id] == 0 and mentor in with_room:
@@ -85,26 +83,27 @@ def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = 
     # Mentees with no mentor now: requests that went nowhere, and a pending one for a third of them.
     mentored = {m.mentee_id for m in mentorships if m.status == "active"}
     free = [m for m in others if m.pk not in mentored]
-    not_demo = [m for m in mentors if m is not demo_mentor]
+    not_demo = [m for m in mentors if m is not demo_membership]
     for mentee in free:
         tried = rng.sample(not_demo, k=2)
         outcomes = rng.sample(["declined", "withdrawn", "expired"], k=rng.randint(0, 2))
         for mentor, status in zip(tried, outcomes, strict=False):  # as many as there are outcomes
             sent = now - dt.timedelta(days=rng.randint(15, 90))
-            request = _request(mentee, mentor.user, status, sent, goals_of)
-            request.responded_at = sent + dt.timedelta(days=settings.REQUEST_EXPIRY_DAYS if status == "expired" else 2)
+            request = _request(main, mentee, mentor.user, status, sent, goals_of)
+            request.responded_at = sent + dt.timedelta(days=main.request_expiry_days if status == "expired" else 2)
             if status == "declined":
                 request.decline_reason = rng.choice(MentorshipRequest.DeclineReason.values)
             requests.append(request)
     asking = rng.sample(free[2:], k=len(free[2:]) // 3)
-    open_mentors = [m for m in mentors if slots[m.user_id] > 0 and m.accepting_requests and m is not demo_mentor]
+    open_mentors = [m for m in mentors if slots[m.user_id] > 0 and m.accepting_requests and m is not demo_membership]
     for mentee in asking:
         sent = now - dt.timedelta(days=rng.randint(0, 10))
-        requests.append(_request(mentee, rng.choice(open_mentors).user, "pending", sent, goals_of))
+        requests.append(_request(main, mentee, rng.choice(open_mentors).user, "pending", sent, goals_of))
     for mentee in free[:2]:  # the demo mentor has requests to answer
-        requests.append(_request(mentee, demo_mentor.user, "pending", now - dt.timedelta(days=1), goals_of))
+        requests.append(_request(main, mentee, demo_mentor, "pending", now - dt.timedelta(days=1), goals_of))
     progress(1)
 
+    _other_programs(rng, people, programs, goals_of, requests, mentorships, now)
     _bulk_create_dated(MentorshipRequest, requests)
     MentorshipRequest.goals.through.objects.bulk_create(
         [
@@ -112,9 +111,9 @@ def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = 
             for r in requests
         ]
     )
-    accepted = {(r.mentee_id, r.mentor_id): r for r in requests if r.status == "accepted"}
+    accepted = {(r.program_id, r.mentee_id, r.mentor_id): r for r in requests if r.status == "accepted"}
     for mentorship in mentorships:
-        mentorship.request = accepted[(mentorship.mentee_id, mentorship.mentor_id)]
+        mentorship.request = accepted[(mentorship.program_id, mentorship.mentee_id, mentorship.mentor_id)]
         mentorship.created_at = mentorship.started_at
     _bulk_create_dated(Mentorship, mentorships)
     progress(1)
@@ -123,13 +122,66 @@ def demo_lifecycle_build(*, seed: int = 2026, progress: Callable[[int], None] = 
     progress(1)
 
 
-def _request(mentee: User, mentor: User, status: str, sent: dt.datetime, goals_of) -> MentorshipRequest:
+def _other_programs(rng, people: DemoPeople, programs: DemoPrograms, goals_of, requests, mentorships, now) -> None:
+    """A little history outside main: in the cohort, a mentorship of the demo mentor's and a request of the demo
+    mentee's waiting; in reverse mentoring, the demo mentor asking the demo mentee, and other pairs at work."""
+    cohort_mentors = _members(programs.cohort, Membership.Role.MENTOR)
+    cohort_mentees = _members(programs.cohort, Membership.Role.MENTEE)
+    demo_mentor, demo_mentee = people.mentors[0], people.mentees[0]
+    others = [u for u in cohort_mentors if u.pk != demo_mentor.pk]
+    if others:
+        sent = now - dt.timedelta(days=2)
+        requests.append(_request(programs.cohort, demo_mentee, others[0], "pending", sent, goals_of))
+    for mentee in [u for u in cohort_mentees if u.pk != demo_mentee.pk][:1]:
+        started = max(now - dt.timedelta(days=14), _midnight(programs.cohort.starts_on))
+        _pair(programs.cohort, mentee, demo_mentor, started, goals_of, requests, mentorships, rng=rng)
+
+    # The demo mentee has a request to answer as a mentor there; other early-career people are at work.
+    sent = now - dt.timedelta(days=3)
+    requests.append(_request(programs.reverse, demo_mentor, demo_mentee, "pending", sent, goals_of))
+    pairs = list(zip(people.mentees[: people.both_sides], people.mentors[: people.both_sides], strict=True))
+    for junior, senior in pairs[1::2]:
+        started = now - dt.timedelta(days=rng.randint(20, 60))
+        _pair(programs.reverse, senior, junior, started, goals_of, requests, mentorships, rng=rng)
+
+
+def _members(program: Program, role: str) -> list[User]:
+    rows = Membership.objects.in_program(program).filter(role=role).active().select_related("user")
+    return [m.user for m in rows.order_by("user_id")]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+
+
+def _pair(program, mentee, mentor, started, goals_of, requests, mentorships, *, rng, completed=False) -> None:
+    """An accepted request and the mentorship it began (completed a few weeks later when `completed`)."""
+    request = _request(program, mentee, mentor, "accepted", started - dt.timedelta(days=rng.randint(1, 6)), goals_of)
+    request.responded_at = started
+    requests.append(request)
+    mentorships.append(
+        Mentorship(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            started_at=started,
+            status="completed" if completed else "active",
+            ended_at=started + dt.timedelta(days=rng.randint(15, 19)) if completed else None,
+            ended_by=mentee if completed else None,
+        )
+    )
+
+
+def _request(
+    program: Program, mentee: User, mentor: User, status: str, sent: dt.datetime, goals_of
+) -> MentorshipRequest:
     request = MentorshipRequest(
+        program=program,
         mentee=mentee,
         mentor=mentor,
         status=status,
         message=f"Hello {mentor.get_short_name()}, I would love your help to {goals_of[mentee.pk][0].title.lower()}.",
-        expires_at=sent + dt.timedelta(days=settings.REQUEST_EXPIRY_DAYS),
+        expires_at=sent + dt.timedelta(days=program.request_expiry_days),
     )
     request.created_at = sent
     return request
@@ -149,7 +201,7 @@ def _goals(rng: random.Random, mentees: list[User], today: dt.date, now: dt.date
     skills_of: list[list] = []
     milestone_titles: list[list[str]] = []
     for mentee in mentees:
-        wanted = list(mentee.mentee_profile.skills.all())
+        wanted = list(mentee.profile.wanted_skills.all())
         for skill in rng.sample(wanted, k=min(len(wanted), rng.randint(1, 3))):
             title, steps = rng.choice(GOAL_TEMPLATES)
             goals.append(

@@ -2,13 +2,29 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Industry, Profile, Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
-from mentorship.selectors import mentor_directory
+from programs.models import Membership, Program
+from programs.selectors import is_program_admin
+
+Role = Membership.Role
+
+
+def _main() -> Program:
+    return Program.objects.default()
+
+
+def _members(program: Program, role: str):
+    return Membership.objects.in_program(program).filter(role=role)
+
+
+def _listed_mentors(program: Program):
+    """Who a mentee of `program` may choose from: its active, accepting mentors (the directory adds profile rules)."""
+    return _members(program, Role.MENTOR).active().accepting()
 
 
 @pytest.mark.django_db
@@ -16,15 +32,99 @@ def test_seed_demo_builds_a_believable_program_and_prints_the_logins(capsys):
     call_command("seed_demo")
 
     out = capsys.readouterr()
-    assert MentorProfile.objects.count() >= 50
-    assert MenteeProfile.objects.count() >= 150
+    main = _main()
+    mentors = Profile.objects.filter(user__memberships__in=_members(main, Role.MENTOR))
+    mentees = Profile.objects.filter(user__memberships__in=_members(main, Role.MENTEE))
+    assert mentors.count() >= 50
+    assert mentees.count() >= 150
     assert Industry.objects.count() >= 10
-    assert not MentorProfile.objects.filter(skills=None).exists()
-    assert not MenteeProfile.objects.filter(industry=None).exists()
-    for username in ("admin", "mentor", "mentee"):
+    assert not mentors.filter(skills=None).exists()  # a mentor's expertise is what they can teach
+    assert not mentees.filter(wanted_skills=None).exists()  # a mentee's what they want to grow
+    assert not mentees.filter(industry=None).exists()
+    for username in ("admin", "coordinator", "mentor", "mentee"):
         assert username in out.out
     assert DEMO_PASSWORD in out.out
     assert "100%" in out.err  # the progress bar ran to the end
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_four_programs_each_with_its_people():
+    call_command("seed_demo")
+
+    today = timezone.localdate()
+    main = Program.objects.get(slug="main")
+    assert (main.kind, main.format, main.enrollment) == ("evergreen", "one_on_one", "open")
+    cohort = Program.objects.get(kind="cohort")
+    assert cohort.starts_on <= today <= cohort.ends_on and not cohort.has_ended()
+    reverse = Program.objects.get(slug="reverse-mentoring")
+    circle = Program.objects.get(enrollment="invite")
+    assert circle.mentor_approval
+    assert Program.objects.count() == 4
+    for program in (main, cohort, reverse, circle):
+        assert _members(program, Role.MENTOR).active().exists(), program
+        assert _members(program, Role.MENTEE).active().exists(), program
+    assert MentorshipRequest.objects.filter(program=cohort).exists()
+    assert Mentorship.objects.filter(program=reverse, status="active").exists()
+    # The circle: a mentor waiting for approval, someone invited who has not answered yet.
+    assert _members(circle, Role.MENTOR).filter(status="pending", user__is_active=True).exists()
+    invited = _members(circle, Role.MENTEE).get(status="invited")
+    assert invited.invited_by is not None and is_program_admin(invited.invited_by, circle)
+
+
+@pytest.mark.django_db
+def test_in_reverse_mentoring_the_demo_mentee_mentors_and_the_demo_mentor_is_mentored():
+    call_command("seed_demo")
+
+    reverse = Program.objects.get(slug="reverse-mentoring")
+    assert _members(reverse, Role.MENTOR).active().filter(user__username="mentee").exists()
+    assert _members(reverse, Role.MENTEE).active().filter(user__username="mentor").exists()
+    # Its mentors are mentees in main, its mentees mentors there.
+    main = _main()
+    juniors = _members(reverse, Role.MENTOR).values("user")
+    seniors = _members(reverse, Role.MENTEE).values("user")
+    assert _members(main, Role.MENTEE).filter(user__in=juniors).count() == juniors.count()
+    assert _members(main, Role.MENTOR).filter(user__in=seniors).count() == seniors.count()
+    # The demo mentee has a request to answer there, as a mentor.
+    assert (
+        MentorshipRequest.objects.pending()
+        .filter(program=reverse, mentor__username="mentee", mentee__username="mentor")
+        .exists()
+    )
+    # People with both sides: those who mentor there can teach, those mentored there want to grow.
+    assert not Profile.objects.filter(user__in=juniors, skills=None).exists()
+    assert not Profile.objects.filter(user__in=seniors, wanted_skills=None).exists()
+    both = Profile.objects.filter(skills__isnull=False, wanted_skills__isnull=False).distinct()
+    assert both.count() >= juniors.count() + seniors.count()
+
+
+@pytest.mark.django_db
+def test_the_pending_mentor_of_the_invite_only_program_is_in_no_directory():
+    call_command("seed_demo")
+
+    pending = Membership.objects.get(status="pending")
+    assert (pending.role, pending.program.enrollment) == ("mentor", "invite")
+    assert pending.user.profile.skills.exists()  # ready to mentor, waiting for the admin
+    assert not Membership.objects.filter(user=pending.user, role=Role.MENTOR).active().exists()
+    for program in Program.objects.all():
+        assert not _listed_mentors(program).filter(user=pending.user).exists(), program
+
+
+@pytest.mark.django_db
+def test_program_admins_are_memberships_and_the_coordinator_administers_the_cohort_only():
+    call_command("seed_demo")
+
+    main, cohort = _main(), Program.objects.get(kind="cohort")
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and _members(main, Role.ADMIN).filter(user=admin).exists()
+    coordinator = User.objects.get(username="coordinator")
+    assert not coordinator.is_staff and coordinator.is_program_admin
+    assert [m.program for m in coordinator.memberships.all()] == [cohort]
+    assert is_program_admin(coordinator, cohort)
+    for program in Program.objects.exclude(pk=cohort.pk):
+        assert not is_program_admin(coordinator, program), program
+    circle = Program.objects.get(enrollment="invite")
+    circle_admin = _members(circle, Role.ADMIN).get().user
+    assert not circle_admin.is_staff and _members(main, Role.MENTOR).filter(user=circle_admin).exists()
 
 
 @pytest.mark.django_db
@@ -32,7 +132,7 @@ def test_demo_logins_work_with_the_printed_password():
     call_command("seed_demo")
 
     assert User.objects.get(username="admin").is_program_admin
-    for username in ("admin", "mentor", "mentee"):
+    for username in ("admin", "coordinator", "mentor", "mentee"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
@@ -44,6 +144,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time(capsys):
     call_command("seed_demo")
 
     assert User.objects.count() == count
+    assert Program.objects.count() == 4
     assert "already loaded" in capsys.readouterr().out
 
 
@@ -53,25 +154,37 @@ def test_demo_usernames_and_emails_are_unique_whatever_the_case():
 
     usernames = [u.lower() for u in User.objects.values_list("username", flat=True)]
     assert len(usernames) == len(set(usernames))
+    assert Profile.objects.count() == User.objects.count()  # everyone has their one profile
 
 
 @pytest.mark.django_db
-def test_the_demo_history_keeps_every_rule_of_the_program():
+def test_the_demo_history_keeps_every_rule_of_each_program():
     call_command("seed_demo")
 
-    statuses = set(MentorshipRequest.objects.values_list("status", flat=True))
+    main = _main()
+    statuses = set(MentorshipRequest.objects.filter(program=main).values_list("status", flat=True))
     assert statuses == {"pending", "accepted", "declined", "withdrawn", "expired"}
-    assert set(Mentorship.objects.values_list("status", flat=True)) == {"active", "completed"}
-    active = dict(Mentorship.objects.active().values("mentor").annotate(n=Count("id")).values_list("mentor", "n"))
-    for mentor in mentor_directory():
-        assert active.get(mentor.user_id, 0) <= mentor.capacity, mentor
-    assert not (Mentorship.objects.active().values("mentee").annotate(n=Count("id")).filter(n__gt=1).exists()), (
-        "a mentee with two mentors"
-    )
+    assert set(Mentorship.objects.filter(program=main).values_list("status", flat=True)) == {"active", "completed"}
+    active = Mentorship.objects.active().values("program", "mentor").annotate(n=Count("id"))
+    capacity = {(m.program_id, m.user_id): m.capacity for m in Membership.objects.mentors()}
+    for row in active:
+        assert row["n"] <= capacity[(row["program"], row["mentor"])], row
+    limits = dict(Program.objects.values_list("pk", "mentee_limit"))
+    for row in Mentorship.objects.active().values("program", "mentee").annotate(n=Count("id")):
+        assert row["n"] <= limits[row["program"]], f"a mentee with too many mentors: {row}"
+    # Nothing crosses programs: each side of a request or mentorship is an active member there in its role.
+    roles = set(Membership.objects.active().values_list("program", "user", "role"))
+    for model in (MentorshipRequest, Mentorship):
+        for program, mentee, mentor in model.objects.values_list("program", "mentee", "mentor"):
+            assert (program, mentee, "mentee") in roles and (program, mentor, "mentor") in roles, model
+    pending = MentorshipRequest.objects.pending().values("program", "mentee", "mentor").annotate(n=Count("id"))
+    assert not pending.filter(n__gt=1).exists()
     for session in Session.objects.select_related("mentorship"):
         assert session.mentorship.started_at.date() <= session.date <= timezone.localdate()
         if session.mentorship.ended_at:
             assert session.date <= session.mentorship.ended_at.date()
+    for request in MentorshipRequest.objects.select_related("program"):
+        assert request.expires_at - request.created_at == dt.timedelta(days=request.program.request_expiry_days)
     assert Feedback.objects.exists()
     assert Milestone.objects.filter(done=True).exists() and Milestone.objects.filter(done=False).exists()
     assert MentorshipRequest.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=30)).exists()
@@ -81,12 +194,18 @@ def test_the_demo_history_keeps_every_rule_of_the_program():
 def test_the_demo_logins_have_something_to_do():
     call_command("seed_demo")
 
-    mentor = mentor_directory().get(user__username="mentor")
-    assert mentor.open_slots >= 2
-    assert MentorshipRequest.objects.pending().filter(mentor=mentor.user).count() >= 2
-    assert Mentorship.objects.active().filter(mentor=mentor.user).exists()
-    assert not Mentorship.objects.active().filter(mentee__username="mentee").exists()
+    main = _main()
+    mentor = _members(main, Role.MENTOR).get(user__username="mentor")
+    active_in_main = Mentorship.objects.active().filter(program=main)
+    assert mentor.accepting_requests
+    assert mentor.capacity - active_in_main.filter(mentor=mentor.user).count() >= 2
+    assert MentorshipRequest.objects.pending().filter(program=main, mentor=mentor.user).count() >= 2
+    assert active_in_main.filter(mentor=mentor.user).exists()
+    assert not active_in_main.filter(mentee__username="mentee").exists()
     assert Goal.objects.filter(mentee__username="mentee").exists()
+    # In more than one program each, so they see the program switcher.
+    for username in ("mentor", "mentee"):
+        assert Membership.objects.filter(user__username=username).values("program").distinct().count() >= 3
 
 
 @pytest.mark.django_db
@@ -96,6 +215,7 @@ def test_the_demo_has_a_round_waiting_for_review():
     call_command("seed_demo")
 
     demo_round = MatchRound.objects.get()
+    assert demo_round.program == _main()
     assert demo_round.status == "proposed"
     assert demo_round.proposals.count() > 10
 
@@ -117,6 +237,17 @@ def test_seed_demo_loads_under_production_settings_when_forced(settings):
     call_command("seed_demo", "--force", "--mentors", "3", "--mentees", "6")
 
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
+    assert Program.objects.count() == 4  # small, yet every program has its people
+    for program in Program.objects.all():
+        assert _members(program, Role.MENTOR).exists() and _members(program, Role.MENTEE).exists(), program
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_demo_too_small_for_its_programs():
+    with pytest.raises(CommandError, match="at least 3 mentors and 6 mentees"):
+        call_command("seed_demo", "--mentors", "2")
+
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -130,7 +261,8 @@ def test_the_demo_taxonomy_is_approved_but_for_a_few_suggestions_of_the_demo_log
         ("Storytelling with data", "mentee"),
     ]
     assert Skill.objects.approved().count() >= 50
-    assert User.objects.get(username="mentor").mentor_profile.skills.filter(name="Platform engineering").exists()
-    # Nobody else sees them: the directory lists approved skills only.
-    shown = {skill.name for mentor in mentor_directory() for skill in mentor.skills.all()}
-    assert shown.isdisjoint({s.name for s in suggestions})
+    assert User.objects.get(username="mentor").profile.skills.filter(name="Platform engineering").exists()
+    assert User.objects.get(username="mentee").profile.wanted_skills.filter(name="Prompt engineering").exists()
+    # Nobody else names them.
+    naming = Profile.objects.filter(Q(skills__in=suggestions) | Q(wanted_skills__in=suggestions))
+    assert set(naming.values_list("user__username", flat=True)) == {"mentor", "mentee"}

@@ -2,21 +2,27 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from accounts import demo as people
-from accounts.models import User
-from matching import rounds, runner
+from matching import runner
+from matching.models import MatchRound
 from mentorship import demo as lifecycle
+from programs import demo as programs
+from programs.models import AdminAction
+from programs.services import admin_action_record
 
 LIFECYCLE_STEPS = 4
 DEMO_ROUND = "Autumn matching (demo)"
+MIN_MENTORS, MIN_MENTEES = 3, 6  # enough for every program to have someone in each role
 
 
 class Command(BaseCommand):
     help = (
-        "Load a believable demo program (mentors, mentees, goals, requests in every state, mentorships, sessions "
-        "and feedback) and print the demo logins."
+        "Load four believable demo programs (an evergreen one, a cohort, reverse mentoring, an invite-only circle) "
+        "with mentors, mentees, goals, requests in every state, mentorships, sessions and feedback, and print the "
+        "demo logins."
     )
 
     def add_arguments(self, parser):
@@ -35,21 +41,42 @@ class Command(BaseCommand):
                 f"'{people.DEMO_ADMIN}' and others with the published password '{people.DEMO_PASSWORD}'. "
                 "Add --force only for a throwaway demo server."
             )
+        if mentors < MIN_MENTORS or mentees < MIN_MENTEES:
+            raise CommandError(f"The demo needs at least {MIN_MENTORS} mentors and {MIN_MENTEES} mentees.")
         if people.demo_is_loaded():
-            self.stdout.write("The demo program is already loaded.")
+            self.stdout.write("The demo programs are already loaded.")
         else:
             total = 1 + mentors + mentees + LIFECYCLE_STEPS + 1
-            with tqdm(total=total, desc="Building the demo program", unit="step", file=sys.stderr) as bar:
-                people.demo_program_build(mentors=mentors, mentees=mentees, progress=bar.update)
-                lifecycle.demo_lifecycle_build(progress=bar.update)
+            with tqdm(total=total, desc="Building the demo programs", unit="step", file=sys.stderr) as bar:
+                with transaction.atomic():
+                    who = people.demo_people_build(mentors=mentors, mentees=mentees, progress=bar.update)
+                    where = programs.demo_programs_build(people=who)
+                    lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
+                    demo_round = self._round(where.main, who.admin)
                 # A round with proposals waiting for review, so an admin has something to look at.
-                admin = User.objects.get(username=people.DEMO_ADMIN)
-                demo_round = rounds.round_create(name=DEMO_ROUND, created_by=admin, enqueue=False)
                 runner.round_run(round_id=demo_round.pk)
                 bar.update(1)
             self.stdout.write(
-                self.style.SUCCESS(f"Created {mentors} mentors and {mentees} mentees with their history.")
+                self.style.SUCCESS(
+                    f"Created {mentors} mentors and {mentees} mentees in four programs with their history."
+                )
             )
         self.stdout.write(f"Demo logins (password for all: {people.DEMO_PASSWORD}):")
         for login in people.demo_logins():
-            self.stdout.write(f"  {login.username:<8} {login.role:<14} {login.full_name}")
+            self.stdout.write(f"  {login.username:<12} {login.full_name:<18} {login.role}")
+
+    @staticmethod
+    def _round(program, admin) -> MatchRound:
+        """The round an admin would have queued in `program` (written here, as the rest of the demo; the matcher
+        runs it)."""
+        demo_round = MatchRound.objects.create(
+            program=program, name=DEMO_ROUND, weights=dict(program.default_weights), created_by=admin
+        )
+        admin_action_record(
+            actor=admin,
+            kind=AdminAction.Kind.ROUND_CREATE,
+            program=program,
+            target=f"match round {demo_round.pk}",
+            details={"name": DEMO_ROUND, "weights": demo_round.weights, "mode": demo_round.mode},
+        )
+        return demo_round

@@ -1,0 +1,117 @@
+"""The demo's four programs and who does what in each (people from accounts.demo, history from mentorship.demo):
+
+- `main`, the evergreen one-on-one program: every demo mentor and mentee, as before programs; the demo `admin` (site
+  staff) is its admin.
+- a cohort with dates around today, administered by the demo `coordinator` alone: a few mentors and mentees of main.
+- reverse mentoring: early-career people (mentees in main) mentor senior ones (mentors in main); the demo `mentee`
+  is a mentor there, the demo `mentor` a mentee.
+- an invite-only circle whose mentors wait for approval: an admin who mentors in main, a pending mentor (in no
+  directory) and an invited person.
+
+Written in bulk through the models, as the rest of the demo: the services would check enrolment and stamp now.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.demo import DemoPeople
+from accounts.models import User
+from programs.models import Membership, Program
+
+Role = Membership.Role
+Status = Membership.Status
+CAPACITIES = [1, 2, 2, 3, 3, 4, 5]
+DEMO_MENTOR_CAPACITY = 3
+COHORT_DAYS_BEFORE, COHORT_DAYS_AFTER = 21, 100  # the cohort runs around today
+REVERSE_SLUG = "reverse-mentoring"
+CIRCLE_SLUG = "leadership-circle"
+SEASONS = {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring", 6: "Summer", 7: "Summer"}
+
+
+@dataclass(frozen=True)
+class DemoPrograms:
+    main: Program
+    cohort: Program
+    reverse: Program
+    circle: Program
+
+
+def cohort_named(starts_on: dt.date) -> tuple[str, str]:
+    """The cohort's slug and name after the season it starts in, e.g. ("spring-2027", "Spring 2027 cohort")."""
+    season = SEASONS.get(starts_on.month, "Autumn")
+    return f"{season.lower()}-{starts_on.year}", f"{season} {starts_on.year} cohort"
+
+
+@transaction.atomic
+def demo_programs_build(*, people: DemoPeople, seed: int = 2026, today: dt.date | None = None) -> DemoPrograms:
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    starts_on = today - dt.timedelta(days=COHORT_DAYS_BEFORE)
+    cohort_slug, cohort_name = cohort_named(starts_on)
+    main = Program.objects.default()
+    cohort = Program.objects.create(
+        slug=cohort_slug,
+        name=cohort_name,
+        description="Fourteen weeks, one mentor each, a session every week; it closes on its last day.",
+        kind=Program.Kind.COHORT,
+        starts_on=starts_on,
+        ends_on=today + dt.timedelta(days=COHORT_DAYS_AFTER),
+        session_cadence_days=7,
+        request_expiry_days=7,
+    )
+    reverse = Program.objects.create(
+        slug=REVERSE_SLUG,
+        name="Reverse mentoring",
+        description="Early-career colleagues mentor senior leaders on what they know best: new tools, new habits.",
+        session_cadence_days=30,
+    )
+    circle = Program.objects.create(
+        slug=CIRCLE_SLUG,
+        name="Leadership circle",
+        description="By invitation: experienced leaders mentor people stepping into their first leadership role.",
+        enrollment=Program.Enrollment.INVITE,
+        mentor_approval=True,
+    )
+
+    mentors, mentees, both = people.mentors, people.mentees, people.both_sides
+    demo_mentor, demo_mentee = mentors[0], mentees[0]
+    rows: list[Membership] = [Membership(user=people.admin, program=main, role=Role.ADMIN)]
+
+    def member(user: User, program: Program, role: str, **fields) -> None:
+        rows.append(Membership(user=user, program=program, role=role, **fields))
+
+    for user in mentors:
+        if user is demo_mentor:  # room for the two requests waiting for them, and one more
+            member(user, main, Role.MENTOR, capacity=DEMO_MENTOR_CAPACITY, accepting_requests=True)
+        else:
+            member(user, main, Role.MENTOR, capacity=rng.choice(CAPACITIES), accepting_requests=rng.random() > 0.1)
+    for user in mentees:
+        member(user, main, Role.MENTEE)
+
+    member(people.coordinator, cohort, Role.ADMIN)
+    for user in [demo_mentor, *mentors[both::4]]:
+        member(user, cohort, Role.MENTOR, capacity=2)
+    for user in [demo_mentee, *mentees[both + 2 :: 5]]:
+        member(user, cohort, Role.MENTEE)
+
+    for junior, senior in zip(mentees[:both], mentors[:both], strict=True):
+        member(junior, reverse, Role.MENTOR, capacity=1)
+        member(senior, reverse, Role.MENTEE)
+
+    circle_admin = mentors[both] if len(mentors) > both else people.admin
+    member(circle_admin, circle, Role.ADMIN)
+    for user in mentors[both : both + 4]:
+        member(user, circle, Role.MENTOR, capacity=2)
+    for user in mentees[both : both + 1]:  # asked to mentor: waits for the circle's admin
+        member(user, circle, Role.MENTOR, status=Status.PENDING, capacity=1)
+    for user in mentees[both + 1 : both + 2]:
+        member(user, circle, Role.MENTEE, status=Status.INVITED, invited_by=circle_admin)
+    for user in mentees[both + 2 : both + 8]:
+        member(user, circle, Role.MENTEE, invited_by=circle_admin)
+
+    Membership.objects.bulk_create(rows, batch_size=5_000)
+    return DemoPrograms(main=main, cohort=cohort, reverse=reverse, circle=circle)
