@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import Conflict, ServiceUnavailable
+from matching.management.programs import program_option
 from matching.models import MatchRound
 from matching.rounds import round_create
-from matching.management.programs import program_option
 from matching.runner import round_enqueue, round_run
 
 
