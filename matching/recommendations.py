@@ -110,13 +110,13 @@ def recommended_mentors(*, mentee: User, program: Program, limit: int = 10) -> l
         allowed=allowed,
     )
     # mentorship.selectors: mentor_directory(program)
-    memberships = (
-        _accepting(program)
+    memberships = {
+        membership.user_id: membership
+        for membership in _accepting(program)
         .filter(user_id__in=[p.mentor_id for p in ranked])
         .select_related("user", "user__profile", "user__profile__industry", "program")
         .prefetch_related(Prefetch("user__profile__skills", queryset=Skill.objects.approved()))
-        .in_bulk(field_name="user_id")
-    )
+    }
     found = []
     for proposal in ranked:
         membership = memberships.get(proposal.mentor_id)

@@ -26,7 +26,7 @@ from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
 from programs.api.scope import PROGRAM_KWARG, ProgramScopedMixin
 from programs.models import Membership, Program
-from programs.selectors import program_administered_by, program_default, roles_in
+from programs.selectors import memberships_of, program_administered_by, program_default, roles_in
 
 CONFLICT = {409: ConflictDetail}
 
@@ -107,6 +107,16 @@ class MatchRoundViewSet(
 
 
 class RecommendedMentorsView(ProgramScopedMixin, APIView):
+    @cached_property
+    def program(self) -> Program:
+        # A mentee of the default program has it among their memberships (read once per user): the flat path, asked
+        # on every page load, then costs no query for it.
+        if self.kwargs.get(PROGRAM_KWARG) is None:
+            for membership in memberships_of(self.request.user):
+                if membership.program.is_default:
+                    return membership.program
+        return super().program
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

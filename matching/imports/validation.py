@@ -159,9 +159,11 @@ def _header_error(records: list[tuple[int, list[str]]]) -> RowError | None:
     if not records or records[0][0] != 1:
         return RowError(line=1, field="header", message=f'The first line must be the header "{expected}".')
     found = [cell.strip() for cell in records[0][1]]
+    if tuple(found[: len(HEADER)]) != HEADER:
+        return RowError(line=1, field="header", message=f'Expected "{expected}", found "{",".join(found)}".')
     extra = found[len(HEADER) :]
-    if tuple(found[: len(HEADER)]) != HEADER or not set(extra) <= set(OPTIONAL) or len(set(extra)) != len(extra):
-        message = f'Expected "{expected}" (then, if any, some of {",".join(OPTIONAL)}), found "{",".join(found)}".'
+    if not set(extra) <= set(OPTIONAL) or len(set(extra)) != len(extra):
+        message = f'After "{expected}" come only some of "{",".join(OPTIONAL)}", each once; found "{",".join(extra)}".'
         return RowError(line=1, field="header", message=message)
     return None
 
