@@ -78,22 +78,25 @@ def main() -> None:
 
 def _clean_up(*, skills_before: set[int], industries_before: set[int]) -> None:
     """Delete the bench's people, and the terms this run introduced that nobody else has started to use since."""
-    from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+    from accounts.models import Industry, Profile, Skill, User
 
     User.objects.filter(username__startswith=PREFIX).delete()
     new_skills = Skill.objects.exclude(id__in=skills_before)
-    new_skills.filter(mentor_profiles=None, mentee_profiles=None, goals=None).delete()
-    used = {*MentorProfile.objects.values_list("industry_id", flat=True)}
-    used |= {*MenteeProfile.objects.values_list("industry_id", flat=True)}
+    new_skills.filter(teaching_profiles=None, learning_profiles=None, goals=None).delete()
+    used = {*Profile.objects.values_list("industry_id", flat=True)}
     Industry.objects.exclude(id__in=industries_before | (used - {None})).delete()
 
 
 def _time_import(*, path: Path, rows: int, label: str) -> None:
     from django.core.management import call_command
 
+    from programs.models import DEFAULT_PROGRAM_SLUG, Program
+
+    Program.objects.default()  # the program they join
+
     out = StringIO()
     started = time.perf_counter()
-    call_command("import_participants", str(path), stdout=out)
+    call_command("import_participants", str(path), "--program", DEFAULT_PROGRAM_SLUG, stdout=out)
     seconds = time.perf_counter() - started
     summary = " ".join(out.getvalue().split("\n")[1:]).strip()
     print(f"{label}: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s ({summary})")

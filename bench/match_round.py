@@ -63,10 +63,12 @@ def generate(n_mentees: int, n_mentors: int, seed: int = 7) -> None:
     import django
 
     django.setup()
-    from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+    from accounts.models import Industry, Profile, Skill, User
     from mentorship.models import Goal
+    from programs.models import Membership, Program
 
     rng = random.Random(seed)
+    program = Program.objects.default()  # everyone in one program, as in a real round
     industries = Industry.objects.bulk_create([Industry(name=f"Industry {i}") for i in range(30)])
     skills = Skill.objects.bulk_create([Skill(name=f"Skill {i}") for i in range(400)])
     by_industry = {ind.pk: skills[i * 10 : i * 10 + 25] for i, ind in enumerate(industries)}
@@ -76,42 +78,34 @@ def generate(n_mentees: int, n_mentors: int, seed: int = 7) -> None:
 
     def people(role: str, count: int) -> list:
         users = [
-            User(username=f"{role}-{i}", email=f"{role}-{i}@bench.invalid", full_name=f"{role} {i}", role=role,
-                 password="!")
+            User(username=f"{role}-{i}", email=f"{role}-{i}@bench.invalid", full_name=f"{role} {i}", password="!")
             for i in range(count)
         ]  # fmt: skip
         return User.objects.bulk_create(users, batch_size=5000)
 
+    def side(relation: str, profiles: list, picks) -> None:
+        through = getattr(Profile, relation).through
+        links = [through(profile_id=p.pk, skill_id=s.pk) for p in profiles for s in picks(p)]
+        through.objects.bulk_create(links, batch_size=20000, ignore_conflicts=True)
+
     mentors = people("mentor", n_mentors)
-    mentor_profiles = []
-    for user in mentors:
-        industry = rng.choice(industries)
-        mentor_profiles.append(
-            MentorProfile(user=user, industry=industry, headline=text(4), bio=text(25), capacity=rng.randint(1, 5))
-        )
-    MentorProfile.objects.bulk_create(mentor_profiles, batch_size=5000)
-    MentorProfile.skills.through.objects.bulk_create(
-        [
-            MentorProfile.skills.through(mentorprofile_id=p.pk, skill_id=s.pk)
-            for p in mentor_profiles
-            for s in rng.sample(by_industry[p.industry_id], 3) + rng.sample(skills, 2)
-        ],
-        batch_size=20000,
-        ignore_conflicts=True,
+    mentor_profiles = [
+        Profile(user=u, industry=rng.choice(industries), headline=text(4), bio=text(25)) for u in mentors
+    ]
+    Profile.objects.bulk_create(mentor_profiles, batch_size=5000)
+    Membership.objects.bulk_create(
+        [Membership(user=u, program=program, role="mentor", capacity=rng.randint(1, 5)) for u in mentors],
+        batch_size=5000,
     )
+    side("skills", mentor_profiles, lambda p: rng.sample(by_industry[p.industry_id], 3) + rng.sample(skills, 2))
 
     mentees = people("mentee", n_mentees)
-    mentee_profiles = [MenteeProfile(user=u, industry=rng.choice(industries), bio=text(15)) for u in mentees]
-    MenteeProfile.objects.bulk_create(mentee_profiles, batch_size=5000)
-    MenteeProfile.skills.through.objects.bulk_create(
-        [
-            MenteeProfile.skills.through(menteeprofile_id=p.pk, skill_id=s.pk)
-            for p in mentee_profiles
-            for s in rng.sample(by_industry[p.industry_id], 2) + rng.sample(skills, 1)
-        ],
-        batch_size=20000,
-        ignore_conflicts=True,
+    mentee_profiles = [Profile(user=u, industry=rng.choice(industries), bio=text(15)) for u in mentees]
+    Profile.objects.bulk_create(mentee_profiles, batch_size=5000)
+    Membership.objects.bulk_create(
+        [Membership(user=u, program=program, role="mentee") for u in mentees], batch_size=5000
     )
+    side("wanted_skills", mentee_profiles, lambda p: rng.sample(by_industry[p.industry_id], 2) + rng.sample(skills, 1))
     Goal.objects.bulk_create(
         [Goal(mentee=u, title=text(5), description=text(12)) for u in mentees for _ in range(rng.randint(1, 2))],
         batch_size=5000,
@@ -128,8 +122,8 @@ def run_one(n_mentees: int, n_mentors: int) -> dict:
     from django.db import connection
 
     from matching.models import MatchRound
-    from matching.rounds import DEFAULT_WEIGHTS
     from matching.runner import round_run
+    from programs.models import Program
 
     with connection.cursor() as cursor:  # fresh statistics, as a real database would have
         cursor.execute("VACUUM ANALYZE")
@@ -137,8 +131,9 @@ def run_one(n_mentees: int, n_mentors: int) -> dict:
     baseline = rss_mb()
     sampler = MemorySampler()
     sampler.start()
+    program = Program.objects.default()
     match_round = MatchRound.objects.create(
-        name="bench", weights=DEFAULT_WEIGHTS, top_k=int(os.environ.get("BENCH_TOP_K", 50))
+        program=program, name="bench", weights=program.default_weights, top_k=int(os.environ.get("BENCH_TOP_K", 50))
     )
     started = time.perf_counter()
     match_round = round_run(round_id=match_round.pk)
@@ -175,8 +170,8 @@ def dense_optimum_share(match_round) -> float | None:
     from matching import engine, selectors
 
     # The pool as it was: the round's proposals are not requests until published, so nobody left it.
-    mentees = selectors.mentee_pool()
-    mentors, capacities = selectors.mentor_pool()
+    mentees = selectors.mentee_pool(match_round.program)
+    mentors, capacities = selectors.mentor_pool(match_round.program)
     slots = np.repeat(np.arange(len(capacities)), capacities)
     if len(mentees) * len(slots) > DENSE_CHECK_MAX_PAIRS:
         return None

@@ -1,4 +1,5 @@
-"""How the program is doing, as series ready to draw: a few aggregate queries, whatever the program's size."""
+"""How a program is doing, as series ready to draw: a few aggregate queries, whatever the program's size. Every
+figure is the program's own: its mentees and their goals, its rounds, its mentorships' sessions and ratings."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -7,9 +8,9 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accounts.models import User
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import Feedback, Goal, Mentorship, Session
+from programs.models import Membership, Program
 
 WEEKS = 12
 SCORE_BINS = 10
@@ -29,15 +30,28 @@ class Chart:
     summary: str  # the chart in one sentence, for screen readers and for a quick read
 
 
-def program_report() -> list[Chart]:
-    return [_match_rate(), _score_distribution(), _sessions_per_week(), _goals(), _ratings()]
+def program_report(program: Program) -> list[Chart]:
+    return [
+        _match_rate(program),
+        _score_distribution(program),
+        _sessions_per_week(program),
+        _goals(program),
+        _ratings(program),
+    ]
 
 
-def _match_rate() -> Chart:
-    mentees = User.objects.filter(role=User.Role.MENTEE, is_active=True)
+def _match_rate(program: Program) -> Chart:
+    mentees = Membership.objects.in_program(program).mentees().active()
     total = mentees.count()
-    active = mentees.filter(mentorships_as_mentee__status=Mentorship.Status.ACTIVE).distinct().count()
-    ever = mentees.filter(mentorships_as_mentee__isnull=False).distinct().count()
+    mentorships = Mentorship.objects.filter(program=program)
+    counts = mentees.aggregate(
+        active=Count(
+            "user_id",
+            filter=Q(user_id__in=mentorships.filter(status=Mentorship.Status.ACTIVE).values("mentee_id")),
+        ),
+        ever=Count("user_id", filter=Q(user_id__in=mentorships.values("mentee_id"))),
+    )
+    active, ever = counts["active"], counts["ever"]
     waiting = total - active
     bars = [
         Bar("Mentored now", active, f"{active}"),
@@ -48,8 +62,10 @@ def _match_rate() -> Chart:
     return Chart("Match rate", bars, f"{rate}% of {total} mentees have a mentor now; {waiting} do not.")
 
 
-def _score_distribution() -> Chart:
-    latest = MatchRound.objects.filter(status__in=["proposed", "published"]).order_by("-created_at").first()
+def _score_distribution(program: Program) -> Chart:
+    latest = (
+        MatchRound.objects.filter(program=program, status__in=["proposed", "published"]).order_by("-created_at").first()
+    )
     if latest is None:
         return Chart("Match scores", [], "No match round has proposals yet.")
     counts = MatchProposal.objects.filter(round=latest).aggregate(
@@ -67,11 +83,11 @@ def _score_distribution() -> Chart:
     )
 
 
-def _sessions_per_week() -> Chart:
+def _sessions_per_week(program: Program) -> Chart:
     today = timezone.localdate()
     start = today - dt.timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     per_week = dict(
-        Session.objects.filter(date__gte=start)
+        Session.objects.filter(mentorship__program=program, date__gte=start)
         .annotate(week=TruncWeek("date"))
         .values("week")
         .annotate(n=Count("pk"))
@@ -83,8 +99,10 @@ def _sessions_per_week() -> Chart:
     return Chart("Sessions per week", bars, f"{_count(total, 'session')} in the last {WEEKS} weeks.")
 
 
-def _goals() -> Chart:
-    counts = dict(Goal.objects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+def _goals(program: Program) -> Chart:
+    # A goal is a person's own, across programs: a program counts its mentees'.
+    goals = Goal.objects.filter(mentee_id__in=Membership.objects.in_program(program).mentees().values("user_id"))
+    counts = dict(goals.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     bars = [Bar(label, counts.get(value, 0), str(counts.get(value, 0))) for value, label in Goal.Status.choices]
     total = sum(counts.values())
     achieved = counts.get(Goal.Status.ACHIEVED, 0)
@@ -92,10 +110,11 @@ def _goals() -> Chart:
     return Chart("Goals", bars, f"{achieved} of {total} goals achieved ({share}%).")
 
 
-def _ratings() -> Chart:
-    counts = dict(Feedback.objects.values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+def _ratings(program: Program) -> Chart:
+    feedback = Feedback.objects.filter(session__mentorship__program=program)
+    counts = dict(feedback.values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
     bars = [Bar(f"{r} ★", counts.get(r, 0), str(counts.get(r, 0))) for r in range(1, 6)]
-    average = Feedback.objects.aggregate(avg=Avg("rating"))["avg"]
+    average = feedback.aggregate(avg=Avg("rating"))["avg"]
     summary = (
         f"Average session rating {average:.1f} out of 5 over {sum(counts.values())} ratings."
         if average

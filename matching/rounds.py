@@ -3,36 +3,35 @@ cancel. The run itself is matching.runner's."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.directory import directory_changed
-from accounts.models import MenteeProfile, MentorProfile, User
+from accounts.models import User
 from config.errors import Conflict
 from matching import engine, selectors
 from matching.models import MatchProposal, MatchRound
 from matching.runner import engine_settings, round_enqueue
-from mentorship.models import Goal, Mentorship, MentorshipRequest
+from mentorship.models import Goal, MentorshipRequest
 from mentorship.services import notify_request
-from programs.models import AdminAction
-from programs.services import admin_action_record
+from programs.models import AdminAction, Membership, Program
+from programs.selectors import is_program_admin
+from programs.services import admin_action_record, program_require_open
 
 Status = MatchRound.Status
-DEFAULT_WEIGHTS = {"skills": 1.0, "industry": 0.5, "goals": 1.0}
 OPTION_FIELDS = {"mode", "top_k", "min_score", "max_timezone_hours"}
 
 
-def _require_admin(user: User) -> None:
-    if not user.is_program_admin:
-        raise PermissionDenied("Only program admins run match rounds.")
+def _require_admin(user: User, program: Program) -> None:
+    if not is_program_admin(user, program):
+        raise PermissionDenied("Only the program's admins run its match rounds.")
 
 
 @transaction.atomic
 def round_create(
     *,
+    program: Program,
     name: str,
     created_by: User | None,
     weights: dict | None = None,
@@ -43,14 +42,17 @@ def round_create(
     max_timezone_hours: float | None = None,
     enqueue: bool = True,
 ) -> MatchRound:
-    """Queue a round; the worker picks it up once this transaction commits (unless `enqueue` is off, for a
-    caller that runs it itself). `created_by` is None for the command line."""
+    """Queue a round over `program`'s pool; the worker picks it up once this transaction commits (unless `enqueue`
+    is off, for a caller that runs it itself). `created_by` is None for the command line. Weights not given are
+    the program's defaults. A cohort past its end takes no new round (409 `program_ended`)."""
     if created_by is not None:
-        _require_admin(created_by)
+        _require_admin(created_by, program)
+    program_require_open(program, action="match rounds")
     match_round = MatchRound(
+        program=program,
         name=name,
         created_by=created_by,
-        weights={**DEFAULT_WEIGHTS, **(weights or {})},
+        weights={**program.default_weights, **(weights or {})},
         mode=mode,
         top_k=top_k,
         min_score=min_score,
@@ -65,15 +67,15 @@ def round_create(
         raise ValidationError(
             {"weights" if field in engine.BLOCKS or field not in OPTION_FIELDS else field: [str(error)]}
         ) from None
-    if not selectors.waiting_mentees().exists():
-        raise Conflict("No mentee is waiting for a mentor: the pool is empty.", code="empty_pool")
-    if not selectors.available_mentors().exists():
-        raise Conflict("No mentor is accepting requests with an open slot: the pool is empty.", code="empty_pool")
+    empty = selectors.pool_is_empty(program)
+    if empty:
+        raise Conflict(empty, code="empty_pool")
     match_round.full_clean()
     match_round.save()
     admin_action_record(
         actor=created_by,
         kind=AdminAction.Kind.ROUND_CREATE,
+        program=program,
         target=f"match round {match_round.pk}",
         details={"name": name, "weights": match_round.weights, "mode": mode},
     )
@@ -85,14 +87,16 @@ def round_create(
 
 @transaction.atomic
 def round_cancel(*, round_id: int, by: User) -> MatchRound:
-    _require_admin(by)
-    match_round = MatchRound.objects.select_for_update().get(pk=round_id)
+    match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=round_id)
+    _require_admin(by, match_round.program)
     if match_round.status not in (Status.QUEUED, Status.RUNNING, Status.PROPOSED):
         raise Conflict(f"A {match_round.status} round cannot be cancelled.", code="not_cancellable")
     match_round.status = Status.CANCELLED
     match_round.finished_at = match_round.finished_at or timezone.now()
     match_round.save(update_fields=["status", "finished_at", "updated_at"])
-    admin_action_record(actor=by, kind=AdminAction.Kind.ROUND_CANCEL, target=f"match round {round_id}")
+    admin_action_record(
+        actor=by, kind=AdminAction.Kind.ROUND_CANCEL, program=match_round.program, target=f"match round {round_id}"
+    )
     return match_round
 
 
@@ -102,28 +106,29 @@ def round_cancel(*, round_id: int, by: User) -> MatchRound:
 @transaction.atomic
 def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchProposal:
     """An admin proposes another mentor, one with a slot still open once this round's proposals are counted."""
-    _require_admin(by)
     proposal = MatchProposal.objects.select_related("round").get(pk=proposal_id)
-    match_round = MatchRound.objects.select_for_update().get(pk=proposal.round_id)
+    match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=proposal.round_id)
+    program = match_round.program
+    _require_admin(by, program)
     if match_round.status != Status.PROPOSED:
         raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
     if mentor_id == proposal.mentor_id:
         return proposal
-    mentor = selectors.available_mentors().filter(user_id=mentor_id).first()
-    if mentor is None:
-        if not MentorProfile.objects.filter(user_id=mentor_id).exists():
-            raise ValidationError({"mentor": [f"No mentor with id {mentor_id}."]})
+    open_slots = selectors.mentor_open_slots(program, [mentor_id]).get(mentor_id, 0)
+    if not open_slots:
+        if not Membership.objects.in_program(program).mentors().active().filter(user_id=mentor_id).exists():
+            raise ValidationError({"mentor": [f"No mentor of {program} with id {mentor_id}."]})
         raise Conflict("That mentor has no open slot or is not accepting requests.", code="mentor_full")
     in_this_round = match_round.proposals.filter(mentor_id=mentor_id).exclude(pk=proposal.pk).count()
-    if in_this_round >= mentor.open_slots:
+    if in_this_round >= open_slots:
         raise Conflict("That mentor's open slots are all taken by this round's proposals.", code="mentor_full")
-    if (proposal.mentee_id, mentor_id) in selectors.excluded_pairs([proposal.mentee_id]):
+    if (proposal.mentee_id, mentor_id) in selectors.excluded_pairs(program, [proposal.mentee_id]):
         raise Conflict("This mentee and mentor were paired before, or the mentor declined the mentee.", code="excluded")
 
     # Scored against the pool's vocabulary, as the round was, so the new score compares with the others.
     weights, _ = engine_settings(match_round)
-    mentees = selectors.mentee_pool([proposal.mentee_id, *selectors.waiting_mentee_ids()])
-    mentors, _ = selectors.mentor_pool(selectors.available_mentors())
+    mentees = selectors.mentee_pool(program, [proposal.mentee_id, *selectors.waiting_mentee_ids(program)])
+    mentors, _ = selectors.mentor_pool(program)
     (scored,) = engine.score_pairs(mentees, mentors, [(proposal.mentee_id, mentor_id)], weights=weights)
     previous_mentor = proposal.mentor_id
     proposal.proposed_mentor_id = proposal.proposed_mentor_id or proposal.mentor_id
@@ -135,6 +140,7 @@ def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchPro
     admin_action_record(
         actor=by,
         kind=AdminAction.Kind.PROPOSAL_OVERRIDE,
+        program=program,
         target=f"proposal {proposal.pk} of match round {match_round.pk}",
         details={"mentee": proposal.mentee_id, "from_mentor": previous_mentor, "to_mentor": mentor_id},
     )
@@ -148,8 +154,9 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
     Time passes between a run and its publication: a proposal whose mentee found a mentor meanwhile, or whose
     mentor has no slot left, is skipped and counted in the stats rather than published over the rules.
     """
-    _require_admin(by)
-    match_round = MatchRound.objects.select_for_update().get(pk=round_id)
+    match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=round_id)
+    program = match_round.program
+    _require_admin(by, program)
     if match_round.status == Status.PUBLISHED:
         raise Conflict("This round is already published.", code="already_published")
     if match_round.status != Status.PROPOSED:
@@ -158,20 +165,16 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
     proposals = list(match_round.proposals.order_by("-score", "id"))
     mentor_ids = sorted({p.mentor_id for p in proposals})
     mentee_ids = sorted({p.mentee_id for p in proposals})
-    # Same lock order as accepting a request (mentors, then mentees), so the two never deadlock.
-    list(MentorProfile.objects.select_for_update().filter(user_id__in=mentor_ids).order_by("user_id").values("pk"))
-    list(MenteeProfile.objects.select_for_update().filter(user_id__in=mentee_ids).order_by("user_id").values("pk"))
-    open_slots = dict(selectors.available_mentors().filter(user_id__in=mentor_ids).values_list("user_id", "open_slots"))
-    busy = set(
-        User.objects.filter(pk__in=mentee_ids)
-        .filter(
-            Q(mentorships_as_mentee__status=Mentorship.Status.ACTIVE)
-            | Q(requests_sent__status=MentorshipRequest.Status.PENDING)
-        )
-        .values_list("pk", flat=True)
-    )
+    # Same lock order as accepting a request (the mentors' memberships in the program, then the mentees'), so the
+    # two never deadlock.
+    members = Membership.objects.in_program(program).select_for_update()
+    list(members.mentors().filter(user_id__in=mentor_ids).order_by("user_id").values("pk"))
+    list(members.mentees().filter(user_id__in=mentee_ids).order_by("user_id").values("pk"))
+    open_slots = selectors.mentor_open_slots(program, mentor_ids)
+    # Only mentees still waiting in the program: not one who found their mentors meanwhile, asked someone, or left.
+    busy = set(mentee_ids) - set(selectors.waiting_mentee_ids(program))
     now = timezone.now()
-    expires = now + dt.timedelta(days=settings.REQUEST_EXPIRY_DAYS)
+    expires = now + dt.timedelta(days=program.request_expiry_days)
     published: list[tuple[MatchProposal, MentorshipRequest]] = []
     for proposal in proposals:
         if proposal.mentee_id in busy or open_slots.get(proposal.mentor_id, 0) <= 0:
@@ -179,6 +182,7 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
         open_slots[proposal.mentor_id] -= 1
         busy.add(proposal.mentee_id)
         request = MentorshipRequest(
+            program=program,
             mentee_id=proposal.mentee_id,
             mentor_id=proposal.mentor_id,
             origin=MentorshipRequest.Origin.MATCH_ROUND,
@@ -215,6 +219,7 @@ def round_publish(*, round_id: int, by: User) -> MatchRound:
     admin_action_record(
         actor=by,
         kind=AdminAction.Kind.ROUND_PUBLISH,
+        program=program,
         target=f"match round {round_id}",
         details={"published": len(published), "skipped": len(proposals) - len(published)},
     )

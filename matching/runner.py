@@ -52,7 +52,7 @@ def round_enqueue(*, round_id: int) -> None:
 
 
 def round_run(*, round_id: int) -> MatchRound:
-    """Run the matcher for a queued round and save its proposals, or record why it failed.
+    """Run the matcher for a queued round over its program's pool and save its proposals, or record why it failed.
 
     A large pool (MATCH_SCALE_OUT_MENTEES or more waiting mentees) has its candidate search split into tasks over
     mentee slices, which any number of workers share; the last step saves the proposals as here. Safe to call
@@ -64,7 +64,7 @@ def round_run(*, round_id: int) -> MatchRound:
     if not claimed:
         return MatchRound.objects.get(pk=round_id)
     with _failing_round(round_id):
-        prepared = _prepare(MatchRound.objects.get(pk=round_id))
+        prepared = _prepare(MatchRound.objects.select_related("program").get(pk=round_id))
         slices = _slices(len(prepared.mentees))
         if len(slices) > 1:
             # This run's own namespace: a duplicated or redelivered task scatters under another, never mixing
@@ -153,10 +153,11 @@ def _failing_round(round_id: int, *, reraise: bool = False):
 
 def _prepare(match_round: MatchRound) -> engine.Prepared:
     clock = time.perf_counter()
-    waiting = selectors.waiting_mentee_ids()
-    mentees = selectors.mentee_pool(waiting)
-    mentors, capacities = selectors.mentor_pool()
-    excluded = selectors.excluded_pairs(waiting)
+    program = match_round.program
+    waiting = selectors.waiting_mentee_ids(program)
+    mentees = selectors.mentee_pool(program, waiting)
+    mentors, capacities = selectors.mentor_pool(program)
+    excluded = selectors.excluded_pairs(program, waiting)
     load_seconds = time.perf_counter() - clock
     if not len(mentees) or not len(mentors):
         raise RuntimeError("The pool is empty: no mentee is waiting or no mentor has an open slot.")

@@ -1,36 +1,27 @@
 """Reads for matching: the pool a round draws from, turned into the engine's plain columns.
 
+A pool is one program's: its active mentees with room under the program's mentee limit and no pending request
+there, and its active mentors accepting requests with a slot open there. Features are the person's one profile:
+a mentee's wanted skills (and their open goals' skills and words, and bio), a mentor's skills, headline and bio.
+
 At 100k people the database code matters more than the algorithm: everything here is a handful of flat
 `values_list` queries over the whole pool, grouped in Python, never a query per person.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Profile, Skill
 from matching.engine import Participants
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import Goal, Mentorship, MentorshipRequest
-from mentorship.selectors import mentor_directory
-
-
-def waiting_mentees() -> QuerySet[User]:
-    """Mentees with no active mentorship and no pending request: the ones a round should find a mentor for."""
-    return User.objects.filter(role=User.Role.MENTEE, is_active=True).filter(
-        ~Exists(Mentorship.objects.active().filter(mentee=OuterRef("pk"))),
-        ~Exists(MentorshipRequest.objects.pending().filter(mentee=OuterRef("pk"))),
-    )
-
-
-def available_mentors() -> QuerySet[MentorProfile]:
-    """Mentors accepting requests with a slot open now (capacity less mentees and pending program offers)."""
-    return mentor_directory().filter(accepting_requests=True, open_slots__gt=0)
+from programs.models import Membership, Program
 
 
 @cache
@@ -60,20 +51,62 @@ def _rows_of(query: QuerySet, owner: str, ids: list[int]) -> list[tuple]:
     return [row for row in query.iterator(chunk_size=20_000) if row[0] in wanted]
 
 
-def waiting_mentee_ids() -> list[int]:
-    return sorted(waiting_mentees().values_list("pk", flat=True))
+# --- Who is in a program's pool ---------------------------------------------------------------------------
+# mentorship.selectors: the waiting-mentee and open-slot predicates are the mentorship app's (as QuerySet words on
+# Membership); these are the same rules as flat scans, which a 20k × 5k round needs. One rule, to be unified.
 
 
-def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
-    """The waiting mentees (or the ones given) as the engine's columns, by id."""
-    ids = waiting_mentee_ids() if mentee_ids is None else sorted(set(mentee_ids))
-    profiles = MenteeProfile.objects.values_list("user_id", "industry__name", "bio", "timezone")
+def waiting_mentee_ids(program: Program) -> list[int]:
+    """The program's active mentees with room under its mentee limit and no pending request there."""
+    # mentorship.selectors: waiting mentees
+    members = Membership.objects.in_program(program).mentees().active().values_list("user_id", flat=True)
+    mentored = Counter(Mentorship.objects.active().filter(program=program).values_list("mentee_id", flat=True))
+    asking = set(MentorshipRequest.objects.pending().filter(program=program).values_list("mentee_id", flat=True))
+    return sorted(user_id for user_id in members if mentored[user_id] < program.mentee_limit and user_id not in asking)
+
+
+def mentor_open_slots(program: Program, mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Open slots of the program's active mentors who accept requests, by user id, for those with one open: their
+    capacity there less their active mentorships and the match-round offers pending there. Pending, invited,
+    departed and removed mentors are never here."""
+    # mentorship.selectors: mentors accepting with an open slot
+    members = Membership.objects.in_program(program).mentors().active().accepting()
+    mentored = Mentorship.objects.active().filter(program=program)
+    offers = MentorshipRequest.objects.pending().filter(program=program, origin=MentorshipRequest.Origin.MATCH_ROUND)
+    if mentor_ids is not None:
+        mentor_ids = list(mentor_ids)
+        members, mentored, offers = (
+            query.filter(**{f"{column}__in": mentor_ids})
+            for query, column in ((members, "user_id"), (mentored, "mentor_id"), (offers, "mentor_id"))
+        )
+    held = Counter(mentored.values_list("mentor_id", flat=True))
+    held.update(offers.values_list("mentor_id", flat=True))
+    slots = {user_id: capacity - held[user_id] for user_id, capacity in members.values_list("user_id", "capacity")}
+    return {user_id: n for user_id, n in slots.items() if n > 0}
+
+
+def pool_is_empty(program: Program) -> str | None:
+    """Why a round in `program` would have nobody to match (None: it would have someone)."""
+    if not waiting_mentee_ids(program):
+        return "No mentee is waiting for a mentor: the pool is empty."
+    if not mentor_open_slots(program):
+        return "No mentor is accepting requests with an open slot: the pool is empty."
+    return None
+
+
+# --- The engine's columns -----------------------------------------------------------------------------------
+
+
+def mentee_pool(program: Program, mentee_ids: list[int] | None = None) -> Participants:
+    """The program's waiting mentees (or the ones given) as the engine's columns, by id: their wanted skills and
+    their open goals' skills; their goals' words and bio."""
+    ids = waiting_mentee_ids(program) if mentee_ids is None else sorted(set(mentee_ids))
+    profiles = Profile.objects.values_list("user_id", "industry__name", "bio", "timezone")
     rows = sorted(_rows_of(profiles, "user_id", ids))
-    wanted = MenteeProfile.skills.through.objects.filter(skill__status=APPROVED).values_list(
-        "menteeprofile__user_id", "skill__name"
+    wanted = Profile.wanted_skills.through.objects.filter(skill__status=APPROVED).values_list(
+        "profile__user_id", "skill__name"
     )
-    skills = _grouped(_rows_of(wanted, "menteeprofile__user_id", ids))
-    open_goals = Goal.objects.filter(status=Goal.Status.OPEN)
+    skills = _grouped(_rows_of(wanted, "profile__user_id", ids))
     goal_skills = _grouped(
         _rows_of(
             Goal.skills.through.objects.filter(goal__status=Goal.Status.OPEN, skill__status=APPROVED).values_list(
@@ -84,7 +117,7 @@ def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
         )
     )
     goal_text: dict[int, list[str]] = defaultdict(list)
-    goals = open_goals.order_by("pk").values_list("mentee_id", "title", "description")
+    goals = Goal.objects.filter(status=Goal.Status.OPEN).order_by("pk").values_list("mentee_id", "title", "description")
     for mentee_id, title, description in _rows_of(goals, "mentee_id", ids):
         goal_text[mentee_id] += [title, description]
     today = timezone.localdate()
@@ -97,23 +130,17 @@ def mentee_pool(mentee_ids: list[int] | None = None) -> Participants:
     )
 
 
-def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Participants, list[int]]:
-    """The mentors (available ones by default) as the engine's columns, and their open slots."""
-    mentors = available_mentors() if mentors is None else mentors
-    rows = list(
-        mentors.order_by("user_id").values_list(
-            "user_id", "industry__name", "headline", "bio", "timezone", "open_slots"
-        )
+def mentor_pool(program: Program, open_slots: dict[int, int] | None = None) -> tuple[Participants, list[int]]:
+    """The mentors with an open slot in `program` (or those given, with their slots) as the engine's columns:
+    their skills; their headline and bio. And their open slots."""
+    open_slots = mentor_open_slots(program) if open_slots is None else open_slots
+    ids = sorted(open_slots)
+    profiles = Profile.objects.values_list("user_id", "industry__name", "headline", "bio", "timezone")
+    rows = sorted(_rows_of(profiles, "user_id", ids))
+    teaches = Profile.skills.through.objects.filter(skill__status=APPROVED).values_list(
+        "profile__user_id", "skill__name"
     )
-    skills = _grouped(
-        _rows_of(
-            MentorProfile.skills.through.objects.filter(skill__status=APPROVED).values_list(
-                "mentorprofile__user_id", "skill__name"
-            ),
-            "mentorprofile__user_id",
-            [r[0] for r in rows],
-        )
-    )
+    skills = _grouped(_rows_of(teaches, "profile__user_id", ids))
     today = timezone.localdate()
     participants = Participants(
         ids=[r[0] for r in rows],
@@ -122,14 +149,16 @@ def mentor_pool(mentors: QuerySet[MentorProfile] | None = None) -> tuple[Partici
         text=[f"{r[2]} {r[3]}" for r in rows],
         utc_offset_hours=[_utc_offset_hours(r[4], today) for r in rows],
     )
-    return participants, [r[5] for r in rows]
+    return participants, [open_slots[r[0]] for r in rows]
 
 
-def excluded_pairs(mentee_ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs never to propose: they had a mentorship before, or the mentor declined the mentee."""
-    past = _rows_of(Mentorship.objects.values_list("mentee_id", "mentor_id"), "mentee_id", mentee_ids)
+def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, int]]:
+    """Pairs never to propose in `program`: they had a mentorship there, or the mentor declined the mentee there."""
+    past = _rows_of(
+        Mentorship.objects.filter(program=program).values_list("mentee_id", "mentor_id"), "mentee_id", mentee_ids
+    )
     declined = _rows_of(
-        MentorshipRequest.objects.filter(status=MentorshipRequest.Status.DECLINED).values_list(
+        MentorshipRequest.objects.filter(program=program, status=MentorshipRequest.Status.DECLINED).values_list(
             "mentee_id", "mentor_id"
         ),
         "mentee_id",
@@ -145,8 +174,11 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     return grouped
 
 
-def round_list() -> QuerySet[MatchRound]:
-    return MatchRound.objects.select_related("created_by", "published_by")
+# --- Rounds -------------------------------------------------------------------------------------------------
+
+
+def round_list(program: Program) -> QuerySet[MatchRound]:
+    return MatchRound.objects.filter(program=program).select_related("program", "created_by", "published_by")
 
 
 def proposal_list(*, round_id: int) -> QuerySet[MatchProposal]:
@@ -155,3 +187,11 @@ def proposal_list(*, round_id: int) -> QuerySet[MatchProposal]:
         .select_related("mentee", "mentor", "proposed_mentor")
         .order_by("-score", "id")
     )
+
+
+def mentors_with_open_slots(program: Program) -> list[tuple[int, str, int]]:
+    """(user id, name, open slots) of the mentors an admin may propose instead, by name: the round page's choice."""
+    slots = mentor_open_slots(program)
+    names = Membership.objects.in_program(program).mentors().active().accepting()
+    names = names.order_by("user__full_name", "user_id").values_list("user_id", "user__full_name")
+    return [(user_id, name, slots[user_id]) for user_id, name in names if user_id in slots]

@@ -1,4 +1,5 @@
-"""Program admin pages: match rounds, importing participants, reports. Actions go through the API."""
+"""Program admin pages: match rounds, importing participants, reports, each of the current program. Actions go
+through the API (the program's nested paths)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -6,34 +7,41 @@ from django.shortcuts import get_object_or_404, render
 from accounts.decorators import program_admin_required
 from matching import reports, selectors
 from matching.models import MatchRound
+from programs.models import Program
+from programs.selectors import program_administered_by, program_default
 
 PROPOSALS_PER_PAGE = 50
 
 
+def _program(request) -> Program:
+    """The program the page acts on, which the caller must administer (404 for an admin of another program)."""
+    program = program_default()  # current program
+    return program_administered_by(request.user, program.slug)
+
+
 @program_admin_required
 def round_list(request):
+    program = _program(request)
     return render(
         request,
         "matching/round_list.html",
-        {"rounds": selectors.round_list()[:100], "modes": MatchRound.Mode.choices},
+        {"program": program, "rounds": selectors.round_list(program)[:100], "modes": MatchRound.Mode.choices},
     )
 
 
 @program_admin_required
 def round_detail(request, round_id: int):
-    match_round = get_object_or_404(selectors.round_list(), pk=round_id)
+    program = _program(request)
+    match_round = get_object_or_404(selectors.round_list(program), pk=round_id)
     page = Paginator(selectors.proposal_list(round_id=round_id), PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     mentors = []
     if match_round.status == MatchRound.Status.PROPOSED:
-        mentors = (
-            selectors.available_mentors()
-            .order_by("user__full_name")
-            .values_list("user_id", "user__full_name", "open_slots")
-        )
+        mentors = selectors.mentors_with_open_slots(program)
     return render(
         request,
         "matching/round_detail.html",
         {
+            "program": program,
             "round": match_round,
             "page": page,
             "mentors": mentors,
@@ -44,9 +52,10 @@ def round_detail(request, round_id: int):
 
 @program_admin_required
 def participants_import(request):
-    return render(request, "matching/import.html")
+    return render(request, "matching/import.html", {"program": _program(request)})
 
 
 @program_admin_required
 def program_reports(request):
-    return render(request, "matching/reports.html", {"charts": reports.program_report()})
+    program = _program(request)
+    return render(request, "matching/reports.html", {"program": program, "charts": reports.program_report(program)})

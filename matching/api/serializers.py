@@ -100,7 +100,10 @@ class RecommendedMentorOutput(serializers.Serializer):
 
 
 class ImportInput(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, UTF-8: role,username,email,full_name,industry,skills,goals,capacity")
+    file = serializers.FileField(
+        help_text="CSV, UTF-8: role,username,email,full_name,industry,skills,goals,capacity (optional columns: "
+        "headline,bio,timezone,languages,wanted_skills)"
+    )
 
 
 class ImportOutput(serializers.Serializer):
@@ -108,3 +111,20 @@ class ImportOutput(serializers.Serializer):
     mentors_updated = serializers.IntegerField()
     mentees_created = serializers.IntegerField()
     mentees_updated = serializers.IntegerField()
+
+
+class BarOutput(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.FloatField()
+    text = serializers.CharField()
+
+
+class ChartOutput(serializers.Serializer):
+    title = serializers.CharField()
+    summary = serializers.CharField(help_text="The chart in one sentence.")
+    bars = BarOutput(many=True)
+
+
+class ReportOutput(serializers.Serializer):
+    program = serializers.SlugField()
+    charts = ChartOutput(many=True)

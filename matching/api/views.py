@@ -1,4 +1,8 @@
-"""Match rounds (program admins) and recommendations (mentees): thin views over matching.rounds."""
+"""Match rounds, imports and reports (a program's admins) and recommendations (its mentees): thin views over
+matching's services. Each is registered flat (the default program, as before programs existed) and under
+`programs/<slug:program>/`; an admin of another program is answered 404, as if the program were not there."""
+
+from functools import cached_property
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,29 +19,48 @@ from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
 from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
-from matching import exports, imports, recommendations, rounds, selectors
+from matching import exports, imports, recommendations, reports, rounds, selectors
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
 from mentorship.api.serializers import MentorOutput
+from programs.api.scope import PROGRAM_KWARG, ProgramScopedMixin
+from programs.models import Membership, Program
+from programs.selectors import memberships_of, program_administered_by, program_default, roles_in
 
 CONFLICT = {409: ConflictDetail}
 
 
-class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
-    serializer_class = s.RoundOutput
+class AdministeredProgramMixin(ProgramScopedMixin):
+    """`self.program` is one the caller administers: anyone else is answered 403 by IsProgramAdmin (no program of
+    theirs) or 404 here (an admin of another program learns nothing of this one). Site staff reach every one."""
+
     permission_classes = [IsProgramAdmin]
 
+    @cached_property
+    def program(self) -> Program:
+        return program_administered_by(self.request.user, self.kwargs.get(PROGRAM_KWARG) or program_default().slug)
+
+
+class MatchRoundViewSet(
+    AdministeredProgramMixin,
+    ErrorsAsJSONMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = MatchRound.objects.none()  # for the schema; get_queryset() reads
+    serializer_class = s.RoundOutput
+
     def get_queryset(self):
-        return selectors.round_list()
+        return selectors.round_list(self.program)
 
     @extend_schema(request=s.RoundCreateInput, responses={202: s.RoundOutput, **CONFLICT})
-    def create(self, request):
+    def create(self, request, program=None):
         """Queue a round: 202 at once, the worker runs it; follow `status` and `progress`."""
         data = s.RoundCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        match_round = rounds.round_create(created_by=request.user, **data.validated_data)
+        match_round = rounds.round_create(program=self.program, created_by=request.user, **data.validated_data)
         return Response(s.RoundOutput(self.get_queryset().get(pk=match_round.pk)).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -47,7 +70,7 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
         responses={(200, "application/json"): s.ProposalOutput(many=True), (200, "text/csv"): OpenApiResponse(str)},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ProposalCSVRenderer])
-    def proposals(self, request, pk=None):
+    def proposals(self, request, pk=None, program=None):
         """The round's proposals, best score first, with the reasons. `?format=csv` for a spreadsheet."""
         match_round = self.get_object()
         proposals = selectors.proposal_list(round_id=match_round.pk)
@@ -60,7 +83,7 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(request=s.ProposalOverrideInput, responses={200: s.ProposalOutput, **CONFLICT})
     @action(detail=True, methods=["patch"], url_path="proposals/<id:proposal_id>")
-    def override(self, request, pk=None, proposal_id=None):
+    def override(self, request, pk=None, proposal_id=None, program=None):
         """Propose another mentor to this mentee, one with a slot still open."""
         match_round = self.get_object()
         get_object_or_404(MatchProposal, pk=proposal_id, round=match_round)
@@ -71,19 +94,29 @@ class MatchRoundViewSet(ErrorsAsJSONMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    def publish(self, request, pk=None, program=None):
         """Turn the proposals into pending requests for the mentors to accept. Exactly once."""
         rounds.round_publish(round_id=self.get_object().pk, by=request.user)
         return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, program=None):
         rounds.round_cancel(round_id=self.get_object().pk, by=request.user)
         return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
 
 
-class RecommendedMentorsView(APIView):
+class RecommendedMentorsView(ProgramScopedMixin, APIView):
+    @cached_property
+    def program(self) -> Program:
+        # A mentee of the default program has it among their memberships (read once per user): the flat path, asked
+        # on every page load, then costs no query for it.
+        if self.kwargs.get(PROGRAM_KWARG) is None:
+            for membership in memberships_of(self.request.user):
+                if membership.program.is_default:
+                    return membership.program
+        return super().program
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -94,15 +127,15 @@ class RecommendedMentorsView(APIView):
         ],
         responses=s.RecommendedMentorOutput(many=True),
     )
-    def get(self, request):
-        """Mentors with an open slot ranked for the calling mentee, with the score and its reasons."""
-        if not request.user.is_mentee:
-            raise PermissionDenied("Recommendations are for mentees.")
+    def get(self, request, program=None):
+        """The program's mentors with an open slot ranked for the calling mentee, with the score and its reasons."""
+        if Membership.Role.MENTEE not in roles_in(request.user, self.program):
+            raise PermissionDenied("Recommendations are for the program's mentees.")
         raw = request.query_params.get("limit", "10")
         limit = parse_whole_number(raw, low=1, high=recommendations.MAX_LIMIT, field="limit")
 
         def ranked() -> list[dict]:
-            found = recommendations.recommended_mentors(mentee=request.user, limit=limit)
+            found = recommendations.recommended_mentors(mentee=request.user, program=self.program, limit=limit)
             return [
                 {"mentor": MentorOutput(r.mentor).data, "score": r.score, "explanation": r.explanation} for r in found
             ]
@@ -110,7 +143,7 @@ class RecommendedMentorsView(APIView):
         if request.accepted_renderer.format != "json":  # the browsable API renders its page around the answer
             return Response(ranked())
         # Kept as the JSON sent until the directory or the mentee's side of the ranking changes.
-        key = recommendations.ranking_cache_key(mentee=request.user, limit=limit)
+        key = recommendations.ranking_cache_key(mentee=request.user, program=self.program, limit=limit)
         body = directory_cached(key, lambda: request.accepted_renderer.render(ranked()))
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
@@ -118,10 +151,9 @@ class RecommendedMentorsView(APIView):
 MAX_IMPORT_BYTES = 20 * 2**20
 
 
-class ParticipantsImportView(APIView):
-    """Import mentors and mentees from a CSV file: all or nothing, every bad line reported."""
+class ParticipantsImportView(AdministeredProgramMixin, APIView):
+    """Import a program's mentors and mentees from a CSV file: all or nothing, every bad line reported."""
 
-    permission_classes = [IsProgramAdmin]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -142,13 +174,23 @@ class ParticipantsImportView(APIView):
             ),
         },
     )
-    def post(self, request):
+    def post(self, request, program=None):
         data = s.ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError({"file": [f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB."]})
-        report = imports.participants_import(csv_file=upload.read(), by=request.user)
+        report = imports.participants_import(csv_file=upload.read(), by=request.user, program=self.program)
         if report.errors:
             raise ValidationError({"errors": [str(error) for error in report.errors]})
         return Response(s.ImportOutput(report).data)
+
+
+class ProgramReportView(AdministeredProgramMixin, APIView):
+    """How the program is doing: the figures of its reports page, as data."""
+
+    @extend_schema(responses=s.ReportOutput)
+    def get(self, request, program=None):
+        return Response(
+            s.ReportOutput({"program": self.program.slug, "charts": reports.program_report(self.program)}).data
+        )

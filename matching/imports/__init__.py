@@ -7,13 +7,16 @@ the same line-by-line errors.
 
 Format (UTF-8, a BOM tolerated), one participant per row::
 
-    role,username,email,full_name,industry,skills,goals,capacity
+    role,username,email,full_name,industry,skills,goals,capacity[,headline,bio,timezone,languages,wanted_skills]
 
-`skills` and `goals` are `;`-separated lists; `capacity` is for mentors only.
+`skills`, `goals`, `languages` and `wanted_skills` are `;`-separated lists; `capacity` is for mentors only. A
+mentor row's `skills` are what they teach; a mentee row's what they want to grow. Everyone in the file joins the
+program it is imported into, in the role of their row.
 """
 
 from matching.imports.validation import (
     HEADER,
+    OPTIONAL,
     CsvSource,
     ParticipantRow,
     ParticipantsValidation,
@@ -24,6 +27,7 @@ from matching.imports.writing import ImportReport, participants_import
 
 __all__ = [
     "HEADER",
+    "OPTIONAL",
     "CsvSource",
     "ImportReport",
     "ParticipantRow",

@@ -11,15 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from accounts.models import MAX_CAPACITY, Industry, MentorProfile, Skill, User
+from accounts.models import MAX_CAPACITY, Industry, Profile, Skill, User
 from accounts.taxonomy import taxonomy_normalise_name
 from mentorship.models import Goal
+from programs.models import Membership
 
 HEADER = ("role", "username", "email", "full_name", "industry", "skills", "goals", "capacity")
+# Columns a file may add after HEADER, in any order; a column left out leaves that part of existing profiles as is.
+OPTIONAL = ("headline", "bio", "timezone", "languages", "wanted_skills")
+ROLES = (Membership.Role.MENTOR, Membership.Role.MENTEE)
 LIST_SEPARATOR = ";"
 MAX_SKILLS = 30
 MAX_GOALS = 20
-DEFAULT_CAPACITY = MentorProfile._meta.get_field("capacity").default
+DEFAULT_CAPACITY = Membership._meta.get_field("capacity").default
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # not int()'s "1_000" or other scripts' digits
 
 # Rows per `IN (...)` query: two parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -44,6 +48,8 @@ class RowError:
 @dataclass(frozen=True)
 class ParticipantRow:
     """One row's values, tidied: lists split and de-duplicated, capacity an int for mentors (blank: the default).
+    `skills` are what a mentor teaches and what a mentee wants to grow. An optional column the file does not have
+    is None here (and left as it is on existing profiles).
 
     Only rows without a single error leave participants_validate().
     """
@@ -57,6 +63,11 @@ class ParticipantRow:
     skills: tuple[str, ...]
     goals: tuple[str, ...]
     capacity: int | None
+    headline: str | None = None
+    bio: str | None = None
+    timezone: str | None = None
+    languages: tuple[str, ...] | None = None
+    wanted_skills: tuple[str, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -85,10 +96,11 @@ def participants_validate(*, csv_file: CsvSource) -> ParticipantsValidation:
         # Without a readable file and the expected columns, no value means anything: this is the one error.
         return ParticipantsValidation(errors=(file_error,))
 
+    columns = tuple(cell.strip() for cell in records[0][1])
     rows: list[ParticipantRow] = []
     errors: list[RowError] = []
     for line, cells in records[1:]:
-        row, row_errors = _clean_row(line=line, cells=cells)
+        row, row_errors = _clean_row(line=line, cells=cells, columns=columns)
         rows.append(row)
         errors.extend(row_errors)
 
@@ -106,7 +118,7 @@ def participants_validate(*, csv_file: CsvSource) -> ParticipantsValidation:
 
 
 def _error_order(error: RowError) -> tuple[int, int]:
-    column = HEADER.index(error.field) if error.field in HEADER else -1
+    column = (HEADER + OPTIONAL).index(error.field) if error.field in HEADER + OPTIONAL else -1
     return error.line, column
 
 
@@ -147,34 +159,41 @@ def _header_error(records: list[tuple[int, list[str]]]) -> RowError | None:
     if not records or records[0][0] != 1:
         return RowError(line=1, field="header", message=f'The first line must be the header "{expected}".')
     found = [cell.strip() for cell in records[0][1]]
-    if tuple(found) != HEADER:
+    if tuple(found[: len(HEADER)]) != HEADER:
         return RowError(line=1, field="header", message=f'Expected "{expected}", found "{",".join(found)}".')
+    extra = found[len(HEADER) :]
+    if not set(extra) <= set(OPTIONAL) or len(set(extra)) != len(extra):
+        message = f'After "{expected}" come only some of "{",".join(OPTIONAL)}", each once; found "{",".join(extra)}".'
+        return RowError(line=1, field="header", message=message)
     return None
 
 
-def _clean_row(*, line: int, cells: list[str]) -> tuple[ParticipantRow, list[RowError]]:
+def _clean_row(
+    *, line: int, cells: list[str], columns: tuple[str, ...] = HEADER
+) -> tuple[ParticipantRow, list[RowError]]:
     """Check the values of one row on their own, without looking at other rows or at the database."""
     errors: list[RowError] = []
 
     def error(field: str, message: str) -> None:
         errors.append(RowError(line=line, field=field, message=message))
 
-    if len(cells) != len(HEADER):
-        error("row", f"Expected {len(HEADER)} values, found {len(cells)}; check for a missing or extra comma.")
-        cells = (cells + [""] * len(HEADER))[: len(HEADER)]
-    values = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
+    if len(cells) != len(columns):
+        error("row", f"Expected {len(columns)} values, found {len(cells)}; check for a missing or extra comma.")
+        cells = (cells + [""] * len(columns))[: len(columns)]
+    values = dict(zip(columns, (cell.strip() for cell in cells), strict=True))
     role = values["role"].lower()
     # The same normalisation as sign-up's full_clean(): NFKC usernames, lower-case email domains.
     values["username"] = User.normalize_username(values["username"])
     values["email"] = User.objects.normalize_email(values["email"])
 
-    if role not in User.Role.values:
+    if role not in ROLES:
         error("role", f'"{_shown(role)}" is not a role; use "mentee" or "mentor".')
     for name, model, attribute in [
         ("username", User, "username"),
         ("email", User, "email"),
         ("full_name", User, "full_name"),
         ("industry", Industry, "name"),
+        *((name, Profile, name) for name in ("headline", "bio", "timezone") if values.get(name)),
     ]:
         for message in _field_violations(model=model, name=attribute, value=values[name]):
             error(name, message)
@@ -187,7 +206,17 @@ def _clean_row(*, line: int, cells: list[str]) -> tuple[ParticipantRow, list[Row
     goals = _split_list(values["goals"], normalise=str.strip)
     for message in _list_violations(items=skills, model=Skill, name="name", most=MAX_SKILLS, noun="skills"):
         error("skills", message)
-    if goals and role == User.Role.MENTOR:
+    wanted_skills = None
+    if "wanted_skills" in values:
+        wanted_skills = _split_list(values["wanted_skills"], normalise=taxonomy_normalise_name)
+        for message in _list_violations(items=wanted_skills, model=Skill, name="name", most=MAX_SKILLS, noun="skills"):
+            error("wanted_skills", message)
+    languages = None
+    if "languages" in values:
+        languages = _split_list(values["languages"], normalise=str.strip)
+        for message in _field_violations(model=Profile, name="languages", value=list(languages)):
+            error("languages", message)
+    if goals and role == Membership.Role.MENTOR:
         error("goals", "Only mentees have goals; leave this empty for a mentor.")
     for message in _list_violations(items=goals, model=Goal, name="title", most=MAX_GOALS, noun="goals"):
         error("goals", message)
@@ -205,6 +234,11 @@ def _clean_row(*, line: int, cells: list[str]) -> tuple[ParticipantRow, list[Row
         skills=skills,
         goals=goals,
         capacity=capacity,
+        headline=values.get("headline"),
+        bio=values.get("bio"),
+        timezone=(values["timezone"] or "UTC") if "timezone" in values else None,
+        languages=languages,
+        wanted_skills=wanted_skills,
     )
     return row, errors
 
@@ -239,8 +273,8 @@ def _list_violations(
 
 
 def _capacity(*, role: str, value: str) -> tuple[int | None, str | None]:
-    if role != User.Role.MENTOR:
-        if value and role == User.Role.MENTEE:
+    if role != Membership.Role.MENTOR:
+        if value and role == Membership.Role.MENTEE:
             return None, "Only mentors have a capacity; leave this empty for a mentee."
         return None, None
     if not value:
@@ -282,7 +316,7 @@ def _existing_users(*, rows: list[ParticipantRow], bad_fields: set[tuple[int, st
         usernames = {row.username.lower() for row in chunk if row.username and (row.line, "username") not in bad_fields}
         emails = {row.email.lower() for row in chunk if row.email and (row.line, "email") not in bad_fields}
         found = (
-            User.objects.select_related("mentor_profile", "mentee_profile")
+            User.objects.select_related("profile")
             .annotate(lower_username=Lower("username"), lower_email=Lower("email"))
             .filter(models.Q(lower_username__in=usernames) | models.Q(lower_email__in=emails))
         )
@@ -293,20 +327,17 @@ def _existing_users(*, rows: list[ParticipantRow], bad_fields: set[tuple[int, st
 def _conflicts_with_accounts(
     *, rows: list[ParticipantRow], existing: Mapping[str, User], bad_fields: set[tuple[int, str]]
 ) -> Iterator[RowError]:
-    """An import may update a participant's details but never take over another account, change a role, or
-    change an account's address: a password reset goes to the address, so whoever changes it takes the account.
-    People change their own, with their password and a link to the new address (accounts.services)."""
+    """An import may update a participant's details (and give them another role or program) but never take over
+    another account, touch site staff's, or change an account's address: a password reset goes to the address, so
+    whoever changes it takes the account. People change their own, with their password and a link to the new
+    address (accounts.services)."""
     owner_of_email = {user.email.lower(): user for user in existing.values() if user.email}
     for row in rows:
         user = existing.get(row.key)
-        admin = user is not None and (user.is_staff or not user.role)
-        if user is not None and (row.line, "username") not in bad_fields:
-            if admin:
-                message = f'"{_shown(row.username)}" is a program admin; the import only touches mentors and mentees.'
-                yield RowError(line=row.line, field="username", message=message)
-            elif row.role in User.Role.values and row.role != user.role:
-                message = f'Cannot change role from {user.role} to {row.role}: "{user.username}" is a {user.role}.'
-                yield RowError(line=row.line, field="role", message=message)
+        admin = user is not None and user.is_staff
+        if admin and (row.line, "username") not in bad_fields:
+            message = f'"{_shown(row.username)}" is site staff; the import only touches mentors and mentees.'
+            yield RowError(line=row.line, field="username", message=message)
         if (row.line, "email") in bad_fields:
             continue
         owner = owner_of_email.get(row.email.lower())

@@ -4,9 +4,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import HttpRequest
 
-from accounts.models import Industry, MenteeProfile, MentorProfile, Skill, User
+from accounts.models import Industry, Profile, Skill, User
 from matching.imports import RowError, participants_import, participants_validate
 from mentorship.models import Goal
+from programs.models import Membership
 from tests.factories import PASSWORD, GoalFactory, MenteeFactory, SkillFactory
 
 HEADER = "role,username,email,full_name,industry,skills,goals,capacity"
@@ -24,8 +25,18 @@ def errors_of(*rows: str) -> list[str]:
     return [str(error) for error in participants_validate(csv_file=csv_text(*rows)).errors]
 
 
+def profile_of(username: str) -> Profile:
+    """A person's profile with `capacity` (their mentor membership's in the default program, if any) and `side`
+    (what the file's `skills` column sets: taught for a mentor, wanted for a mentee)."""
+    profile = Profile.objects.select_related("user", "industry").get(user__username__iexact=username)
+    mentor = Membership.objects.filter(user=profile.user, role=Membership.Role.MENTOR).first()
+    profile.capacity = mentor.capacity if mentor else None
+    profile.side = profile.skills if mentor else profile.wanted_skills
+    return profile
+
+
 def skill_names(profile) -> set[str]:
-    return set(profile.skills.values_list("name", flat=True))
+    return set(profile.side.values_list("name", flat=True))
 
 
 @pytest.mark.django_db
@@ -33,11 +44,12 @@ def test_a_good_file_creates_mentors_and_mentees_with_profiles_skills_industry_c
     report = participants_import(csv_file=csv_text(MENTOR_ROW, MENTEE_ROW))
 
     assert (report.mentors_created, report.mentees_created, report.errors) == (1, 1, ())
-    nora = MentorProfile.objects.select_related("user", "industry").get(user__username="nora")
-    assert (nora.user.email, nora.user.full_name, nora.user.role) == ("nora@example.org", "Nora Mentor", "mentor")
+    nora = profile_of("nora")
+    assert (nora.user.email, nora.user.full_name) == ("nora@example.org", "Nora Mentor")
+    assert list(nora.user.memberships.values_list("program__slug", "role", "status")) == [("main", "mentor", "active")]
     assert (nora.industry.name, nora.capacity) == ("Healthcare", 4)
     assert skill_names(nora) == {"Clinical research", "Leadership"}
-    milo = MenteeProfile.objects.select_related("user", "industry").get(user__username="milo")
+    milo = profile_of("milo")
     assert milo.industry == nora.industry
     assert skill_names(milo) == {"Leadership", "Public speaking"}
     assert set(milo.user.goals.values_list("title", flat=True)) == {"Lead a ward", "Publish a paper"}
@@ -53,7 +65,7 @@ def test_values_are_tidied_as_at_sign_up_and_a_blank_capacity_is_two():
         )
     )
 
-    nora = MentorProfile.objects.select_related("user").get(user__username="nora")
+    nora = profile_of("nora")
     assert (nora.user.email, nora.capacity, nora.industry) == ("Nora@example.org", 2, None)
     assert skill_names(nora) == {"Leadership", "Public speaking"}
     assert list(Goal.objects.values_list("title", flat=True)) == ["Lead a ward"]
@@ -132,20 +144,22 @@ def test_an_email_address_of_another_account_is_reported(mentor):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("persona", "role", "was"), [("mentee", "mentor", "mentee"), ("mentor", "mentee", "mentor")])
-def test_an_existing_participant_cannot_change_role(request, persona, role, was):
+def test_an_existing_participant_imported_in_another_role_holds_both(request, persona, role, was):
+    """A person may hold several roles (issue 12): an import in another role adds it; it used to be refused."""
     user = request.getfixturevalue(persona)
 
-    errors = errors_of(f"{role},{user.username.upper()},{user.email},{user.full_name},,,,")
+    report = participants_import(csv_file=csv_text(f"{role},{user.username.upper()},{user.email},{user.full_name},,,,"))
 
-    assert errors == [f'line 2: role: Cannot change role from {was} to {role}: "{user.username}" is a {was}.']
+    assert report.errors == ()
+    assert set(user.memberships.values_list("role", flat=True)) == {was, role}
 
 
 @pytest.mark.django_db
 def test_a_program_admins_account_cannot_be_imported_over(admin_user):
     errors = errors_of(f"mentor,ada,{admin_user.email},Ada Admin,,,,")
 
-    assert errors == ['line 2: username: "ada" is a program admin; the import only touches mentors and mentees.']
-    assert not User.objects.get(username="ada").role
+    assert errors == ['line 2: username: "ada" is site staff; the import only touches mentors and mentees.']
+    assert not Membership.objects.filter(user=admin_user).exists()
 
 
 @pytest.mark.django_db
@@ -171,7 +185,7 @@ def test_a_bad_row_imports_nothing_and_every_bad_line_is_reported(mentor):
     assert (User.objects.count(), Skill.objects.count()) == (users_before, skills_before)
     assert not Industry.objects.exists()
     assert not Goal.objects.exists()
-    assert MentorProfile.objects.get(user=mentor).capacity == 2
+    assert profile_of(mentor.username).capacity == 2
 
 
 @pytest.mark.django_db
@@ -200,7 +214,7 @@ def test_reimport_updates_by_username_and_does_not_duplicate_goals_or_terms():
         0,
         0,
     )
-    nora = MentorProfile.objects.select_related("user", "industry").get(user__username="nora")
+    nora = profile_of("nora")
     assert (nora.user.email, nora.user.full_name, nora.industry.name, nora.capacity) == (
         "nora@example.org",
         "Nora Newname",
@@ -208,7 +222,7 @@ def test_reimport_updates_by_username_and_does_not_duplicate_goals_or_terms():
         0,
     )
     assert skill_names(nora) == {"Leadership", "Curriculum design"}
-    milo_profile = MenteeProfile.objects.select_related("industry").get(user=milo)
+    milo_profile = profile_of("milo")
     assert milo_profile.industry.name == "Healthcare"
     assert skill_names(milo_profile) == set()
     assert sorted(milo.goals.values_list("title", flat=True)) == [
@@ -275,12 +289,12 @@ def test_an_account_without_an_address_gets_none_from_an_import():
 def test_only_profiles_the_reimport_changes_get_a_new_updated_at():
     """The recommendations cache is rebuilt when a mentor profile's `updated_at` moves."""
     participants_import(csv_file=csv_text(MENTOR_ROW, MENTEE_ROW))
-    nora, milo = MentorProfile.objects.get(), MenteeProfile.objects.get()
+    nora, milo = profile_of("nora"), profile_of("milo")
 
     participants_import(csv_file=csv_text(MENTOR_ROW.replace("Clinical research;", ""), MENTEE_ROW))
 
-    assert MentorProfile.objects.get().updated_at > nora.updated_at
-    assert MenteeProfile.objects.get().updated_at == milo.updated_at
+    assert profile_of("nora").updated_at > nora.updated_at
+    assert profile_of("milo").updated_at == milo.updated_at
     assert skill_names(nora) == {"Leadership"}
 
 
@@ -296,17 +310,17 @@ def test_skills_differing_only_in_case_are_one_skill():
     )
 
     assert sorted(Skill.objects.values_list("name", flat=True)) == ["Data science", "Python"]
-    assert skill_names(MenteeProfile.objects.get(user__username="milo")) == {"Data science", "Python"}
+    assert skill_names(profile_of("milo")) == {"Data science", "Python"}
 
 
 @pytest.mark.django_db
 def test_an_existing_participant_without_a_profile_gets_one():
-    MenteeFactory(username="milo", email="milo@example.org", mentee_profile=None)
+    Profile.objects.filter(user=MenteeFactory(username="milo", email="milo@example.org")).delete()
 
     report = participants_import(csv_file=csv_text(MENTEE_ROW))
 
     assert report.mentees_updated == 1
-    assert skill_names(MenteeProfile.objects.get(user__username="milo")) == {"Leadership", "Public speaking"}
+    assert skill_names(profile_of("milo")) == {"Leadership", "Public speaking"}
 
 
 @pytest.mark.django_db
@@ -416,11 +430,12 @@ def test_a_2000_row_file_imports_in_bulk(django_assert_max_num_queries):
         report = participants_import(csv_file=csv_text(*rows))
 
     assert (report.mentors_created, report.mentees_created, report.errors) == (500, 1500, ())
-    assert MentorProfile.objects.count() == 500
-    assert MenteeProfile.objects.count() == 1500
+    assert Membership.objects.mentors().count() == 500
+    assert Membership.objects.mentees().count() == 1500
+    assert Profile.objects.count() == 2000
     assert (Skill.objects.count(), Industry.objects.count()) == (50, 12)
-    assert MentorProfile.skills.through.objects.count() == 500 * 2 - len([i for i in range(500) if i % 50 == i % 7])
-    assert MenteeProfile.skills.through.objects.count() == 1500
+    assert Profile.skills.through.objects.count() == 500 * 2 - len([i for i in range(500) if i % 50 == i % 7])
+    assert Profile.wanted_skills.through.objects.count() == 1500
     assert Goal.objects.count() == 3000
 
     with django_assert_max_num_queries(100):
@@ -433,7 +448,7 @@ def test_a_2000_row_file_imports_in_bulk(django_assert_max_num_queries):
 @pytest.mark.django_db
 def test_an_admins_import_adds_its_terms_approved_and_approves_a_suggestion_it_names(mentee):
     waiting = SkillFactory(name="Public speaking", status=Skill.Status.SUGGESTED, suggested_by=mentee)
-    mentee.mentee_profile.skills.add(waiting)
+    mentee.profile.wanted_skills.add(waiting)
 
     report = participants_import(csv_file=csv_text(MENTOR_ROW, MENTEE_ROW))
 

@@ -3,7 +3,15 @@ import pytest
 from accounts.models import Skill
 from matching import selectors
 from mentorship import services
-from tests.factories import GoalFactory, MenteeFactory, MentorFactory, RequestFactory, SkillFactory, with_profile
+from tests.factories import (
+    GoalFactory,
+    MenteeFactory,
+    MentorFactory,
+    RequestFactory,
+    SkillFactory,
+    default_program,
+    with_profile,
+)
 
 URL = "/api/v1/mentors/recommended/"
 
@@ -94,11 +102,11 @@ def test_a_suggested_skill_counts_in_matching_once_approved(
     """A suggestion is its author's and the admins' to see: no explanation may name it to anyone else, and a
     term nobody reviewed does not steer who is paired. Approved, it counts at once (the scorer refits)."""
     suggestion = SkillFactory(name="Quantum gardening", status=Skill.Status.SUGGESTED, suggested_by=seeker)
-    seeker.mentee_profile.skills.add(suggestion)
+    seeker.profile.wanted_skills.add(suggestion)
     goal = GoalFactory(mentee=seeker)
     goal.skills.add(suggestion)
-    mentors["unrelated"].mentor_profile.skills.add(suggestion)
-    assert selectors.mentee_pool([seeker.pk]).skills == [["Python", "SQL"]]
+    mentors["unrelated"].profile.skills.add(suggestion)
+    assert selectors.mentee_pool(default_program(), [seeker.pk]).skills == [["Python", "SQL"]]
     assert usernames(mentee_client.get(URL)) == ["best", "good"]
 
     with django_capture_on_commit_callbacks(execute=True):

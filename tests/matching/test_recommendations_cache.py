@@ -55,7 +55,8 @@ def test_a_mentor_the_mentee_asks_leaves_the_ranking_and_comes_back_when_withdra
 def test_the_ranking_follows_the_mentees_profile(mentee_client, seeker, mentors):
     assert ranked(mentee_client)[0] == "python"
 
-    mentee_client.patch("/api/v1/me/", {"skills": ["Design"]}, format="json")
+    # On /me/, a mentee's skills to grow are `wanted_skills` (issue 12; `skills` are what one can teach).
+    mentee_client.patch("/api/v1/me/", {"wanted_skills": ["Design"]}, format="json")
 
     assert ranked(mentee_client)[0] == "design"
 

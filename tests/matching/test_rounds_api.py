@@ -7,9 +7,11 @@ from matching.rounds import round_create
 from matching.runner import round_run, round_search_slice
 from mentorship.models import MentorshipRequest
 from tests.factories import (
+    MatchRoundFactory,
     MentorFactory,
     MentorshipFactory,
     RequestFactory,
+    default_program,
     person,
 )
 from tests.openapi import assert_matches_schema
@@ -209,7 +211,7 @@ def test_proposals_of_a_published_round_cannot_change(run_round, admin_client_ap
 
 
 def test_a_failing_run_is_recorded_and_writes_nothing(program, admin_user):
-    match_round = MatchRound.objects.create(name="Broken", weights={"skills": -5}, created_by=admin_user)
+    match_round = MatchRoundFactory(name="Broken", weights={"skills": -5}, created_by=admin_user)
 
     round_run(round_id=match_round.pk)
 
@@ -220,7 +222,7 @@ def test_a_failing_run_is_recorded_and_writes_nothing(program, admin_user):
 
 
 def test_running_a_round_twice_does_not_duplicate_proposals(program, admin_user):
-    match_round = round_create(name="Twice", created_by=admin_user, enqueue=False)
+    match_round = round_create(program=default_program(), name="Twice", created_by=admin_user, enqueue=False)
 
     round_run(round_id=match_round.pk)
     round_run(round_id=match_round.pk)
@@ -255,7 +257,7 @@ def test_the_command_line_runs_exports_and_refuses_bad_settings(program, tmp_pat
 
 def test_a_large_pool_is_searched_in_slices_with_the_same_proposals(program, admin_user, settings):
     def proposals_of_a_round(name):
-        match_round = round_create(name=name, created_by=admin_user, enqueue=False)
+        match_round = round_create(program=default_program(), name=name, created_by=admin_user, enqueue=False)
         round_run(round_id=match_round.pk)
         match_round.refresh_from_db()
         assert match_round.status == "proposed", match_round.error
@@ -272,7 +274,7 @@ def test_a_large_pool_is_searched_in_slices_with_the_same_proposals(program, adm
 
 
 def test_a_slice_that_loses_the_shared_state_fails_the_round_with_the_reason(program, admin_user):
-    match_round = round_create(name="lost", created_by=admin_user, enqueue=False)
+    match_round = round_create(program=default_program(), name="lost", created_by=admin_user, enqueue=False)
     MatchRound.objects.filter(pk=match_round.pk).update(status="running")
 
     with pytest.raises(RuntimeError):

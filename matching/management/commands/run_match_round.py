@@ -4,21 +4,23 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import Conflict, ServiceUnavailable
+from matching.management.programs import program_option
 from matching.models import MatchRound
 from matching.rounds import round_create
 from matching.runner import round_enqueue, round_run
 
 
 class Command(BaseCommand):
-    help = "Run a match round over everyone waiting for a mentor; print the round id and its stats."
+    help = "Run a match round over a program's mentees waiting for a mentor; print the round id and its stats."
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
+        parser.add_argument("--program", metavar="SLUG", help="The program (may be omitted with one).")
         parser.add_argument("--sync", action="store_true", help="Run here and now instead of in a worker.")
         parser.add_argument("--mode", choices=MatchRound.Mode.values, default=MatchRound.Mode.OPTIMAL)
-        parser.add_argument("--skills", type=float, help="Weight of shared skills (default 1).")
-        parser.add_argument("--industry", type=float, help="Weight of the same industry (default 0.5).")
-        parser.add_argument("--goals", type=float, help="Weight of goal and bio words (default 1).")
+        parser.add_argument("--skills", type=float, help="Weight of shared skills (default: the program's).")
+        parser.add_argument("--industry", type=float, help="Weight of the same industry (default: the program's).")
+        parser.add_argument("--goals", type=float, help="Weight of goal and bio words (default: the program's).")
         parser.add_argument("--top-k", type=int, default=50, help="Candidate mentors kept per mentee.")
         parser.add_argument("--min-score", type=float, default=0.0)
         parser.add_argument("--same-industry", action="store_true")
@@ -26,8 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         weights = {k: o[k] for k in ("skills", "industry", "goals") if o[k] is not None}
+        program = program_option(o["program"])
         try:
             match_round = round_create(
+                program=program,
                 name=o["name"],
                 created_by=None,
                 weights=weights,
