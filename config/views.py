@@ -77,8 +77,9 @@ def home(request):
         "is_admin_here": programs.is_program_admin(user, program),
     }
     if can_request:
-        # current program: the recommendations are the default program's until matching scopes them
-        context["recommended"] = recommendations.recommended_mentors(mentee=user, limit=RECOMMENDED_ON_HOME)
+        context["recommended"] = recommendations.recommended_mentors(
+            mentee=user, program=program, limit=RECOMMENDED_ON_HOME
+        )
         context["requests"] = mentorship.request_list_for(user=user).filter(mentee=user, program=program)[:5]
         context["mentorship"] = (
             mentorship.mentorship_list_for(user=user)
@@ -96,5 +97,5 @@ def home(request):
             mentor=user, program=program, status=Mentorship.Status.ACTIVE
         )
     if context["is_admin_here"]:
-        context["rounds"] = round_list().filter(program=program)[:5]
+        context["rounds"] = round_list(program)[:5]
     return render(request, "home.html", context)

@@ -8,15 +8,14 @@ from accounts.decorators import program_admin_required
 from matching import reports, selectors
 from matching.models import MatchRound
 from programs.models import Program
-from programs.selectors import program_administered_by, program_default
+from programs.selectors import current_program, program_administered_by
 
 PROPOSALS_PER_PAGE = 50
 
 
 def _program(request) -> Program:
     """The program the page acts on, which the caller must administer (404 for an admin of another program)."""
-    program = program_default()  # current program
-    return program_administered_by(request.user, program.slug)
+    return program_administered_by(request.user, current_program(request).slug)
 
 
 @program_admin_required
