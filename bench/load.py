@@ -200,11 +200,14 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     from knox.models import AuthToken, get_digest_token
     from knox.settings import CONSTANTS
 
-    from accounts.models import Industry, MentorProfile, Skill, User
+    from accounts.models import Industry, Skill, User
     from mentorship.models import Mentorship, MentorshipRequest
+    from programs.models import Membership, Program
 
-    mentees = list(User.objects.filter(role=User.Role.MENTEE).order_by("pk"))
-    mentor_ids = list(User.objects.filter(role=User.Role.MENTOR).order_by("pk").values_list("pk", flat=True))
+    # The default program's people: the flat API and pages act on it.
+    members = Membership.objects.in_program(Program.objects.default()).active()
+    mentees = list(User.objects.filter(pk__in=members.mentees().values("user_id")).order_by("pk"))
+    mentor_ids = list(members.mentors().order_by("user_id").values_list("user_id", flat=True))
 
     # One knox token per person, made in bulk as accounts.services.api_token_create makes them one by one.
     AuthToken.objects.all().delete()
@@ -229,7 +232,7 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
 
     skills = list(Skill.objects.approved().values_list("name", flat=True))  # what the filters offer
     industries = list(Industry.objects.values_list("name", flat=True))
-    pages = -(-MentorProfile.objects.count() // 20)
+    pages = -(-len(mentor_ids) // 20)
     words = ["leadership", "product", "years", "help", "design", "finance", "research", "strategy"]
 
     def directory_query() -> str:
@@ -372,12 +375,14 @@ def capacity_check(port: int, tokens: dict, check: dict) -> dict:
     """50 accepts at one instant for a mentor with room for 3: exactly 3 succeed."""
     from django.db import transaction
 
-    from accounts.models import MentorProfile
     from mentorship.models import Mentorship, MentorshipRequest
+    from programs.models import Membership, Program
 
     mentor_id = check["mentor"]
     with transaction.atomic():  # a mentor with no mentee (chosen so) and nothing pending
-        MentorProfile.objects.filter(user_id=mentor_id).update(capacity=CAPACITY_CHECK["capacity"])
+        Membership.objects.in_program(Program.objects.default()).mentors().filter(user_id=mentor_id).update(
+            capacity=CAPACITY_CHECK["capacity"]
+        )
         MentorshipRequest.objects.filter(mentor_id=mentor_id, status="pending").update(status="withdrawn")
     # The requests go through the API too, as the mentees would send them.
     ids = []
