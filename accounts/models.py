@@ -243,6 +243,12 @@ class Profile(TimeStampedModel):
     wanted_skills = models.ManyToManyField(
         Skill, blank=True, related_name="learning_profiles", help_text="Wants to grow."
     )
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Name and taught (approved) skills, then industry: what the directory's search matches besides "
+        "headline and bio. Kept by accounts.search.profile_search_refresh.",
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
