@@ -23,6 +23,13 @@ def _indexes():
     ]
 
 
+class TrigramExtensionKept(TrigramExtension):
+    """pg_trgm on PostgreSQL (nothing elsewhere), left in place when migrating back: other objects may use it."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 def search_texts_fill(apps, schema_editor):
     Profile = apps.get_model("accounts", "Profile")
     search_texts_refresh(profile_model=Profile, approved="approved", profiles=Profile.objects.all())
@@ -52,7 +59,7 @@ class Migration(migrations.Migration):
     operations = [
         # Does nothing on SQLite. pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner, which the
         # app's role is in CI and by README's setup, may create it without being a superuser.
-        TrigramExtension(),
+        TrigramExtensionKept(),
         migrations.AddField(
             model_name="profile",
             name="search_text",
