@@ -6,12 +6,12 @@ It takes any queryset of rows that lead to a profile: `accounts.Profile` itself,
 `search_rank`, and orders by it (then by the queryset's own order, so ties keep the directory's).
 
 On PostgreSQL every word typed must be found in a person's profile, exactly or nearly:
-- full-text search, a prefix of each word (`mentor` finds "mentoring"), over a weighted document: name and skills
-  (A), headline and industry (B), bio (C);
+- full-text search, a prefix of each word of letters and digits (`mentor` finds "mentoring"), over a weighted
+  document: name and skills (A), headline and industry (B), bio (C);
 - trigram word similarity on `Profile.search_text` (name, skills, industry) for the misspelt (`pyhton` finds
   Python, `Marko` finds Marco): the `<%` operator, whose threshold the connection sets
   (`pg_trgm.word_similarity_threshold`, config/settings/base.py), so that the GIN trigram index answers it;
-- a plain substring of `search_text` (`C++`, whose signs full-text search drops).
+- a plain substring of `search_text` (`C++`: a word with signs is looked for as typed, and only there).
 The rank is the full-text rank (A counts above B above C) plus the best trigram similarity. Both indexes (the
 document's expression index and the trigram index) are migration accounts.0012's, on PostgreSQL only.
 
@@ -20,7 +20,9 @@ industry are found too), the headline or the bio, ranked by where the words were
 """
 
 import functools
+import re
 
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection, models
 from django.db.models import Case, F, Q, QuerySet, Value, When
@@ -59,12 +61,12 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def _prefix_query(word: str) -> SearchQuery | None:
-    """`word` as a prefix query of its letters and digits (`c#` and `c++` are `c:*`); None when it has none.
-    Written raw from \\w characters only, none of which is tsquery syntax, so nothing typed can make it fail."""
-    parts = "".join(c if c.isalnum() else " " for c in word).split()
-    if not parts:
+    """A word of letters and digits as a prefix query (`mentor` finds "mentoring"); None for any other word: the
+    parser would drop its signs, and `C++` is not "every word that starts with c". Written raw from letters and
+    digits only, none of which is tsquery syntax, so nothing typed can make it fail."""
+    if not word.isalnum():
         return None
-    return SearchQuery(" & ".join(f"{part}:*" for part in parts), search_type="raw", config=CONFIG)
+    return SearchQuery(f"{word}:*", search_type="raw", config=CONFIG)
 
 
 def _search_postgresql(queryset: QuerySet, words: list[str], prefix: str) -> QuerySet:
@@ -72,13 +74,14 @@ def _search_postgresql(queryset: QuerySet, words: list[str], prefix: str) -> Que
     queryset = queryset.alias(_search_document=search_document(prefix))
     queries = []
     for word in words:
-        found = Q(**{f"{text}__icontains": word})
+        # `~*` rather than icontains (UPPER(…) LIKE): the trigram index answers the one, not the other.
+        found = Q(**{f"{text}__iregex": re.escape(word)})
         query = _prefix_query(word)
         if query is not None:
             found |= Q(_search_document=query)
             queries.append(query)
         if len(word) >= TRIGRAM_MIN_LENGTH:
-            found |= Q(**{f"{text}__trigram_word_similar": word})
+            found |= Q(TrigramWordSimilar(F(text), word))
         queryset = queryset.filter(found)
     similarity = [TrigramWordSimilarity(Value(word), text) for word in words]
     rank = Greatest(*similarity) if len(similarity) > 1 else similarity[0]

@@ -5,10 +5,9 @@ for every existing profile, and on PostgreSQL the pg_trgm extension and two GIN 
 
 The indexes are made here rather than declared on the model because SQLite cannot make a GIN index."""
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
-from django.db.models import F
 
 from accounts.search import search_document, search_texts_refresh
 
@@ -18,7 +17,7 @@ DOCUMENT_INDEX = "profile_search_document"
 
 def _indexes():
     return [
-        GinIndex(OpClass(F("search_text"), name="gin_trgm_ops"), name=TRIGRAM_INDEX),
+        GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name=TRIGRAM_INDEX),
         GinIndex(search_document(), name=DOCUMENT_INDEX),
     ]
 
