@@ -12,8 +12,8 @@ On PostgreSQL every word typed must be found in a person's profile, exactly or n
   Python, `Marko` finds Marco): the `<%` operator, whose threshold the connection sets
   (`pg_trgm.word_similarity_threshold`, config/settings/base.py), so that the GIN trigram index answers it;
 - a plain substring of `search_text` (`C++`: a word with signs is looked for as typed, and only there).
-The rank is the full-text rank (A counts above B above C) plus the best trigram similarity. Both indexes (the
-document's expression index and the trigram index) are migration accounts.0012's, on PostgreSQL only.
+The rank is the full-text rank (A counts above B above C) plus the best trigram similarity. The document is
+stored (`Profile.search_document`); both GIN indexes are migration accounts.0012's, on PostgreSQL only.
 
 On SQLite (a laptop's `make run`) the fallback is a substring match of each word in `search_text` (so skills and
 industry are found too), the headline or the bio, ranked by where the words were found.
@@ -29,7 +29,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import Profile
-from accounts.search import CONFIG, search_document
+from accounts.search import CONFIG
 
 MAX_WORDS = 8
 # A misspelt word is looked for only from this length on: below it, a trigram or two in common finds anyone.
@@ -70,23 +70,27 @@ def _prefix_query(word: str) -> SearchQuery | None:
 
 
 def _search_postgresql(queryset: QuerySet, words: list[str], prefix: str) -> QuerySet:
-    text = f"{prefix}search_text"
-    queryset = queryset.alias(_search_document=search_document(prefix))
+    matching = Profile.objects.all()
+    text, document = "search_text", "search_document"
     queries = []
     for word in words:
         # `~*` rather than icontains (UPPER(…) LIKE): the trigram index answers the one, not the other.
         found = Q(**{f"{text}__iregex": re.escape(word)})
         query = _prefix_query(word)
         if query is not None:
-            found |= Q(_search_document=query)
+            found |= Q(**{document: query})
             queries.append(query)
         if len(word) >= TRIGRAM_MIN_LENGTH:
             found |= Q(TrigramWordSimilar(F(text), word))
-        queryset = queryset.filter(found)
+        matching = matching.filter(found)
+    # Matched among profiles alone, where the indexes answer (the directory reaches a profile through an outer
+    # join, after which PostgreSQL would test every row); ranked on the rows found.
+    queryset = queryset.filter(**{f"{prefix}pk__in": matching.values("pk")})
+    text, document = f"{prefix}{text}", f"{prefix}{document}"
     similarity = [TrigramWordSimilarity(Value(word), text) for word in words]
     rank = Greatest(*similarity) if len(similarity) > 1 else similarity[0]
     if queries:
-        rank = SearchRank(F("_search_document"), functools.reduce(lambda a, b: a | b, queries)) + rank
+        rank = SearchRank(F(document), functools.reduce(lambda a, b: a | b, queries)) + rank
     return queryset.annotate(search_rank=rank)
 
 

@@ -1,15 +1,16 @@
-"""The directory's search: `Profile.search_text` (name and taught skills, then industry: accounts.search), filled
-for every existing profile, and on PostgreSQL the pg_trgm extension and two GIN indexes, one of trigrams of
-`search_text` (misspelt names and skills, substrings) and one of the weighted full-text document
-(accounts.search.search_document). SQLite has neither: its fallback reads every row, which a laptop's demo can.
+"""The directory's search: `Profile.search_text` (name and taught skills, then industry) and, on PostgreSQL,
+`search_document` (the weighted full-text document), filled for every existing profile (accounts.search), and on
+PostgreSQL the pg_trgm extension and two GIN indexes, one of trigrams of `search_text` (misspelt names and skills,
+substrings) and one of the document. SQLite has neither: its fallback reads every row, which a laptop's demo can.
 
 The indexes are made here rather than declared on the model because SQLite cannot make a GIN index."""
 
+import django.contrib.postgres.search
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from accounts.search import search_document, search_texts_refresh
+from accounts.search import search_texts_refresh
 
 TRIGRAM_INDEX = "profile_search_trigram"
 DOCUMENT_INDEX = "profile_search_document"
@@ -18,7 +19,7 @@ DOCUMENT_INDEX = "profile_search_document"
 def _indexes():
     return [
         GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name=TRIGRAM_INDEX),
-        GinIndex(search_document(), name=DOCUMENT_INDEX),
+        GinIndex(fields=["search_document"], name=DOCUMENT_INDEX),
     ]
 
 
@@ -69,6 +70,16 @@ class Migration(migrations.Migration):
                 "besides headline and bio. Kept by accounts.search.profile_search_refresh.",
             ),
         ),
-        migrations.RunPython(search_texts_fill, migrations.RunPython.noop, elidable=False),
+        migrations.AddField(
+            model_name="profile",
+            name="search_document",
+            field=django.contrib.postgres.search.SearchVectorField(
+                editable=False,
+                help_text="The weighted full-text document of name, skills, headline, industry and bio (PostgreSQL "
+                "only). Kept by accounts.search.profile_search_refresh.",
+                null=True,
+            ),
+        ),
         migrations.RunPython(indexes_add, indexes_remove, elidable=False),
+        migrations.RunPython(search_texts_fill, migrations.RunPython.noop, elidable=False),
     ]
