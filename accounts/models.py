@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -242,6 +243,18 @@ class Profile(TimeStampedModel):
     skills = models.ManyToManyField(Skill, blank=True, related_name="teaching_profiles", help_text="Can teach.")
     wanted_skills = models.ManyToManyField(
         Skill, blank=True, related_name="learning_profiles", help_text="Wants to grow."
+    )
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Name and taught (approved) skills, then industry: what the directory's search matches besides "
+        "headline and bio. Kept by accounts.search.profile_search_refresh.",
+    )
+    search_document = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="The weighted full-text document of name, skills, headline, industry and bio (PostgreSQL only). "
+        "Kept by accounts.search.profile_search_refresh.",
     )
 
     def __str__(self) -> str:

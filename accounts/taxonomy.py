@@ -23,7 +23,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.directory import directory_changed
-from accounts.models import Skill, TaxonomyTerm, User
+from accounts.models import Profile, Skill, TaxonomyTerm, User
+from accounts.search import profile_search_refresh
 from config.errors import Conflict
 from config.inputs import squash_whitespace
 
@@ -220,11 +221,16 @@ def _owners(skill_ids: Iterable[int]) -> list[tuple[type, list[int]]]:
 
 def _profiles_touch(*, skill_ids: Iterable[int]) -> None:
     """What names these skills changed as seen by others: profiles and goals get a new `updated_at` (the
-    recommendations refit when a mentor profile's moves), and the directory drops its kept answers."""
+    recommendations refit when a mentor profile's moves), their teachers' search text names them, and the directory
+    drops its kept answers."""
+    skill_ids = list(skill_ids)
     now = timezone.now()
     for owner_model, owner_ids in _owners(skill_ids):
         if owner_ids and any(f.name == "updated_at" for f in owner_model._meta.fields):
             owner_model.objects.filter(pk__in=owner_ids).update(updated_at=now)
+    # A skill that became visible makes the people who teach it findable by it.
+    teachers = Profile.skills.through.objects.filter(skill_id__in=skill_ids).values_list("profile__user_id", flat=True)
+    profile_search_refresh(user_ids=teachers)
     directory_changed()
 
 

@@ -99,7 +99,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any plan its cost model rates expensive: the directory's per-mentor counts made
     # it spend ~40 ms compiling to save microseconds. Web requests never win that trade (bench/load.py).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The directory's search finds misspelt words by trigram word similarity (mentorship.search) through the `<%`
+    # operator, which its GIN index answers: pg_trgm's default threshold (0.6) misses a swap of two letters
+    # ("pyhton" is 0.29 of "Python"); 0.25 finds it, and ranking puts the exact matches first.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c pg_trgm.word_similarity_threshold=0.25"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, tasks and cache ----------------------------------------------------------------------------
