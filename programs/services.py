@@ -99,3 +99,36 @@ def membership_join(*, user: User, program: Program, role: str, capacity: int | 
         directory_changed()
         return existing
     return membership_create(user=user, program=program, role=role, status=status, capacity=capacity)
+
+
+@transaction.atomic
+def membership_mentoring_update(
+    *, membership: Membership, capacity: int | None = None, accepting_requests: bool | None = None
+) -> Membership:
+    """A mentor's `capacity` and `accepting_requests` in one program. The membership's row is locked first, as the
+    mentorship services lock it before counting: a capacity below the mentees the mentor has there now (400
+    `capacity`) cannot slip past an accept happening meanwhile."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    fields = []
+    if capacity is not None:
+        held = locked.program.mentorships.active().filter(mentor_id=locked.user_id).count()
+        if capacity < held:
+            raise ValidationError(
+                {
+                    "capacity": [
+                        f"You mentor {held} mentee{'s' if held != 1 else ''} in {locked.program} now: complete a "
+                        "mentorship before lowering your capacity below that."
+                    ]
+                }
+            )
+        locked.capacity = capacity
+        fields.append("capacity")
+    if accepting_requests is not None:
+        locked.accepting_requests = accepting_requests
+        fields.append("accepting_requests")
+    if fields:
+        locked.full_clean(validate_constraints=False, exclude=["user", "program", "invited_by"])
+        locked.save(update_fields=[*fields, "updated_at"])
+        memberships_forget(locked.user)
+        directory_changed()  # the directory shows open slots and who is accepting
+    return locked
