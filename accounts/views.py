@@ -90,7 +90,13 @@ def signup_confirm_page(request):
     return render(
         request,
         "accounts/signup_confirm.html",
-        {"signup": signup, "token": token, "hours": settings.SIGNUP_CONFIRM_HOURS},
+        {
+            "signup": signup,
+            "joining": signup.role if signup else "",
+            "joining_program": signup.program if signup else "",
+            "token": token,
+            "hours": settings.SIGNUP_CONFIRM_HOURS,
+        },
     )
 
 
