@@ -248,7 +248,6 @@ class AccountOutput(serializers.Serializer):
     )
     date_joined = serializers.DateTimeField()
 
-    @extend_schema_field({"type": "string", "enum": ["mentor", "mentee", ""]})
     def get_role(self, user) -> str:
         return role_in_default_program(user)
 
@@ -268,9 +267,9 @@ def suggested_skills_field(side: str = "skills") -> serializers.SerializerMethod
     )
 
 
-class MembershipOutput(serializers.Serializer):
+class MeMembershipOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The program's slug.")
+    program = serializers.CharField(source="program.slug", help_text="The program's slug.")
     program_name = serializers.CharField(source="program.name")
     role = serializers.ChoiceField(choices=["mentor", "mentee", "peer", "admin"])
     status = serializers.ChoiceField(choices=["invited", "pending", "active", "left", "removed"])
@@ -310,7 +309,7 @@ class MeOutput(MeAccountOutput):
     accepting_requests = serializers.SerializerMethodField(
         help_text="As a mentor of the default program; null when you are not an active mentor there."
     )
-    memberships = MembershipOutput(
+    memberships = MeMembershipOutput(
         many=True, source="memberships.all", help_text="Your roles in programs, whatever their status."
     )
 
