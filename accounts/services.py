@@ -53,8 +53,9 @@ def signup_start(
     program: str = "",
 ) -> None:
     """Begin a self-registration, optionally to join `program` (a slug; the default program when blank) in `role`
-    once the account is made (see signup_confirm). It ends the same way whoever is registered, so that signing up cannot tell
-    anyone whether an address or a username is in use: the address gets an email, and only its owner learns more.
+    once the account is made (see signup_confirm). It ends the same way whoever is registered, so that signing up
+    cannot tell anyone whether an address or a username is in use: the address gets an email, and only its owner
+    learns more.
 
     The whole input is checked first, as the account would hold it (the username NFKC-normalised, which can make
     it longer or bring in characters a username may not have), and only then is the address looked up: a bad
@@ -125,9 +126,10 @@ def _check_signup_identity(user: User) -> None:
 def signup_confirm(*, token: str, username: str | None = None, password: str | None = None) -> User:
     """Create the account of the pending sign-up an emailed link names, with an empty profile and the password typed
     at sign-up; the account then joins the program and role asked for at sign-up, when that program takes people
-    who sign up (accounts.signals.signup_confirmed: an invite-only one does not). `username` replaces the one chosen then (when it was taken meanwhile).
-    `password`, when given, must be that password (a 400 otherwise, and nothing is created): the caller may then
-    sign the person in, which the link alone must not do (it may be read from a log and replayed).
+    who sign up (accounts.signals.signup_confirmed: an invite-only one does not). `username` replaces the one
+    chosen then (when it was taken meanwhile). `password`, when given, must be that password (a 400 otherwise, and
+    nothing is created): the caller may then sign the person in, which the link alone must not do (it may be read
+    from a log and replayed).
 
     The link works once: the sign-up, and any other of the same address, is gone with the account's creation.
     A taken username is a 400 (the same link may try another); an address that meanwhile has an account a 409.

@@ -117,7 +117,9 @@ def skills_assign(*, to, refs: Iterable[TaxonomyRef], person: User, field: str =
 
 
 @transaction.atomic
-def skills_assign_each(*, sides: dict[str, tuple[object, Iterable[TaxonomyRef]]], person: User) -> dict[str, list[Skill]]:
+def skills_assign_each(
+    *, sides: dict[str, tuple[object, Iterable[TaxonomyRef]]], person: User
+) -> dict[str, list[Skill]]:
     """skills_assign for several skill fields of one thing at once (a profile's `skills` and `wanted_skills`), by
     field name: a suggestion moved from one to the other stays the same suggestion, since none is withdrawn before
     every field is set."""

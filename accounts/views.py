@@ -19,7 +19,6 @@ from accounts.forms import ParticipantPasswordResetForm, SignInForm
 from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE
 from accounts.throttle import attempt_allowed
 
-
 PROGRAM_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 

@@ -60,8 +60,6 @@ def mentoring_update(sender, *, user: User, changes: dict, **kwargs) -> None:
     program (400 naming the field when they are not an active mentor there)."""
     membership = membership_in(user, program_default(), Membership.Role.MENTOR)
     if membership is None:
-        raise ValidationError(
-            {name: ["Only a mentor of the program sets this, on their profile."] for name in changes}
-        )
+        raise ValidationError({name: ["Only a mentor of the program sets this, on their profile."] for name in changes})
     membership_mentoring_update(membership=membership, **changes)
     memberships_forget(user)

@@ -67,9 +67,10 @@ class RegisterConfirmView(_PublicView):
         request=serializers.RegisterConfirmInput,
         responses={201: serializers.AccountOutput, 409: ConflictDetail},
         description="Finish signing up with the token of the emailed link: creates the account, with the password "
-        "given at sign-up, which joins the program named at sign-up in its role when that program takes people who "
-        "sign up (open enrolment; an invite-only one is not joined). With that `password` too, a call from our pages also signs the browser in (the token "
-        "alone never does: a link can be read from a log); API clients then ask `auth/token/`. A link works once, "
+        "given at sign-up, which joins the program named at sign-up in its role when that program takes people "
+        "who sign up (open enrolment; an invite-only one is not joined). With that `password` too, a call from our "
+        "pages also signs the browser in (the token alone never does: a link can be read from a log); API clients "
+        "then ask `auth/token/`. A link works once, "
         "for SIGNUP_CONFIRM_HOURS. 400 `password` when it is not the one chosen at sign-up (nothing is created); "
         "400 `username` when that username is taken (send another with the same token); 409 when the address "
         "meanwhile has an account.",

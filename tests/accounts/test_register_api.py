@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 
 from accounts.models import SignUp, User
-from tests.accounts.signup import CONFIRM_LINK, PASSWORD, sign_up_body
 from programs.models import Program
+from tests.accounts.signup import CONFIRM_LINK, PASSWORD, sign_up_body
 from tests.factories import MenteeFactory, ProgramFactory
 
 URL = "/api/v1/auth/register/"

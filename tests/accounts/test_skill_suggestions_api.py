@@ -271,9 +271,8 @@ def test_merging_moves_every_reference_to_the_approved_skill_once(admin_client_a
     goal = GoalFactory(mentee=mentee)
     outsider.profile.skills.add(target, other)  # Oscar has both already: he keeps one Gardening
     outsider.profile.wanted_skills.add(target)
-    suggestion = suggestion_of(
-        mentee, on=[mentee.profile, mentee.profile.wanted_skills, goal, outsider.profile, outsider.profile.wanted_skills]
-    )
+    holders = [mentee.profile, mentee.profile.wanted_skills, goal, outsider.profile, outsider.profile.wanted_skills]
+    suggestion = suggestion_of(mentee, on=holders)
 
     response = admin_client_api.post(f"{SUGGESTIONS}{suggestion.pk}/merge/", {"into": "gardening"}, format="json")
 
