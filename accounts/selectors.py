@@ -1,6 +1,7 @@
 """Reads for accounts: querysets that pages and API views render in a fixed number of queries."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.apps import apps
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, User
@@ -61,15 +62,47 @@ def skill_suggestion_list() -> QuerySet[Skill]:
 
 
 def user_with_profile(*, user_id: int) -> User:
-    """The user and their role profile, with its industry and skills, in three queries; `email_pending` is the
-    address of their change waiting for its emailed link (None when none is, or its link has expired)."""
+    """The user with their profile (its industry and both sides' skills) and their memberships with the programs,
+    in four queries; `email_pending` is the address of their change waiting for its emailed link (None when none is,
+    or its link has expired)."""
     pending = EmailChange.objects.valid().filter(user=OuterRef("pk")).values("email")[:1]
     return (
-        User.objects.select_related("mentor_profile__industry", "mentee_profile__industry")
-        .prefetch_related("mentor_profile__skills", "mentee_profile__skills")
+        User.objects.select_related("profile__industry")
+        .prefetch_related(
+            "profile__skills",
+            "profile__wanted_skills",
+            Prefetch("memberships", queryset=_memberships().select_related("program").order_by("program__name", "id")),
+        )
         .annotate(email_pending=Subquery(pending))
         .get(pk=user_id)
     )
+
+
+def _memberships() -> QuerySet:
+    """The memberships table, looked up by name: accounts imports nothing of programs, which stands on it."""
+    return apps.get_model("programs", "Membership").objects.all()
+
+
+def mentoring_in_default_program(user: User):
+    """`user`'s active mentor membership in the default program (what `/me/`'s `capacity` and `accepting_requests`
+    are), from the memberships user_with_profile read; None when they do not mentor there."""
+    return _membership_in_default_program(user, "mentor")
+
+
+def _membership_in_default_program(user: User, role: str):
+    for membership in user.memberships.all():
+        if membership.program.is_default and membership.role == role and membership.status == "active":
+            return membership
+    return None
+
+
+def role_in_default_program(user: User) -> str:
+    """The one role the v1 API had per account, for the clients that still read it: "mentor" for an active mentor of
+    the default program, else "mentee" for an active mentee there, else ""."""
+    for role in ("mentor", "mentee"):
+        if _membership_in_default_program(user, role) is not None:
+            return role
+    return ""
 
 
 def signup_for_token(*, token: str) -> SignUp | None:

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts import lockout, tasks
+from accounts import lockout, signals, tasks
 from accounts.directory import directory_changed
-from accounts.models import EmailChange, EmailRevert, Industry, MenteeProfile, MentorProfile, SignUp, User
-from accounts.taxonomy import skills_assign, taxonomy_resolve
+from accounts.models import EmailChange, EmailRevert, Industry, Profile, SignUp, User
+from accounts.search import profile_search_refresh
+from accounts.taxonomy import skills_assign_each, taxonomy_resolve
 from config.errors import Conflict
 from config.tasks import task_send
 
@@ -38,10 +39,24 @@ EMAIL_REGISTERED = (
 )
 
 
+SIGNUP_ROLES = ("mentor", "mentee", "peer")  # what one joins a program as by oneself (admins are made by admins)
+
+
 @transaction.atomic
-def signup_start(*, username: str, email: str, password: str, role: str, full_name: str, site_url: str) -> None:
-    """Begin a self-registration. It ends the same way whoever is registered, so that signing up cannot tell
-    anyone whether an address or a username is in use: the address gets an email, and only its owner learns more.
+def signup_start(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    full_name: str,
+    site_url: str,
+    role: str = "",
+    program: str = "",
+) -> None:
+    """Begin a self-registration, optionally to join `program` (a slug; the default program when blank) in `role`
+    once the account is made (see signup_confirm). It ends the same way whoever is registered, so that signing up
+    cannot tell anyone whether an address or a username is in use: the address gets an email, and only its owner
+    learns more.
 
     The whole input is checked first, as the account would hold it (the username NFKC-normalised, which can make
     it longer or bring in characters a username may not have), and only then is the address looked up: a bad
@@ -50,12 +65,19 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
     A new address gets a pending sign-up and a link to /signup/confirm/<token>/ (no account yet); an address
     that already has an account gets an email saying so, with links to sign in and to reset the password. Both
     ways hash the password and queue one email after commit, so that the time taken tells them apart little.
-    `site_url` ("https://host") starts the links in the email.
+    `site_url` ("https://host") starts the links in the email. The program is checked by the programs app
+    (accounts.signals.signup_requested): one that does not exist is a 400 naming `program`, a role it does not take
+    one naming `role`.
     """
-    if role not in User.Role.values:
-        raise ValidationError({"role": [f'"{role}" is not a role one can sign up for.']})
-    person = User(username=username, email=email, full_name=full_name, role=role)
     errors: dict[str, list[str]] = {}
+    if role and role not in SIGNUP_ROLES:
+        errors["role"] = [f'"{role}" is not a role one can sign up for: one of {", ".join(SIGNUP_ROLES)}.']
+    else:
+        try:
+            signals.signup_requested.send(sender=SignUp, role=role, program_slug=program)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    person = User(username=username, email=email, full_name=full_name)
     person.clean()  # normalises: full_clean() checks the fields before it calls clean(), so it is called first
     try:
         # The account's own fields and rules, but not who else is registered: that would tell.
@@ -74,6 +96,7 @@ def signup_start(*, username: str, email: str, password: str, role: str, full_na
         username=person.username,
         full_name=person.full_name,
         role=role,
+        program=program,
         password=make_password(password),
         token_digest=SignUp.digest_of(token),
     )
@@ -102,10 +125,12 @@ def _check_signup_identity(user: User) -> None:
 
 @transaction.atomic
 def signup_confirm(*, token: str, username: str | None = None, password: str | None = None) -> User:
-    """Create the account of the pending sign-up an emailed link names: a mentee or mentor with an empty profile
-    and the password typed at sign-up. `username` replaces the one chosen then (when it was taken meanwhile).
-    `password`, when given, must be that password (a 400 otherwise, and nothing is created): the caller may then
-    sign the person in, which the link alone must not do (it may be read from a log and replayed).
+    """Create the account of the pending sign-up an emailed link names, with an empty profile and the password typed
+    at sign-up; the account then joins the program and role asked for at sign-up, when that program takes people
+    who sign up (accounts.signals.signup_confirmed: an invite-only one does not). `username` replaces the one
+    chosen then (when it was taken meanwhile). `password`, when given, must be that password (a 400 otherwise, and
+    nothing is created): the caller may then sign the person in, which the link alone must not do (it may be read
+    from a log and replayed).
 
     The link works once: the sign-up, and any other of the same address, is gone with the account's creation.
     A taken username is a 400 (the same link may try another); an address that meanwhile has an account a 409.
@@ -120,7 +145,6 @@ def signup_confirm(*, token: str, username: str | None = None, password: str | N
         username=username or signup.username,
         email=signup.email,
         full_name=signup.full_name,
-        role=signup.role,
         password=signup.password,
     )
     user.clean()
@@ -133,10 +157,7 @@ def signup_confirm(*, token: str, username: str | None = None, password: str | N
         _check_signup_identity(user)
         raise
 
-    profile_model = MentorProfile if user.is_mentor else MenteeProfile
-    profile_model.objects.create(user=user)
-    if user.is_mentor:
-        directory_changed()  # a new mentor to list
+    signals.signup_confirmed.send(sender=User, user=user, role=signup.role, program_slug=signup.program)
     SignUp.objects.filter(email__iexact=signup.email).delete()
 
     transaction.on_commit(lambda: task_send(tasks.send_welcome_email, user.pk, required=False))
@@ -146,6 +167,7 @@ def signup_confirm(*, token: str, username: str | None = None, password: str | N
 def signup_send_confirmation_email(*, signup: SignUp, token: str, site_url: str) -> None:
     context = {
         "signup": signup,
+        "joining": signup.role,
         "link": site_url + reverse("signup-confirm", kwargs={"token": token}),
         "hours": settings.SIGNUP_CONFIRM_HOURS,
     }
@@ -171,10 +193,22 @@ def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
     )
 
 
+MENTORING_FIELDS = ("capacity", "accepting_requests")
+
+
+# What a directory search reads (accounts.search): a change of one of them recomputes the person's search text.
+SEARCHED_FIELDS = {"headline", "bio", "industry", "skills"}
+
+
 @transaction.atomic
 def profile_update(*, user: User, changes: dict, site_url: str) -> User:
-    """Change one's account (`full_name`, `email`) and role profile; skills and industry by name or id (a new
-    skill name is the person's suggestion, an unknown industry a 400: see accounts.taxonomy).
+    """Change one's account (`full_name`, `email`) and one's profile, both sides: `skills` (what one can teach) and
+    `wanted_skills` (what one wants to grow) by name or id, like `industry` (a new skill name is the person's
+    suggestion, an unknown industry a 400: see accounts.taxonomy).
+
+    `capacity` and `accepting_requests` are the person's as a mentor of the default program: the programs app sets
+    them on that membership (accounts.signals.mentoring_update_requested), or refuses them with a 400 naming the
+    field (not a mentor there, or a capacity below the mentees they have).
 
     A new `email` is not the account's yet: it is asked for with `current_password` (see email_change_start), and
     the account keeps its address until the link emailed to the new one is followed. The same address in another
@@ -193,29 +227,37 @@ def profile_update(*, user: User, changes: dict, site_url: str) -> User:
         user.full_clean(exclude=["password"])
         user.save(update_fields=[*account])
 
+    mentoring = {name: changes.pop(name) for name in MENTORING_FIELDS if name in changes}
     profile = changes
-    if user.is_mentor and (account or profile):
-        directory_changed()  # the mentor directory shows the account's name and the whole profile (not the email)
-    if not profile:
-        return user
-    role_profile = user.profile
-    if role_profile is None:
-        raise ValidationError({name: ["Program admins have no participant profile."] for name in profile})
-
-    skills = profile.pop("skills", None)
-    if profile.get("industry") is not None:
-        profile["industry"] = taxonomy_resolve(
-            model=Industry, refs=[profile["industry"]], field="industry", person=user
-        )[0]
-    for name, value in profile.items():
-        setattr(role_profile, name, value)
-    role_profile.full_clean(exclude=["user"])
-    # The skills before the profile's row: the order in which an admin's review of a suggestion takes its locks.
-    if skills is not None:
-        skills_assign(to=role_profile.skills, refs=skills, person=user)
-    if profile or skills is not None:  # readers that cache by `updated_at` must see a change of skills too
-        role_profile.save(update_fields=[*profile, "updated_at"])
+    if (account or profile) and user.memberships.filter(role="mentor").exists():
+        directory_changed()  # a directory shows the account's name and the whole profile (not the email)
+    if profile:
+        _profile_save(user=user, changes=profile)
+    if account or SEARCHED_FIELDS & set(profile):
+        profile_search_refresh(user_ids=[user.pk])
+    if mentoring:
+        if not signals.mentoring_update_requested.has_listeners(sender=User):
+            raise ValidationError({name: ["This field is not accepted here."] for name in mentoring})
+        signals.mentoring_update_requested.send(sender=User, user=user, changes=mentoring)
     return user
+
+
+def _profile_save(*, user: User, changes: dict) -> Profile:
+    profile = Profile.objects.get_or_create(user=user)[0]  # every account has one, but for one made in bulk
+    sides = {name: changes.pop(name) for name in ("skills", "wanted_skills") if name in changes}
+    if changes.get("industry") is not None:
+        changes["industry"] = taxonomy_resolve(
+            model=Industry, refs=[changes["industry"]], field="industry", person=user
+        )[0]
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user"])
+    # The skills before the profile's row: the order in which an admin's review of a suggestion takes its locks.
+    if sides:
+        skills_assign_each(sides={name: (getattr(profile, name), refs) for name, refs in sides.items()}, person=user)
+    # Readers that cache by `updated_at` (the recommendations) must see a change of skills too.
+    profile.save(update_fields=[*changes, "updated_at"])
+    return profile
 
 
 EMAIL_CHANGE_LINK_INVALID = "This link is invalid or has expired. Ask for the change again from your profile."
@@ -476,5 +518,5 @@ def email_change_send_revert_link(*, revert: EmailRevert, token: str, site_url: 
 
 
 def user_send_welcome_email(*, user: User) -> None:
-    context = {"user": user}
+    context = {"user": user, "mentoring": user.memberships.filter(role="mentor").exists()}
     _mail(to=user.email, subject="Welcome to the mentorship program", template="emails/welcome.txt", context=context)

@@ -109,16 +109,29 @@ def _terms_by_lower_name(model: type[TaxonomyTerm], names: dict[str, str]) -> di
 
 @transaction.atomic
 def skills_assign(*, to, refs: Iterable[TaxonomyRef], person: User, field: str = "skills") -> list[Skill]:
-    """Make the skills of `to` (a profile's or a goal's `skills` manager) exactly those `person` names.
+    """Make the skills of `to` (a profile's or a goal's skills manager) exactly those `person` names.
 
     New names become `person`'s suggestions; their suggestions that nothing names any more are withdrawn. More than
     SKILL_SUGGESTIONS_PER_PERSON waiting after this change, and it is undone: a 400 naming `field`.
     """
+    return skills_assign_each(sides={field: (to, refs)}, person=person)[field]
+
+
+@transaction.atomic
+def skills_assign_each(
+    *, sides: dict[str, tuple[object, Iterable[TaxonomyRef]]], person: User
+) -> dict[str, list[Skill]]:
+    """skills_assign for several skill fields of one thing at once (a profile's `skills` and `wanted_skills`), by
+    field name: a suggestion moved from one to the other stays the same suggestion, since none is withdrawn before
+    every field is set."""
     # The account's row orders one person's concurrent edits, so that the count of their suggestions holds.
     User.objects.select_for_update().filter(pk=person.pk).values_list("pk").get()
     before = set(Skill.objects.suggestions().filter(suggested_by=person).values_list("pk", flat=True))
-    skills = taxonomy_resolve(model=Skill, refs=refs, field=field, person=person)
-    named_suggestions = {skill.pk for skill in skills if skill.is_suggestion}
+    resolved = {
+        field: taxonomy_resolve(model=Skill, refs=refs, field=field, person=person)
+        for field, (_to, refs) in sides.items()
+    }
+    named_suggestions = {skill.pk for skills in resolved.values() for skill in skills if skill.is_suggestion}
     # Locked before the links change, as the admin's review locks them: a suggestion cannot be approved, merged or
     # rejected half-way through this change.
     locked = set(
@@ -129,13 +142,16 @@ def skills_assign(*, to, refs: Iterable[TaxonomyRef], person: User, field: str =
     )
     if not named_suggestions <= locked:  # an admin merged or rejected it since it was read
         raise Conflict(TAXONOMY_CHANGED, code="taxonomy_changed")
-    to.set(skills)
+    for field, (to, _refs) in sides.items():
+        to.set(resolved[field])
     _suggestions_withdraw_unused(person=person)
     waiting = Skill.objects.suggestions().filter(suggested_by=person).count()
-    added = {skill.pk for skill in skills if skill.is_suggestion and skill.suggested_by_id == person.pk} - before
-    if added and waiting > settings.SKILL_SUGGESTIONS_PER_PERSON:
-        raise ValidationError({field: [suggestions_cap_message(waiting=waiting)]})
-    return skills
+    if waiting > settings.SKILL_SUGGESTIONS_PER_PERSON:
+        for field, skills in resolved.items():
+            added = {skill.pk for skill in skills if skill.is_suggestion and skill.suggested_by_id == person.pk}
+            if added - before:
+                raise ValidationError({field: [suggestions_cap_message(waiting=waiting)]})
+    return resolved
 
 
 def suggestions_cap_message(*, waiting: int) -> str:
@@ -210,7 +226,7 @@ def _locked_suggestion(suggestion_id: int) -> Skill:
 
 
 def _owners(skill_ids: Iterable[int]) -> list[tuple[type, list[int]]]:
-    """(model, ids) of what names these skills, per kind (mentor profiles, mentee profiles, goals…)."""
+    """(model, ids) of what names these skills, per kind (profiles, goals…)."""
     skill_ids = list(skill_ids)
     owners = []
     for link in Skill.links():

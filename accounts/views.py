@@ -1,11 +1,11 @@
 """Account pages. Sign-in and sign-out are Django's own views; sign-up posts to the API."""
 
+import re
 from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,8 +16,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from accounts import lockout, selectors, services
 from accounts.decorators import program_admin_required
 from accounts.forms import ParticipantPasswordResetForm, SignInForm
-from accounts.models import MAX_CAPACITY, User
+from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE
 from accounts.throttle import attempt_allowed
+
+PROGRAM_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def landing(request):
@@ -30,8 +32,17 @@ def landing(request):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    role = request.GET.get("role") if request.GET.get("role") in User.Role.values else User.Role.MENTEE
-    return render(request, "accounts/signup.html", {"role": role})
+    role = request.GET.get("role")
+    program = request.GET.get("program", "")
+    return render(
+        request,
+        "accounts/signup.html",
+        {
+            "as_mentor": role == "mentor",
+            # Passed on to the API, which says when no program has this name.
+            "program": program if PROGRAM_SLUG.fullmatch(program) else "",
+        },
+    )
 
 
 def signup_sent(request):
@@ -78,7 +89,13 @@ def signup_confirm_page(request):
     return render(
         request,
         "accounts/signup_confirm.html",
-        {"signup": signup, "token": token, "hours": settings.SIGNUP_CONFIRM_HOURS},
+        {
+            "signup": signup,
+            "joining": signup.role if signup else "",
+            "joining_program": signup.program if signup else "",
+            "token": token,
+            "hours": settings.SIGNUP_CONFIRM_HOURS,
+        },
     )
 
 
@@ -96,7 +113,7 @@ def email_change_confirm_page(request):
     token = _link_token(request, EMAIL_CHANGE_TOKEN)
     change = selectors.email_change_for_token(token=token) if token else None
     if change is not None and request.user.pk == change.user_id:
-        then = reverse("profile-page") + "?email=confirmed" if change.user.role else reverse("home")
+        then = reverse("profile-page") + "?email=confirmed"
     else:
         then = reverse("login") + "?email=confirmed"
     return render(
@@ -142,19 +159,28 @@ def taxonomy_review(request):
 @login_required
 @ensure_csrf_cookie
 def profile(request):
+    """One's profile, both sides; a mentor's capacity and availability too when they mentor in the program the
+    profile sets them for (the default one: see `/me/`)."""
     user = selectors.user_with_profile(user_id=request.user.pk)
-    if user.profile is None:
-        raise PermissionDenied("Program admins have no participant profile.")
+    profile = user.profile
+    skills = list(profile.skills.all())
+    wanted_skills = list(profile.wanted_skills.all())
     return render(
         request,
         "accounts/profile.html",
         {
             "account": user,
-            "profile": user.profile,
-            "skills": ", ".join(s.name for s in user.profile.skills.all()),
-            "suggested_skills": [s.name for s in user.profile.skills.all() if s.is_suggestion],
+            "profile": profile,
+            "skills": ", ".join(s.name for s in skills),
+            "suggested_skills": [s.name for s in skills if s.is_suggestion],
+            "wanted_skills": ", ".join(s.name for s in wanted_skills),
+            "suggested_wanted_skills": [s.name for s in wanted_skills if s.is_suggestion],
+            "languages": ", ".join(profile.languages),
             "timezones": sorted(available_timezones()),
             "max_capacity": MAX_CAPACITY,
+            "max_years_experience": MAX_YEARS_EXPERIENCE,
+            # The default program's, as `/me/` sets it; in another program, its membership page does.
+            "mentoring": selectors.mentoring_in_default_program(user),
         },
     )
 

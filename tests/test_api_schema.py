@@ -50,17 +50,19 @@ def test_every_state_change_documents_its_409(anon):
 
 
 @pytest.mark.django_db
-def test_the_me_shapes_are_told_apart_by_role(anon):
-    """A schema-driven client (or fuzzer) must find exactly one shape for any /me/ answer."""
-    components = yaml.safe_load(anon.get("/api/v1/schema/").content)["components"]["schemas"]
+def test_me_has_one_shape_for_everyone_and_says_role_is_deprecated(anon):
+    """A schema-driven client finds one shape for any /me/ answer: the account, both sides of the profile and the
+    memberships; the one-role `role` stays for old clients, marked as such."""
+    schema = yaml.safe_load(anon.get("/api/v1/schema/").content)
+    me = schema["paths"]["/api/v1/me/"]
+    components = schema["components"]["schemas"]
 
-    def role_schema(name):
-        role = components[name]["properties"]["role"]
-        return components[role["$ref"].rsplit("/", 1)[-1]] if "$ref" in role else role
-
-    assert role_schema("MentorMeOutput")["enum"] == ["mentor"]
-    assert role_schema("MenteeMeOutput")["enum"] == ["mentee"]
-    assert role_schema("AdminMeOutput")["maxLength"] == 0
+    assert me["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Me"}
+    properties = components["Me"]["properties"]
+    assert {"skills", "wanted_skills", "languages", "memberships", "capacity"} <= set(properties)
+    assert properties["role"]["description"].startswith("Deprecated")
+    assert "can teach" in properties["skills"]["description"]
+    assert set(components["PatchedMeUpdateRequest"]["properties"]) >= {"skills", "wanted_skills", "capacity"}
 
 
 @pytest.mark.django_db

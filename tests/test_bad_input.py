@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import MenteeProfile, User
+from accounts.models import Profile, User
 from matching.models import MatchProposal
 from mentorship import selectors
 from tests.factories import GoalFactory, MatchRoundFactory, MentorFactory, RequestFactory
@@ -343,7 +343,7 @@ def test_a_body_over_the_upload_limit_is_a_json_413(mentee, settings):
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
     assert "1000 bytes" in response.json()["detail"]
-    assert MenteeProfile.objects.get(user=mentee).bio == ""
+    assert Profile.objects.get(user=mentee).bio == ""
 
 
 def test_an_unknown_api_address_is_a_json_404(mentee_client):

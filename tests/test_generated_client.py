@@ -78,7 +78,7 @@ def test_a_mentee_and_a_mentor_work_together_through_the_generated_client(live_s
     from mentorship_client.models import (
         GoalInputRequest,
         MentorsListAccepting,
-        PatchedMenteeMeInputRequest,
+        PatchedMeUpdateRequest,
         RequestCreateInputRequest,
         RoundCreateInputRequest,
         TokenInputRequest,
@@ -99,7 +99,7 @@ def test_a_mentee_and_a_mentor_work_together_through_the_generated_client(live_s
 
     me = me_retrieve.sync(client=as_mentee)
     assert (me.username, me.role) == ("maya", "mentee")
-    me = me_partial_update.sync(client=as_mentee, body=PatchedMenteeMeInputRequest(skills=["Python"], industry=None))
+    me = me_partial_update.sync(client=as_mentee, body=PatchedMeUpdateRequest(skills=["Python"], industry=None))
     assert (me.skills, me.industry) == (["Python"], None)
 
     directory = mentors_list.sync(client=as_mentee, accepting=MentorsListAccepting.TRUE)

@@ -2,10 +2,20 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE, TERM_MAX_LENGTH, Skill, User
+from accounts.models import (
+    LANGUAGE_MAX_LENGTH,
+    MAX_CAPACITY,
+    MAX_LANGUAGES,
+    MAX_YEARS_EXPERIENCE,
+    TERM_MAX_LENGTH,
+    Skill,
+    User,
+)
+from accounts.selectors import mentoring_in_default_program, role_in_default_program
+from accounts.services import SIGNUP_ROLES
 from config.api import MultiLineField, SingleLineField
 from config.inputs import clean_term, parse_id
 
@@ -70,8 +80,19 @@ class RegisterInput(StrictInputSerializer):
     password = serializers.CharField(
         write_only=True, max_length=128, trim_whitespace=False, validators=[validate_password]
     )
-    role = serializers.ChoiceField(choices=User.Role.choices)
     full_name = SingleLineField(max_length=150)
+    role = serializers.ChoiceField(
+        choices=SIGNUP_ROLES,
+        required=False,
+        help_text="Join `program` in this role once the account is made (optional; more roles and programs are "
+        "joined later).",
+    )
+    program = serializers.SlugField(
+        max_length=50,
+        required=False,
+        help_text="The program to join (its slug): the default program when omitted. One that takes members by "
+        "invitation only is not joined (the account is made). 400 when no program has this slug.",
+    )
 
 
 class RegisterOutput(serializers.Serializer):
@@ -154,7 +175,7 @@ class SuggestionMergeInput(StrictInputSerializer):
     into = TaxonomyRefField(help_text="The approved skill, by id or by name, that takes the suggestion's place.")
 
 
-class _AccountInput(StrictInputSerializer):
+class MeAccountInput(StrictInputSerializer):
     full_name = SingleLineField(max_length=150)
     email = serializers.EmailField(max_length=254)
     current_password = serializers.CharField(
@@ -170,38 +191,50 @@ SKILLS_HELP = (
     "Skills by id or name (see `skills/`). A name nobody used before becomes your suggestion: it is yours at once "
     "(see `suggested_skills`) and others see it once a program admin approves it; a few may wait at a time."
 )
+MENTORING_HELP = (
+    "As a mentor of the default program (400 naming the field for anyone who is not an active mentor there); in "
+    "another program, see `programs/{slug}/membership/`."
+)
 
 
-class _ProfileInput(_AccountInput):
+@extend_schema_serializer(component_name="MeUpdate")
+class MeInput(MeAccountInput):
+    """Everyone's `PATCH me/`: the account and the one profile, both sides."""
+
+    headline = SingleLineField(max_length=160, allow_blank=True)
     bio = MultiLineField(max_length=4000, allow_blank=True)
     industry = TaxonomyRefField(allow_null=True, help_text="One of `industries/`, by id or name.")
-    skills = serializers.ListField(child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text=SKILLS_HELP)
-    timezone = serializers.CharField(max_length=64)
-
-
-class AdminMeInput(_AccountInput):
-    pass
-
-
-class MenteeMeInput(_ProfileInput):
     skills = serializers.ListField(
-        child=TaxonomyRefField(), max_length=MAX_SKILLS_PER_PROFILE, help_text="Skills you want to grow. " + SKILLS_HELP
+        child=TaxonomyRefField(),
+        max_length=MAX_SKILLS_PER_PROFILE,
+        help_text="Skills you can teach (whatever your roles: a mentee's skills to grow are `wanted_skills`). "
+        + SKILLS_HELP,
     )
-
-
-class MentorMeInput(_ProfileInput):
-    headline = SingleLineField(max_length=160, allow_blank=True)
+    wanted_skills = serializers.ListField(
+        child=TaxonomyRefField(),
+        max_length=MAX_SKILLS_PER_PROFILE,
+        help_text="Skills you want to grow. " + SKILLS_HELP,
+    )
+    timezone = serializers.CharField(max_length=64)
+    languages = serializers.ListField(
+        child=SingleLineField(max_length=LANGUAGE_MAX_LENGTH),
+        max_length=MAX_LANGUAGES,
+        help_text="The languages you mentor and learn in, by name.",
+    )
     years_experience = serializers.IntegerField(min_value=0, max_value=MAX_YEARS_EXPERIENCE)
-    capacity = serializers.IntegerField(min_value=0, max_value=MAX_CAPACITY)
-    accepting_requests = serializers.BooleanField()
+    capacity = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_CAPACITY,
+        help_text="How many mentees you take at once; not below those you mentor now (400 `capacity`). "
+        + MENTORING_HELP,
+    )
+    accepting_requests = serializers.BooleanField(help_text="Whether mentees may ask you now. " + MENTORING_HELP)
 
 
-def me_input_for(user: User) -> type[_AccountInput]:
-    if user.is_mentor:
-        return MentorMeInput
-    if user.is_mentee:
-        return MenteeMeInput
-    return AdminMeInput
+ROLE_HELP = (
+    'Deprecated (kept for the clients of the one-role API): your role in the default program: "mentor" when you are '
+    'an active mentor there, else "mentee" when an active mentee there, else "". Read `memberships` instead.'
+)
 
 
 class AccountOutput(serializers.Serializer):
@@ -209,9 +242,14 @@ class AccountOutput(serializers.Serializer):
     username = serializers.CharField()
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    role = serializers.CharField(help_text='"mentee", "mentor", or "" for a program admin.')
-    is_program_admin = serializers.BooleanField()
+    role = serializers.SerializerMethodField(help_text=ROLE_HELP)
+    is_program_admin = serializers.BooleanField(
+        help_text="Site staff, or an active admin of a program: may review the shared skill taxonomy."
+    )
     date_joined = serializers.DateTimeField()
+
+    def get_role(self, user) -> str:
+        return role_in_default_program(user)
 
 
 class MeAccountOutput(AccountOutput):
@@ -222,73 +260,74 @@ class MeAccountOutput(AccountOutput):
     )
 
 
-def suggested_skills_field() -> serializers.SerializerMethodField:
+def suggested_skills_field(side: str = "skills") -> serializers.SerializerMethodField:
     return serializers.SerializerMethodField(
-        help_text="Those of `skills` that are suggestions waiting for a program admin's review: only you (and "
+        help_text=f"Those of `{side}` that are suggestions waiting for a program admin's review: only you (and "
         "admins) see them until one approves them."
     )
 
 
-class _ProfileOutput(serializers.Serializer):
-    bio = serializers.CharField()
-    industry = serializers.StringRelatedField(allow_null=True)
-    skills = serializers.StringRelatedField(many=True)
-    suggested_skills = suggested_skills_field()
-    timezone = serializers.CharField()
+class MeMembershipOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    program = serializers.CharField(source="program.slug", help_text="The program's slug.")
+    program_name = serializers.CharField(source="program.name")
+    role = serializers.ChoiceField(choices=["mentor", "mentee", "peer", "admin"])
+    status = serializers.ChoiceField(choices=["invited", "pending", "active", "left", "removed"])
+    capacity = serializers.SerializerMethodField(help_text="A mentor's; null for the other roles.")
+    accepting_requests = serializers.SerializerMethodField(help_text="A mentor's; null for the other roles.")
 
-    def get_suggested_skills(self, profile) -> list[str]:
-        return suggested_skill_names(profile.skills.all())
+    def get_capacity(self, membership) -> int | None:
+        return membership.capacity if membership.role == "mentor" else None
 
-
-class MenteeProfileOutput(_ProfileOutput):
-    pass
-
-
-class MentorProfileOutput(_ProfileOutput):
-    headline = serializers.CharField()
-    years_experience = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-    accepting_requests = serializers.BooleanField()
+    def get_accepting_requests(self, membership) -> bool | None:
+        return membership.accepting_requests if membership.role == "mentor" else None
 
 
-# The shapes of `/me/` per role, for the schema: the account's fields and the role profile's, side by side.
-def _pinned_role(value: str) -> serializers.CharField:
-    """A `role` whose schema allows one value, so that exactly one /me/ shape describes any answer."""
-    field_class = type(f"Role{value.title() or 'Admin'}Field", (serializers.CharField,), {})
-    # "" cannot be an enum here (the schema generator moves blank choices out), so an admin's is maxLength 0.
-    schema = {"type": "string", "enum": [value]} if value else {"type": "string", "maxLength": 0}
-    return extend_schema_field(schema)(field_class)()
+@extend_schema_serializer(component_name="Me")
+class MeOutput(MeAccountOutput):
+    """One shape for everyone: the account, the one profile (both sides) and the memberships."""
 
+    headline = serializers.CharField(source="profile.headline")
+    bio = serializers.CharField(source="profile.bio")
+    industry = serializers.StringRelatedField(source="profile.industry", allow_null=True)
+    skills = serializers.StringRelatedField(
+        source="profile.skills",
+        many=True,
+        help_text="What you can teach (for every account: a mentee's skills to grow are `wanted_skills`).",
+    )
+    suggested_skills = suggested_skills_field("skills")
+    wanted_skills = serializers.StringRelatedField(
+        source="profile.wanted_skills", many=True, help_text="What you want to grow."
+    )
+    suggested_wanted_skills = suggested_skills_field("wanted_skills")
+    timezone = serializers.CharField(source="profile.timezone")
+    languages = serializers.ListField(source="profile.languages", child=serializers.CharField())
+    years_experience = serializers.IntegerField(source="profile.years_experience")
+    capacity = serializers.SerializerMethodField(
+        help_text="As a mentor of the default program; null when you are not an active mentor there."
+    )
+    accepting_requests = serializers.SerializerMethodField(
+        help_text="As a mentor of the default program; null when you are not an active mentor there."
+    )
+    memberships = MeMembershipOutput(
+        many=True, source="memberships.all", help_text="Your roles in programs, whatever their status."
+    )
 
-class AdminMeOutput(MeAccountOutput):
-    role = _pinned_role("")
+    def get_suggested_skills(self, user) -> list[str]:
+        return suggested_skill_names(user.profile.skills.all())
 
+    def get_suggested_wanted_skills(self, user) -> list[str]:
+        return suggested_skill_names(user.profile.wanted_skills.all())
 
-class MenteeMeOutput(MeAccountOutput, MenteeProfileOutput):
-    role = _pinned_role("mentee")
+    def get_capacity(self, user) -> int | None:
+        mentoring = mentoring_in_default_program(user)
+        return mentoring.capacity if mentoring else None
 
-
-class MentorMeOutput(MeAccountOutput, MentorProfileOutput):
-    role = _pinned_role("mentor")
-
-
-ME_OUTPUT_SCHEMA = PolymorphicProxySerializer(
-    component_name="Me",
-    serializers=[MentorMeOutput, MenteeMeOutput, AdminMeOutput],
-    resource_type_field_name=None,
-)
-ME_INPUT_SCHEMA = PolymorphicProxySerializer(
-    component_name="MeUpdate",
-    serializers=[MentorMeInput, MenteeMeInput, AdminMeInput],
-    resource_type_field_name=None,
-)
+    def get_accepting_requests(self, user) -> bool | None:
+        mentoring = mentoring_in_default_program(user)
+        return mentoring.accepting_requests if mentoring else None
 
 
 def me_representation(user: User) -> dict:
-    """`user` as selectors.user_with_profile reads it (with `email_pending`)."""
-    data = dict(MeAccountOutput(user).data)
-    if user.is_mentor:
-        data.update(MentorProfileOutput(user.mentor_profile).data)
-    elif user.is_mentee:
-        data.update(MenteeProfileOutput(user.mentee_profile).data)
-    return data
+    """`user` as selectors.user_with_profile reads it (with `email_pending` and the memberships)."""
+    return MeOutput(user).data

@@ -67,8 +67,10 @@ class RegisterConfirmView(_PublicView):
         request=serializers.RegisterConfirmInput,
         responses={201: serializers.AccountOutput, 409: ConflictDetail},
         description="Finish signing up with the token of the emailed link: creates the account, with the password "
-        "given at sign-up. With that `password` too, a call from our pages also signs the browser in (the token "
-        "alone never does: a link can be read from a log); API clients then ask `auth/token/`. A link works once, "
+        "given at sign-up, which joins the program named at sign-up in its role when that program takes people "
+        "who sign up (open enrolment; an invite-only one is not joined). With that `password` too, a call from our "
+        "pages also signs the browser in (the token alone never does: a link can be read from a log); API clients "
+        "then ask `auth/token/`. A link works once, "
         "for SIGNUP_CONFIRM_HOURS. 400 `password` when it is not the one chosen at sign-up (nothing is created); "
         "400 `username` when that username is taken (send another with the same token); 409 when the address "
         "meanwhile has an account.",
@@ -92,7 +94,7 @@ class EmailChangeConfirmView(_PublicView):
 
     @extend_schema(
         request=serializers.EmailChangeConfirmInput,
-        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ConflictDetail},
+        responses={200: serializers.MeOutput, 409: ConflictDetail},
         description="Finish a change of address asked for with `PATCH me/` (`email`), with the token of the link "
         "emailed to the new address: the account's `email` becomes it. A link works once, for SIGNUP_CONFIRM_HOURS, "
         "and only the newest one asked for; 409 when the address meanwhile belongs to another account.",
@@ -112,7 +114,7 @@ class EmailRevertView(_PublicView):
 
     @extend_schema(
         request=serializers.EmailRevertInput,
-        responses={200: serializers.ME_OUTPUT_SCHEMA, 409: ConflictDetail},
+        responses={200: serializers.MeOutput, 409: ConflictDetail},
         description="Undo a confirmed change of address with the token of the link emailed to the old address: "
         "`email` becomes the old address again, every session of the account ends and every API token stops, and "
         "a pending change is cancelled. A link works once, for EMAIL_REVERT_DAYS; 400 `token` when it is unknown, "
@@ -191,27 +193,36 @@ class _EmailChangeThrottle(UserRateThrottle):
 
 
 class MeView(APIView):
-    """Your account and your role's profile, as one flat object: mentors and mentees have different fields."""
+    """Your account, your one profile (what you can teach and what you want to grow) and your memberships, as one
+    flat object, the same shape for everyone."""
 
     throttle_classes = [_EmailChangeThrottle]
 
-    @extend_schema(responses=serializers.ME_OUTPUT_SCHEMA)
+    @extend_schema(
+        responses=serializers.MeOutput,
+        description="Your account, profile and memberships. `skills` are what you can teach, for every account; what "
+        "you want to grow is `wanted_skills` (until programs, a mentee's `skills` were those they wanted to grow: "
+        "the migration moved them there). `role` is deprecated: see `memberships`.",
+    )
     def get(self, request):
         user = selectors.user_with_profile(user_id=request.user.pk)
         return Response(serializers.me_representation(user))
 
     @extend_schema(
-        request=serializers.ME_INPUT_SCHEMA,
-        responses=serializers.ME_OUTPUT_SCHEMA,
+        request=serializers.MeInput,
+        responses=serializers.MeOutput,
         description="Change your account and profile. A new `email` needs `current_password` (400 `current_password` "
         "when it is missing or wrong, and nothing changes); the other fields need none. It does not change `email` "
         "yet: it is answered in `email_pending`, the new address gets an email with a link that makes the change "
         "(see `me/email/confirm/`), and the current one a notice; once it is made, the old address gets a link that "
         "undoes it (see `me/email/revert/`). The answer is the same whether or not the new address belongs to "
-        "another account (that one gets a warning instead of a link). Asking again replaces the pending change.",
+        "another account (that one gets a warning instead of a link). Asking again replaces the pending change. "
+        "`skills` sets what you can teach, whatever your roles (a mentee's skills to grow are `wanted_skills`); "
+        "`capacity` and `accepting_requests` are a mentor's of the default program (400 naming the field for anyone "
+        "else; 400 `capacity` below the mentees you have there).",
     )
     def patch(self, request):
-        data = serializers.me_input_for(request.user)(data=request.data, partial=True)
+        data = serializers.MeInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.profile_update(user=request.user, changes=data.validated_data, site_url=_site_url(request))
         user = selectors.user_with_profile(user_id=request.user.pk)

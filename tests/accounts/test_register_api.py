@@ -7,8 +7,9 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 
 from accounts.models import SignUp, User
+from programs.models import Program
 from tests.accounts.signup import CONFIRM_LINK, PASSWORD, sign_up_body
-from tests.factories import MenteeFactory
+from tests.factories import MenteeFactory, ProgramFactory
 
 URL = "/api/v1/auth/register/"
 STARTED = {"detail": "Check your email: we sent a link to finish signing up."}
@@ -125,6 +126,54 @@ def test_invalid_field_is_a_400_naming_the_field(anon, field, value, message_par
 
     assert response.status_code == 400
     assert message_part in " ".join(response.json()[field])
+
+
+@pytest.mark.django_db
+def test_the_role_and_the_program_wait_with_the_sign_up(register):
+    ProgramFactory(slug="spring")
+
+    assert register(role="mentee", program="spring").status_code == 201
+
+    assert SignUp.objects.values_list("role", "program").get() == ("mentee", "spring")
+
+
+@pytest.mark.django_db
+def test_a_sign_up_may_name_no_role(register):
+    assert register(role=None).status_code == 201
+
+    assert SignUp.objects.values_list("role", "program").get() == ("", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"program": "no-such-program"}, "program"),
+        ({"program": "not a slug"}, "program"),
+        ({"program": "spring", "role": None}, "role"),
+        ({"role": "peer"}, "role"),  # the default program is one-on-one: mentors and mentees
+        ({"role": "peer", "program": "spring"}, "role"),
+        ({"role": "admin", "program": "spring"}, "role"),
+    ],
+)
+def test_a_program_that_does_not_exist_or_a_role_it_does_not_take_is_a_400_and_nothing_waits(
+    register, overrides, field
+):
+    ProgramFactory(slug="spring")
+
+    response = register(**overrides)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not SignUp.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_peer_signs_up_to_a_peer_program(register):
+    ProgramFactory(slug="circle", format=Program.Format.PEER)
+
+    assert register(role="peer", program="circle").status_code == 201
 
 
 @pytest.mark.django_db

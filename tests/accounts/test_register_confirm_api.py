@@ -6,15 +6,20 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import MenteeProfile, MentorProfile, SignUp, User
+from accounts.models import Profile, SignUp, User
+from programs.models import Program
 from tests.accounts.signup import PASSWORD, confirmation_token, sign_up_body
-from tests.factories import MenteeFactory
+from tests.factories import MenteeFactory, ProgramFactory
 
 REGISTER = "/api/v1/auth/register/"
 CONFIRM = "/api/v1/auth/register/confirm/"
 INVALID = {"token": ["This link is invalid or has expired. Sign up again."]}
 
 pytestmark = pytest.mark.django_db
+
+
+def roles(user) -> list[tuple[str, str, str]]:
+    return list(user.memberships.order_by("program__slug", "role").values_list("program__slug", "role", "status"))
 
 
 @pytest.fixture
@@ -39,7 +44,7 @@ def confirm(anon, django_capture_on_commit_callbacks):
     return post
 
 
-def test_the_link_creates_the_account_with_an_empty_mentor_profile(sign_up, confirm):
+def test_the_link_creates_the_account_with_an_empty_profile_as_a_mentor_of_the_default_program(sign_up, confirm):
     token = sign_up()
     assert not User.objects.exists()
 
@@ -55,15 +60,60 @@ def test_the_link_creates_the_account_with_an_empty_mentor_profile(sign_up, conf
     )
     assert "password" not in body
     user = User.objects.get(username="grace")
-    assert MentorProfile.objects.filter(user=user).exists()
-    assert not MenteeProfile.objects.filter(user=user).exists()
+    assert Profile.objects.filter(user=user, headline="", bio="").exists()
+    assert roles(user) == [("main", "mentor", "active")]
     assert not SignUp.objects.exists()
 
 
-def test_a_mentee_gets_a_mentee_profile(sign_up, confirm):
-    confirm({"token": sign_up(role="mentee")})
+def test_a_mentee_joins_the_default_program_as_a_mentee(sign_up, confirm):
+    response = confirm({"token": sign_up(role="mentee")})
 
-    assert MenteeProfile.objects.filter(user__username="grace").exists()
+    assert response.json()["role"] == "mentee"
+    assert roles(User.objects.get(username="grace")) == [("main", "mentee", "active")]
+
+
+def test_a_sign_up_naming_an_open_program_joins_it_in_the_role(sign_up, confirm):
+    ProgramFactory(slug="spring", name="Spring cohort")
+
+    response = confirm({"token": sign_up(role="mentee", program="spring")})
+
+    assert response.status_code == 201
+    assert response.json()["role"] == ""  # the deprecated role is the default program's
+    assert roles(User.objects.get(username="grace")) == [("spring", "mentee", "active")]
+
+
+def test_a_sign_up_naming_an_invite_only_program_makes_the_account_but_joins_nothing(sign_up, confirm):
+    ProgramFactory(slug="board", enrollment=Program.Enrollment.INVITE)
+
+    response = confirm({"token": sign_up(role="mentor", program="board")})
+
+    assert response.status_code == 201
+    assert roles(User.objects.get(username="grace")) == []
+
+
+def test_a_program_closed_between_sign_up_and_link_is_not_joined(sign_up, confirm):
+    spring = ProgramFactory(slug="spring")
+    token = sign_up(role="mentee", program="spring")
+    spring.enrollment = Program.Enrollment.CLOSED
+    spring.save()
+
+    assert confirm({"token": token}).status_code == 201
+    assert roles(User.objects.get(username="grace")) == []
+
+
+def test_a_mentor_waits_for_approval_where_the_program_says_so(sign_up, confirm):
+    ProgramFactory(slug="spring", mentor_approval=True)
+
+    confirm({"token": sign_up(role="mentor", program="spring")})
+
+    assert roles(User.objects.get(username="grace")) == [("spring", "mentor", "pending")]
+
+
+def test_a_sign_up_without_a_role_joins_no_program(sign_up, confirm):
+    response = confirm({"token": sign_up(role=None)})
+
+    assert (response.status_code, response.json()["role"]) == (201, "")
+    assert roles(User.objects.get(username="grace")) == []
 
 
 def test_the_password_typed_at_sign_up_is_the_one_that_signs_in(sign_up, confirm, anon):

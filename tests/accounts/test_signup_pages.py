@@ -37,6 +37,18 @@ def test_the_sign_up_form_continues_to_check_your_email_with_the_address(client)
     assert 'data-then="/signup/sent/#{email}"' in form  # a fragment: the address never reaches the server
 
 
+def test_the_sign_up_form_passes_on_the_program_a_link_names(client):
+    form = client.get("/signup/?role=mentor&program=spring-cohort").content.decode()
+    plain = client.get("/signup/").content.decode()
+    crafted = client.get("/signup/", {"program": '"><script>'}).content.decode()
+
+    assert '<input type="hidden" name="program" value="spring-cohort">' in form
+    assert 'name="role" value="mentor" checked' in form
+    assert 'name="program"' not in plain
+    assert 'name="role" value="mentee" checked' in plain
+    assert 'name="program"' not in crafted
+
+
 def test_check_your_email_names_the_address_and_how_long_the_link_works(client, settings):
     settings.SIGNUP_CONFIRM_HOURS = 24
 

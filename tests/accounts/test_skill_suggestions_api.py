@@ -14,10 +14,11 @@ SUGGESTIONS = "/api/v1/skills/suggestions/"
 
 
 def suggestion_of(person, name="Quantum gardening", *, on=()):
-    """A skill `person` suggested, named by the profiles and goals given."""
+    """A skill `person` suggested, named by the profiles and goals given (or by a skills manager given, such as a
+    profile's `wanted_skills`)."""
     skill = SkillFactory(name=name, status=Skill.Status.SUGGESTED, suggested_by=person)
     for holder in on:
-        holder.skills.add(skill)
+        (holder if hasattr(holder, "add") else holder.skills).add(skill)
     return skill
 
 
@@ -47,7 +48,7 @@ def test_a_new_skill_name_becomes_the_authors_suggestion_on_their_profile(mentee
 
 
 def test_a_suggestion_is_found_by_its_author_and_admins_only(mentee, mentee_client, outsider_client, admin_client_api):
-    suggestion_of(mentee, on=[mentee.mentee_profile])
+    suggestion_of(mentee, on=[mentee.profile])
     SkillFactory(name="Gardening")
 
     mine = mentee_client.get(SKILLS, {"q": "garden"}).json()["results"]
@@ -69,7 +70,7 @@ def test_an_unknown_status_filter_is_a_400(mentee_client):
 def test_others_see_a_mentors_approved_skills_only_and_cannot_filter_by_a_suggestion(
     mentor, mentor_client, outsider_client
 ):
-    profile = mentor.mentor_profile
+    profile = mentor.profile
     profile.skills.add(SkillFactory(name="Python"))
     suggestion = suggestion_of(mentor, on=[profile])
 
@@ -102,26 +103,26 @@ def test_a_mentor_reads_the_approved_skills_of_their_mentees_goals(mentee, mento
 
 
 def test_another_persons_suggestion_cannot_be_named_by_id(mentee, outsider_client, outsider):
-    suggestion = suggestion_of(mentee, on=[mentee.mentee_profile])
+    suggestion = suggestion_of(mentee, on=[mentee.profile])
 
     response = outsider_client.patch(ME, {"skills": [suggestion.pk]}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"skills": [f"No skill with id {suggestion.pk}."]}
-    assert not outsider.mentee_profile.skills.exists()
+    assert not outsider.profile.skills.exists()
 
 
 def test_the_same_new_name_from_someone_else_joins_the_waiting_suggestion(mentee, outsider, outsider_client, settings):
     settings.SKILL_SUGGESTIONS_PER_PERSON = 1
-    suggestion = suggestion_of(mentee, on=[mentee.mentee_profile])
-    suggestion_of(outsider, "Beekeeping", on=[outsider.mentee_profile])  # Oscar's one suggestion
+    suggestion = suggestion_of(mentee, on=[mentee.profile])
+    suggestion_of(outsider, "Beekeeping", on=[outsider.profile])  # Oscar's one suggestion
 
     response = outsider_client.patch(ME, {"skills": ["Beekeeping", "quantum GARDENING"]}, format="json")
 
     assert response.status_code == 200, response.json()
     assert response.json()["suggested_skills"] == ["Beekeeping", "Quantum gardening"]
     assert Skill.objects.filter(name__iexact="quantum gardening").get() == suggestion
-    assert suggestion.mentee_profiles.count() == 2
+    assert suggestion.teaching_profiles.count() == 2
 
 
 def test_a_suggestion_its_author_stops_naming_is_withdrawn(mentee_client, mentee):
@@ -149,8 +150,8 @@ def test_a_person_may_have_only_so_many_suggestions_waiting(mentee_client, mente
     assert too_many.json()["skills"][0].startswith("At most 3 new skills you suggest may wait")
     assert "this would make 4" in too_many.json()["skills"][0]
     assert not Skill.objects.suggestions().exists()
-    mentee.mentee_profile.refresh_from_db()
-    assert mentee.mentee_profile.bio == ""
+    mentee.profile.refresh_from_db()
+    assert mentee.profile.bio == ""
 
     assert mentee_client.patch(ME, {"skills": ["Python", "A1", "A2", "A3"]}, format="json").status_code == 200
     goal = mentee_client.post("/api/v1/goals/", {"title": "Grow", "skills": ["A4"]}, format="json")
@@ -191,13 +192,13 @@ def test_an_industry_not_on_the_list_is_a_400_naming_industry(mentor_client, men
     assert list(response.json()) == ["industry"]
     assert "Space mining" in response.json()["industry"][0]
     assert not Industry.objects.filter(name="Space mining").exists()
-    mentor.mentor_profile.refresh_from_db()
-    assert mentor.mentor_profile.bio == ""
+    mentor.profile.refresh_from_db()
+    assert mentor.profile.bio == ""
     assert mentor_client.patch(ME, {"industry": "healthcare"}, format="json").json()["industry"] == "Healthcare"
 
 
 def test_only_program_admins_add_skills_and_industries(admin_client_api, mentee_client, mentee):
-    suggestion = suggestion_of(mentee, "Beekeeping", on=[mentee.mentee_profile])
+    suggestion = suggestion_of(mentee, "Beekeeping", on=[mentee.profile])
 
     added = admin_client_api.post(SKILLS, {"name": "Rust"}, format="json")
     again = admin_client_api.post(SKILLS, {"name": "rust"}, format="json")
@@ -223,7 +224,7 @@ def test_only_program_admins_add_skills_and_industries(admin_client_api, mentee_
 
 def test_admins_list_the_suggestions_with_who_and_how_many_use_them(admin_client_api, mentee, outsider):
     goal = GoalFactory(mentee=mentee)
-    suggestion_of(mentee, on=[mentee.mentee_profile, goal, outsider.mentee_profile])
+    suggestion_of(mentee, on=[mentee.profile, goal, outsider.profile])
     SkillFactory(name="Python")
 
     body = admin_client_api.get(SUGGESTIONS).json()
@@ -237,7 +238,7 @@ def test_admins_list_the_suggestions_with_who_and_how_many_use_them(admin_client
 def test_approving_shows_the_skill_to_everyone(
     admin_client_api, mentor, outsider_client, django_capture_on_commit_callbacks
 ):
-    suggestion = suggestion_of(mentor, on=[mentor.mentor_profile])
+    suggestion = suggestion_of(mentor, on=[mentor.profile])
     assert outsider_client.get("/api/v1/mentors/").json()["results"][0]["skills"] == []  # kept by the directory
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -268,22 +269,25 @@ def test_merging_moves_every_reference_to_the_approved_skill_once(admin_client_a
     target = SkillFactory(name="Gardening")
     other = SkillFactory(name="Python")
     goal = GoalFactory(mentee=mentee)
-    outsider.mentee_profile.skills.add(target, other)  # Oscar has both already: he keeps one Gardening
-    suggestion = suggestion_of(mentee, on=[mentee.mentee_profile, goal, outsider.mentee_profile])
+    outsider.profile.skills.add(target, other)  # Oscar has both already: he keeps one Gardening
+    outsider.profile.wanted_skills.add(target)
+    holders = [mentee.profile, mentee.profile.wanted_skills, goal, outsider.profile, outsider.profile.wanted_skills]
+    suggestion = suggestion_of(mentee, on=holders)
 
     response = admin_client_api.post(f"{SUGGESTIONS}{suggestion.pk}/merge/", {"into": "gardening"}, format="json")
 
     assert response.status_code == 200, response.json()
     assert response.json() == {"id": target.pk, "name": "Gardening", "status": "approved"}
     assert not Skill.objects.filter(pk=suggestion.pk).exists()
-    assert list(mentee.mentee_profile.skills.all()) == [target]
+    assert list(mentee.profile.skills.all()) == [target]
     assert list(goal.skills.all()) == [target]
-    assert list(outsider.mentee_profile.skills.all()) == [target, other]
-    assert Skill.mentee_profiles.through.objects.filter(skill=target).count() == 2
+    assert list(outsider.profile.skills.all()) == [target, other]
+    assert Skill.teaching_profiles.through.objects.filter(skill=target).count() == 2
+    assert list(mentee.profile.wanted_skills.all()) == list(outsider.profile.wanted_skills.all()) == [target]
 
 
 def test_merging_by_id_into_an_approved_skill_only(admin_client_api, mentee):
-    suggestion = suggestion_of(mentee, on=[mentee.mentee_profile])
+    suggestion = suggestion_of(mentee, on=[mentee.profile])
     another = suggestion_of(mentee, "Beekeeping")
     target = SkillFactory(name="Gardening")
 
@@ -295,21 +299,22 @@ def test_merging_by_id_into_an_approved_skill_only(admin_client_api, mentee):
     assert into_suggestion.status_code == into_nothing.status_code == missing.status_code == 400
     assert list(into_suggestion.json()) == list(into_nothing.json()) == list(missing.json()) == ["into"]
     assert merged.status_code == 200
-    assert list(mentee.mentee_profile.skills.all()) == [target]
+    assert list(mentee.profile.skills.all()) == [target]
 
 
 def test_rejecting_removes_the_suggestion_from_every_profile_and_goal(admin_client_api, mentee, outsider):
     kept = SkillFactory(name="Python")
     goal = GoalFactory(mentee=mentee)
     goal.skills.add(kept)
-    suggestion = suggestion_of(mentee, on=[mentee.mentee_profile, goal, outsider.mentee_profile])
+    suggestion = suggestion_of(mentee, on=[mentee.profile, goal, outsider.profile, outsider.profile.wanted_skills])
 
     response = admin_client_api.post(f"{SUGGESTIONS}{suggestion.pk}/reject/", {}, format="json")
 
     assert response.status_code == 204
     assert not Skill.objects.filter(pk=suggestion.pk).exists()
-    assert not mentee.mentee_profile.skills.exists()
-    assert not outsider.mentee_profile.skills.exists()
+    assert not mentee.profile.skills.exists()
+    assert not outsider.profile.skills.exists()
+    assert not outsider.profile.wanted_skills.exists()
     assert list(goal.skills.all()) == [kept]
 
 
@@ -332,9 +337,9 @@ def test_reviewing_is_for_program_admins_and_only_of_suggestions(action, mentee,
 
 def test_the_django_admin_tells_suggestions_apart_and_approves_them_through_the_service(client, mentor):
     staff = AdminFactory(username="root", is_superuser=True)
-    suggestion = suggestion_of(mentor, on=[mentor.mentor_profile])
+    suggestion = suggestion_of(mentor, on=[mentor.profile])
     SkillFactory(name="Python")
-    before = mentor.mentor_profile.updated_at
+    before = mentor.profile.updated_at
     client.force_login(staff)
 
     waiting = client.get("/django-admin/accounts/skill/", {"status__exact": "suggested"})
@@ -348,5 +353,5 @@ def test_the_django_admin_tells_suggestions_apart_and_approves_them_through_the_
     assert approved.status_code == 200
     suggestion.refresh_from_db()
     assert suggestion.status == Skill.Status.APPROVED
-    mentor.mentor_profile.refresh_from_db()
-    assert mentor.mentor_profile.updated_at > before  # the recommendations refit
+    mentor.profile.refresh_from_db()
+    assert mentor.profile.updated_at > before  # the recommendations refit

@@ -26,8 +26,8 @@ def waiting():
     """Maya suggested a skill that her profile and another mentee's name; Ada reviews."""
     maya, mo = MenteeFactory(username="maya"), MenteeFactory(username="mo")
     suggestion = SkillFactory(name="Quantum gardening", status=Skill.Status.SUGGESTED, suggested_by=maya)
-    maya.mentee_profile.skills.add(suggestion)
-    mo.mentee_profile.skills.add(suggestion)
+    maya.profile.skills.add(suggestion)
+    mo.profile.skills.add(suggestion)
     return {"maya": maya, "mo": mo, "suggestion": suggestion, "admin": _as(AdminFactory(username="ada"))}
 
 
@@ -48,7 +48,7 @@ def test_a_review_racing_the_author_naming_it_again_ends_cleanly(postgres, waiti
     # asks to save again, with nothing changed.
     assert len(statuses) == 2
     assert set(statuses) <= {200, 204, 409}
-    names = set(waiting["maya"].mentee_profile.skills.values_list("name", flat=True))
+    names = set(waiting["maya"].profile.skills.values_list("name", flat=True))
     if 409 in statuses:
         assert names <= {"Quantum gardening", "Gardening"}
     else:
@@ -64,8 +64,8 @@ def test_a_review_racing_the_author_dropping_it_ends_cleanly(postgres, waiting, 
     statuses = race([_review(waiting, action), drops])
 
     assert sorted(statuses) in ([200, 200], [200, 204])
-    assert list(waiting["maya"].mentee_profile.skills.values_list("name", flat=True)) == ["Python"]
-    mo = set(waiting["mo"].mentee_profile.skills.values_list("name", flat=True))
+    assert list(waiting["maya"].profile.skills.values_list("name", flat=True)) == ["Python"]
+    mo = set(waiting["mo"].profile.skills.values_list("name", flat=True))
     assert mo == {"reject": set(), "merge": {"Gardening"}, "approve": {"Quantum gardening"}}[action]
 
 
@@ -78,4 +78,4 @@ def test_many_people_naming_one_new_skill_at_once_make_one_suggestion(postgres):
     assert statuses == [200] * 6
     suggestion = Skill.objects.get()
     assert suggestion.is_suggestion
-    assert suggestion.mentee_profiles.count() == 6
+    assert suggestion.teaching_profiles.count() == 6

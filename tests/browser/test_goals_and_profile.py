@@ -6,10 +6,18 @@ from playwright.sync_api import expect
 
 from accounts.models import Skill, User
 from mentorship.models import Goal, Milestone
+from programs.models import Membership
 from tests.accounts.email_change import EMAIL_CHANGE_LINK
 from tests.accounts.test_email_revert_api import REVERT_LINK
 from tests.browser.test_sign_in import sign_in
-from tests.factories import PASSWORD, IndustryFactory, MenteeFactory, MentorFactory, SkillFactory
+from tests.factories import (
+    PASSWORD,
+    IndustryFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    SkillFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +66,7 @@ def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_
     expect(page.locator('[data-error-for="capacity"]')).to_have_text("Ensure this value is greater than or equal to 0.")
 
     page.get_by_label("Capacity (mentees at once)").fill("3")
-    skills = page.get_by_label("Skills I can help with")
+    skills = page.get_by_label("Skills I can teach")
     skills.fill("Leadership, Nego")
     expect(page.get_by_role("option")).to_have_text(["Negotiation"])
     page.get_by_role("option", name="Negotiation").click()
@@ -69,8 +77,9 @@ def test_a_mentor_edits_capacity_and_skills_with_suggestions_and_sees_errors_in_
 
     expect(page.get_by_text("Saved.")).to_be_visible()
     expect(page.get_by_label("Capacity (mentees at once)")).to_have_value("3")
-    profile = MentorFactory._meta.model.objects.get(username="otto").mentor_profile
-    assert (profile.capacity, profile.accepting_requests, profile.industry.name) == (3, False, "Healthcare")
+    profile = User.objects.get(username="otto").profile
+    mentoring = Membership.objects.get(user__username="otto", role="mentor")
+    assert (mentoring.capacity, mentoring.accepting_requests, profile.industry.name) == (3, False, "Healthcare")
     assert sorted(s.name for s in profile.skills.all()) == ["Leadership", "Negotiation"]
     assert Skill.objects.filter(name__iexact="negotiation").count() == 1
 
@@ -231,6 +240,63 @@ def test_a_control_character_in_a_name_is_shown_beside_the_field_and_a_bio_keeps
     page.get_by_role("button", name="Save profile").click()
 
     expect(page.get_by_text("Saved.")).to_be_visible()
-    profile = User.objects.get(username="otto").mentor_profile
+    profile = User.objects.get(username="otto").profile
     assert profile.bio == "Twelve years in fintech.\n\nAsk me about:\n\t- negotiation"
     assert page.console_errors == []
+
+
+def _sign_in_to(page, path: str, username: str) -> None:
+    page.goto(f"/accounts/login/?next={path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(f"{re.escape(path)}$"))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_mentee_fills_in_both_sides_of_their_profile_without_a_mentors_fields(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    MenteeFactory(username="maya")
+    SkillFactory(name="Python")
+    _sign_in_to(page, "/profile/", "maya")
+
+    expect(page.get_by_label("Capacity (mentees at once)")).to_have_count(0)
+    expect(page.get_by_label("Accepting new mentees")).to_have_count(0)
+    page.get_by_label("Headline").fill("Analyst moving into data engineering")
+    page.get_by_label("Languages").fill("English, Portuguese")
+    page.get_by_label("Years of experience").fill("4")
+    page.get_by_label("Skills I can teach").fill("Spreadsheets")
+    wanted = page.get_by_label("Skills I want to grow")
+    wanted.fill("Pyth")
+    expect(page.get_by_role("option")).to_have_text(["Python"])
+    page.get_by_role("option", name="Python").click()
+    expect(wanted).to_have_value("Python")
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Spreadsheets · suggested")).to_be_visible()
+    profile = User.objects.get(username="maya").profile
+    assert (profile.headline, profile.languages, profile.years_experience) == (
+        "Analyst moving into data engineering",
+        ["English", "Portuguese"],
+        4,
+    )
+    assert [s.name for s in profile.skills.all()] == ["Spreadsheets"]
+    assert [s.name for s in profile.wanted_skills.all()] == ["Python"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    assert page.console_errors == []
+
+
+def test_a_mentor_lowering_capacity_below_their_mentees_reads_why_beside_the_field(page):
+    mentor = MentorFactory(username="otto")
+    MentorshipFactory(mentor=mentor)
+    MentorshipFactory(mentor=mentor)
+    _sign_in_to(page, "/profile/", "otto")
+
+    page.get_by_label("Capacity (mentees at once)").fill("1")
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.locator('[data-error-for="capacity"]')).to_be_visible()
+    expect(page.locator('[data-error-for="capacity"]')).not_to_be_empty()
+    expect(page.get_by_label("Capacity (mentees at once)")).to_have_attribute("aria-invalid", "true")
+    assert Membership.objects.get(user=mentor, role="mentor").capacity == 2
