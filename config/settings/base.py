@@ -262,7 +262,6 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "programs.models.Membership.Role",
         "MembershipStatusEnum": "programs.models.Membership.Status",
         "ParticipantRoleEnum": ["mentor", "mentee", "peer"],
-        "SignUpRoleEnum": ["mentor", "mentee"],
         "MemberDecisionEnum": ["active", "removed"],
         "LeaveStatusEnum": ["left"],
     },
