@@ -6,6 +6,7 @@ in a program, so a change of capacity here takes the same lock and cannot slip b
 
 import re
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -292,6 +293,28 @@ def _invitation_new(membership: Membership, *, site_url: str) -> Invitation:
         lambda: task_send(tasks.send_invitation_email, invitation.pk, token, site_url, required=False)
     )
     return invitation
+
+
+def invitations_send(*, program: Program, user_ids: Iterable[int], site_url: str) -> int:
+    """Invite people an import just created (they have no password yet) to `program`: each gets the one-time link
+    that sets their password and lands them in the program. Made in bulk, in the caller's transaction; the emails
+    leave after commit. How many were invited."""
+    memberships = {}
+    for membership in Membership.objects.in_program(program).filter(user_id__in=list(user_ids)).order_by("id"):
+        memberships.setdefault(membership.user_id, membership)  # one link per person, whatever their roles
+    tokens = {membership.pk: secrets.token_urlsafe(32) for membership in memberships.values()}
+    Invitation.objects.filter(membership_id__in=tokens).delete()
+    invitations = Invitation.objects.bulk_create(
+        [Invitation(membership_id=pk, token_digest=Invitation.digest_of(token)) for pk, token in tokens.items()]
+    )
+    sends = [(invitation.pk, tokens[invitation.membership_id]) for invitation in invitations]
+
+    def send_all() -> None:
+        for invitation_id, token in sends:
+            task_send(tasks.send_invitation_email, invitation_id, token, site_url, required=False)
+
+    transaction.on_commit(send_all)
+    return len(sends)
 
 
 @transaction.atomic

@@ -125,7 +125,7 @@ def participants(request, slug: str):
             "rows": rows,
             "roles": Membership.Role.choices,
             "statuses": Membership.Status.choices,
-            "filters": {"role": role, "status": status, "q": query},
+            "filters": {"chosen_role": role, "status": status, "q": query},
             "active": Status.ACTIVE,
             "removed": Status.REMOVED,
         },

@@ -207,6 +207,9 @@ if not REDIS_URL:
 # How many new skill names one person may have waiting for an admin's review at once.
 SKILL_SUGGESTIONS_PER_PERSON = env.int("SKILL_SUGGESTIONS_PER_PERSON", default=10)
 
+# Where links in emails sent outside a web request (the import command's invitations) point.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+
 # --- Program rules ------------------------------------------------------------------------------------
 # Each program sets its own mentee limit and request expiry (programs.Program); these two are read once, by the
 # migration that made the default program `main`, so that a deployment that had set them keeps its rules there.

@@ -180,7 +180,12 @@ class ParticipantsImportView(AdministeredProgramMixin, APIView):
         upload = data.validated_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError({"file": [f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB."]})
-        report = imports.participants_import(csv_file=upload.read(), by=request.user, program=self.program)
+        report = imports.participants_import(
+            csv_file=upload.read(),
+            by=request.user,
+            program=self.program,
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
         if report.errors:
             raise ValidationError({"errors": [str(error) for error in report.errors]})
         return Response(s.ImportOutput(report).data)

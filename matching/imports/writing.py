@@ -23,7 +23,7 @@ from matching.imports.validation import (
 from mentorship.models import Goal
 from programs.models import AdminAction, Membership, Program
 from programs.selectors import program_default
-from programs.services import admin_action_record
+from programs.services import admin_action_record, invitations_send
 
 # Rows per INSERT or UPDATE. On PostgreSQL Django would otherwise send every row in one statement, and the
 # CASE WHEN that bulk_update() builds costs the square of its batch. (SQLite's own limit makes them smaller.)
@@ -48,13 +48,16 @@ class ImportReport:
 
 
 @transaction.atomic
-def participants_import(*, csv_file: CsvSource, by: User | None = None, program: Program | None = None) -> ImportReport:
+def participants_import(
+    *, csv_file: CsvSource, by: User | None = None, program: Program | None = None, site_url: str | None = None
+) -> ImportReport:
     """Validate the whole file, then create or update every participant in one transaction, each joining
     `program` (the default one if None) in the role of their row.
 
     Nothing is written unless every row is valid. Writes are in bulk (no query per row) so that a program's
-    10,000 participants import in seconds; no password is hashed and no email is sent: the new accounts are in
-    the report (`new_user_ids`) for their invitations. An existing account's address is never changed (a row that
+    10,000 participants import in seconds; no password is hashed: the new accounts are in the report
+    (`new_user_ids`), and with `site_url` each gets an invitation email (after commit) with the one-time link that
+    sets their password and lands them in the program. An existing account's address is never changed (a row that
     would is refused: see _conflicts_with_accounts in validation). A mentor row's skills are what they teach, a
     mentee row's what they want to grow. The admin's record lists who was created and, for each person updated,
     every field the import changed.
@@ -89,6 +92,8 @@ def participants_import(*, csv_file: CsvSource, by: User | None = None, program:
         mentees_updated=updated[Role.MENTEE],
         new_user_ids=tuple(sorted(user.pk for user in created_users.values())),
     )
+    if site_url and report.new_user_ids:
+        invitations_send(program=program, user_ids=report.new_user_ids, site_url=site_url)
     admin_action_record(
         actor=by,
         kind=AdminAction.Kind.PARTICIPANTS_IMPORT,

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.imports import participants_import
@@ -18,14 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("csv_path", metavar="FILE.csv")
         parser.add_argument("--program", metavar="SLUG", help="The program they join (may be omitted with one).")
+        parser.add_argument(
+            "--site-url",
+            default=settings.SITE_URL,
+            help="Where the invitation links of new people point (default: SITE_URL).",
+        )
 
-    def handle(self, *args, csv_path, program=None, **options):
+    def handle(self, *args, csv_path, program=None, site_url=None, **options):
         program = program_option(program)
         try:
             content = Path(csv_path).read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {csv_path}: {error.strerror}.") from None
-        report = participants_import(csv_file=content, program=program)
+        report = participants_import(csv_file=content, program=program, site_url=site_url)
 
         if report.errors:
             lines = "\n".join(str(error) for error in report.errors)
