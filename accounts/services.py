@@ -231,9 +231,10 @@ def profile_update(*, user: User, changes: dict, site_url: str) -> User:
     profile = changes
     if (account or profile) and user.memberships.filter(role="mentor").exists():
         directory_changed()  # a directory shows the account's name and the whole profile (not the email)
+    searched = bool(account) or bool(SEARCHED_FIELDS & set(profile))
     if profile:
         _profile_save(user=user, changes=profile)
-    if account or SEARCHED_FIELDS & set(profile):
+    if searched:
         profile_search_refresh(user_ids=[user.pk])
     if mentoring:
         if not signals.mentoring_update_requested.has_listeners(sender=User):

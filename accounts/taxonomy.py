@@ -235,6 +235,13 @@ def _owners(skill_ids: Iterable[int]) -> list[tuple[type, list[int]]]:
     return owners
 
 
+def _search_refresh(user_ids: list[int]) -> None:
+    with transaction.atomic():
+        # The accounts first, as their owners' saves lock them (skills_assign_each) before their profiles.
+        list(User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
+        profile_search_refresh(user_ids=user_ids)
+
+
 def _profiles_touch(*, skill_ids: Iterable[int]) -> None:
     """What names these skills changed as seen by others: profiles and goals get a new `updated_at` (the
     recommendations refit when a mentor profile's moves), their teachers' search text names them, and the directory
@@ -244,9 +251,15 @@ def _profiles_touch(*, skill_ids: Iterable[int]) -> None:
     for owner_model, owner_ids in _owners(skill_ids):
         if owner_ids and any(f.name == "updated_at" for f in owner_model._meta.fields):
             owner_model.objects.filter(pk__in=owner_ids).update(updated_at=now)
-    # A skill that became visible makes the people who teach it findable by it.
-    teachers = Profile.skills.through.objects.filter(skill_id__in=skill_ids).values_list("profile__user_id", flat=True)
-    profile_search_refresh(user_ids=teachers)
+    # A skill that became visible makes the people who teach it findable by it. After the review commits, in a
+    # transaction of its own taking the accounts' locks first: the search text is derived, and rewriting those
+    # profiles here, holding the skill's lock, deadlocked with their owners' saves, which lock the account, then the
+    # skills, then the profile (tests/accounts/test_taxonomy_concurrency.py races them).
+    teachers = list(
+        Profile.skills.through.objects.filter(skill_id__in=skill_ids).values_list("profile__user_id", flat=True)
+    )
+    if teachers:
+        transaction.on_commit(lambda: _search_refresh(teachers))
     directory_changed()
 
 

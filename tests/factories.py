@@ -6,6 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, User
+from accounts.search import profile_search_refresh
 from programs.models import Membership, Program
 
 PASSWORD = "correct-horse-battery"
@@ -73,7 +74,8 @@ class ProgramAdminFactory(UserFactory):
 
 
 class MentorFactory(UserFactory):
-    """A mentor in the default program (capacity 2) with a headline."""
+    """A mentor in the default program (capacity 2) whose profile has what the directory lists: a headline, an
+    industry and a skill they teach (with_profile replaces them)."""
 
     membership = factory.RelatedFactory(
         MembershipFactory, factory_related_name="user", role=Membership.Role.MENTOR, capacity=2
@@ -82,14 +84,23 @@ class MentorFactory(UserFactory):
     @factory.post_generation
     def headline(user, create, extracted, **kwargs):
         if create:
-            user.profile.headline = "Engineering manager" if extracted is None else extracted
-            user.profile.save(update_fields=["headline", "updated_at"])
+            profile = user.profile
+            profile.headline = "Engineering manager" if extracted is None else extracted
+            profile.industry = IndustryFactory(name="Technology")
+            profile.save(update_fields=["headline", "industry", "updated_at"])
+            profile.skills.set([SkillFactory(name="Mentoring")])
+            profile_search_refresh(user_ids=[user.pk])
 
 
 class MenteeFactory(UserFactory):
     """A mentee in the default program."""
 
     membership = factory.RelatedFactory(MembershipFactory, factory_related_name="user", role=Membership.Role.MENTEE)
+
+    @factory.post_generation
+    def searchable(user, create, extracted, **kwargs):
+        if create:
+            profile_search_refresh(user_ids=[user.pk])
 
 
 class GoalFactory(DjangoModelFactory):
@@ -171,9 +182,9 @@ class MatchProposalFactory(DjangoModelFactory):
 
 
 def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=None, bio=None, program=None):
-    """Give a factory-made mentor or mentee the profile a test needs (skills and industry by name): `skills` are
-    what a mentor teaches and what a mentee wants to grow; capacity and accepting are the mentor's membership's in
-    `program` (the default one)."""
+    """Give a factory-made mentor or mentee the profile a test needs (skills and industry by name, replacing the
+    factory's): `skills` are what a mentor teaches and what a mentee wants to grow; capacity and accepting are the
+    mentor's membership's in `program` (the default one)."""
     profile = user.profile
     profile.industry = Industry.objects.get_or_create(name=industry)[0] if industry else None
     if bio is not None:
@@ -188,6 +199,7 @@ def with_profile(user, *, skills=(), industry=None, capacity=None, accepting=Non
             if value is not None:
                 setattr(mentor, field, value)
         mentor.save()
+    profile_search_refresh(user_ids=[user.pk])
     return user
 
 

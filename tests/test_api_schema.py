@@ -77,6 +77,7 @@ def test_every_body_is_json_but_the_participants_upload(anon):
     }
 
     assert bodies.pop("POST /api/v1/participants/import/") == ["multipart/form-data"]
+    assert bodies.pop("POST /api/v1/programs/{program}/participants/import/") == ["multipart/form-data"]
     assert bodies
     assert {body: types for body, types in bodies.items() if types != ["application/json"]} == {}
 

@@ -100,6 +100,10 @@ TABLE = {
     # Otto's suggested skill waits for review: only he and admins see it (his page shows it to him alone).
     "mentor-directory": row(SIGN_IN, *[shows("otto", "olga", "tara")] * 5),
     "mentor-page": row(SIGN_IN, shows("otto"), shows("otto", "otto_suggestion"), *[shows("otto")] * 3),
+    # The same pages at the program's own address (everyone here is in `main`); another program's: see
+    # tests/mentorship/test_programs_scope.py and tests/programs/test_program_axis_walk.py.
+    "program-mentor-directory": row(SIGN_IN, *[shows("otto", "olga", "tara")] * 5),
+    "program-mentor-page": row(SIGN_IN, shows("otto"), shows("otto", "otto_suggestion"), *[shows("otto")] * 3),
     "request-list-page": row(
         SIGN_IN,
         shows("otto"),
@@ -191,6 +195,8 @@ MAY_KNOW = {
 API_TWINS = {
     "mentor-directory": "mentor-list",
     "mentor-page": "mentor-detail",
+    "program-mentor-directory": "program-mentor-list",
+    "program-mentor-page": "program-mentor-detail",
     "request-list-page": "request-list",
     "mentorship-list-page": "mentorship-list",
     "mentorship-page": "mentorship-detail",
@@ -265,6 +271,8 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
         },
         "kwargs": {
             "mentor-page": {"mentor_id": mentor.pk},
+            "program-mentor-directory": {"program": "main"},
+            "program-mentor-page": {"program": "main", "mentor_id": mentor.pk},
             "mentorship-page": {"mentorship_id": ours.pk},
             "round-page": {"round_id": match_round.pk},
             "signup-confirm": {"token": "no-such-link"},

@@ -149,7 +149,7 @@ def test_detail_pages_cost_the_same_queries_however_much_they_hold(client, mento
 
 def test_the_directory_next_page_keeps_the_filters(client, mentee):
     for i in range(13):
-        with_profile(MentorFactory(full_name=f"Mentor {i:02}"), skills=["Python"])
+        with_profile(MentorFactory(full_name=f"Mentor {i:02}"), skills=["Python"], industry="Software")
     client.force_login(mentee)
 
     page = client.get("/mentors/", {"skill": "Python"}).content.decode()

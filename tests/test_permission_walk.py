@@ -125,6 +125,29 @@ TABLE = {
     ("program-member-resend", "POST"): (PROGRAM_ADMINS_ONLY, None),  # not invited: 409 `not_invited`
     ("api-invitation-accept", "POST"): (EVERYONE, {"token": "no-such-invitation", "password": "a-long-secret"}),
 }
+# The nested paths of a program's directory, rounds, import and report, walked on `main` (everyone's own program)
+# with the flat paths' rows; on another program in tests/programs/test_program_axis_walk.py.
+NESTED = {
+    "program-mentor-list": "mentor-list",
+    "program-mentor-detail": "mentor-detail",
+    "program-mentor-recommended": "mentor-recommended",
+    "program-match-round-list": "match-round-list",
+    "program-match-round-detail": "match-round-detail",
+    "program-match-round-proposals": "match-round-proposals",
+    "program-match-round-override": "match-round-override",
+    "program-match-round-publish": "match-round-publish",
+    "program-match-round-cancel": "match-round-cancel",
+    "program-participants-import": "participants-import",
+}
+TABLE.update(
+    {
+        (nested, method): TABLE[(flat, method)]
+        for (flat, method) in list(TABLE)
+        for nested in NESTED
+        if NESTED[nested] == flat
+    }
+)
+TABLE[("program-report", "GET")] = (ADMINS_ONLY, None)
 
 
 def _api_endpoints() -> set[tuple[str, str]]:
@@ -180,7 +203,7 @@ def world(db):
     proposal = MatchProposalFactory(round=match_round, mentee=people["outsider_mentee"], mentor=tara)
     goal = GoalFactory(mentee=people["mentee"])
     suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=people["mentee"])
-    people["mentee"].mentee_profile.skills.add(suggestion)
+    people["mentee"].profile.wanted_skills.add(suggestion)
     # The request walked is Maya's to Otto: accepting it meets a conflict (409), which is past the checks.
     request = RequestFactory(mentee=people["mentee"], mentor=people["mentor"])
     return {
@@ -211,11 +234,19 @@ def world(db):
 
 
 def _url(name: str, world) -> str:
-    """Route names carry their object's kwargs by full name (`session-list`) or by base (`session-detail`)."""
+    """Route names carry their object's kwargs by full name (`session-list`) or by base (`session-detail`); a
+    program's nested path those of its flat twin, in `main`."""
+    if name in NESTED or name == "program-report":
+        flat = NESTED.get(name)
+        return reverse(name, kwargs={"program": "main", **(_kwargs(flat, world) if flat else {})})
+    return reverse(name, kwargs=_kwargs(name, world))
+
+
+def _kwargs(name: str, world) -> dict:
     kwargs = world["kwargs"]
     base, _, kind = name.rpartition("-")
     default = {} if kind == "list" else kwargs.get(base, {})
-    return reverse(name, kwargs=kwargs.get(name, default))
+    return kwargs.get(name, default)
 
 
 def _body(body, world):

@@ -71,7 +71,7 @@ def test_others_see_a_mentors_approved_skills_only_and_cannot_filter_by_a_sugges
     mentor, mentor_client, outsider_client
 ):
     profile = mentor.profile
-    profile.skills.add(SkillFactory(name="Python"))
+    profile.skills.set([SkillFactory(name="Python")])
     suggestion = suggestion_of(mentor, on=[profile])
 
     listed = outsider_client.get("/api/v1/mentors/").json()["results"]
@@ -238,14 +238,14 @@ def test_admins_list_the_suggestions_with_who_and_how_many_use_them(admin_client
 def test_approving_shows_the_skill_to_everyone(
     admin_client_api, mentor, outsider_client, django_capture_on_commit_callbacks
 ):
-    suggestion = suggestion_of(mentor, on=[mentor.profile])
-    assert outsider_client.get("/api/v1/mentors/").json()["results"][0]["skills"] == []  # kept by the directory
+    suggestion = suggestion_of(mentor, on=[mentor.profile])  # beside the factory's approved "Mentoring"
+    assert outsider_client.get("/api/v1/mentors/").json()["results"][0]["skills"] == ["Mentoring"]  # kept by it
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_api.post(f"{SUGGESTIONS}{suggestion.pk}/approve/", {}, format="json")
 
     assert response.json() == {"id": suggestion.pk, "name": "Quantum gardening", "status": "approved"}
-    assert outsider_client.get("/api/v1/mentors/").json()["results"][0]["skills"] == ["Quantum gardening"]
+    assert outsider_client.get("/api/v1/mentors/").json()["results"][0]["skills"] == ["Mentoring", "Quantum gardening"]
     assert names(outsider_client.get(SKILLS, {"q": "quantum"})) == ["Quantum gardening"]
     assert outsider_client.get("/api/v1/mentors/", {"skill": "quantum gardening"}).json()["count"] == 1
     assert admin_client_api.get(SUGGESTIONS).json()["count"] == 0

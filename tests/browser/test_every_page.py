@@ -183,9 +183,9 @@ def world():
     MatchProposalFactory(round=proposed, mentee=wendy, mentor=pia)
     # Skills waiting for review: on their authors' profile, goals and own mentor page, and in the admin's review.
     suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=maya)
-    maya.mentee_profile.skills.add(suggestion)
+    maya.profile.wanted_skills.add(suggestion)
     goal.skills.add(suggestion)
-    otto.mentor_profile.skills.add(SkillFactory(name="Platform engineering", status="suggested", suggested_by=otto))
+    otto.profile.skills.add(SkillFactory(name="Platform engineering", status="suggested", suggested_by=otto))
     running = MatchRoundFactory(name="Summer cohort", status="running", progress=0.4, created_by=ada)
     failed = MatchRoundFactory(name="Autumn cohort", status="failed", error="No mentor has an open slot.")
     # Programs: Maya is also in a spring cohort (the switcher shows); Pia waits for approval; Nina is invited.

@@ -27,8 +27,7 @@ def test_landing_page_explains_the_platform_and_offers_sign_in(page):
 
 def test_a_mentor_signs_in_sees_their_slots_and_signs_out(page):
     mentor = MentorFactory(username="otto", full_name="Otto Mentor")
-    mentor.mentor_profile.capacity = 3
-    mentor.mentor_profile.save()
+    mentor.memberships.filter(role="mentor").update(capacity=3)
 
     sign_in(page, "otto", PASSWORD)
 

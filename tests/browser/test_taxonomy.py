@@ -84,8 +84,8 @@ def test_a_mentee_picks_skills_and_an_industry_by_typing_and_suggests_a_new_skil
     )
     _fits(page, width)
     page.screenshot(path=tmp_path / f"profile-saved-{width}.png", full_page=True)
-    profile = User.objects.get(username="maya").mentee_profile
-    assert sorted(s.name for s in profile.skills.all()) == ["Public speaking", "Quantum gardening"]
+    profile = User.objects.get(username="maya").profile
+    assert sorted(s.name for s in profile.wanted_skills.all()) == ["Public speaking", "Quantum gardening"]
     assert profile.industry.name == "Healthcare"
     assert Skill.objects.get(name="Quantum gardening").is_suggestion
     assert errors == []
@@ -130,7 +130,7 @@ def test_an_admin_approves_merges_and_rejects_suggestions(browser, live_server, 
     maya = MenteeFactory(username="maya", full_name="Maya Mentee")
     python = SkillFactory(name="Python")
     for name in ("Quantum gardening", "Pyhton", "Buy cheap watches"):
-        maya.mentee_profile.skills.add(SkillFactory(name=name, status="suggested", suggested_by=maya))
+        maya.profile.wanted_skills.add(SkillFactory(name=name, status="suggested", suggested_by=maya))
     page, errors = _page_at(browser, live_server, width)
     sign_in(page, "ada", PASSWORD)
 
@@ -164,7 +164,7 @@ def test_an_admin_approves_merges_and_rejects_suggestions(browser, live_server, 
     expect(page.get_by_text("“Agriculture” is in the list.")).to_be_visible()
     _fits(page, width)
     page.screenshot(path=tmp_path / f"taxonomy-done-{width}.png", full_page=True)
-    assert sorted(s.name for s in maya.mentee_profile.skills.all()) == ["Python", "Quantum gardening"]
+    assert sorted(s.name for s in maya.profile.wanted_skills.all()) == ["Python", "Quantum gardening"]
     assert not Skill.objects.filter(name__in=["Pyhton", "Buy cheap watches"]).exists()
-    assert python.mentee_profiles.get() == maya.mentee_profile
+    assert python.learning_profiles.get() == maya.profile
     assert errors == []

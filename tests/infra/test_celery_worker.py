@@ -133,9 +133,9 @@ def test_worker_process_sends_the_confirmation_email_of_a_sign_up(worker_process
 
 def _start_round_and_wait(admin_user, process, log_path) -> MatchRound:
     for i in range(6):
-        MenteeFactory(username=f"waiting{i}").mentee_profile.skills.set([SkillFactory(name="Python")])
+        MenteeFactory(username=f"waiting{i}").profile.wanted_skills.set([SkillFactory(name="Python")])
     for i in range(2):
-        MentorFactory(username=f"offering{i}").mentor_profile.skills.set([SkillFactory(name="Python")])
+        MentorFactory(username=f"offering{i}").profile.skills.set([SkillFactory(name="Python")])
 
     response = client_for(admin_user).post("/api/v1/match-rounds/", {"name": "Through Redis"}, format="json")
     assert response.status_code == 202

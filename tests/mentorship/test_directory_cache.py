@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from matching import rounds, runner
+from programs.models import Program
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
@@ -73,7 +74,9 @@ def test_a_profile_change_shows_in_the_directory_and_its_page_at_once(mentee, me
 @pytest.mark.django_db(transaction=True)
 def test_published_offers_hold_slots_in_the_directory_at_once(mentee_client, ana, admin_user):
     with_profile(MenteeFactory(), skills=["Python"])
-    match_round = rounds.round_create(name="Spring", created_by=admin_user, enqueue=False)
+    match_round = rounds.round_create(
+        program=Program.objects.default(), name="Spring", created_by=admin_user, enqueue=False
+    )
     runner.round_run(round_id=match_round.pk)
     assert slots(mentee_client) == 2
 

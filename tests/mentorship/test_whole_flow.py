@@ -31,7 +31,8 @@ def test_browse_request_accept_log_rate_track_goals_complete():
     IndustryFactory(name="Media")
     mentor = signed_up("rosa", "mentor")
     mentee = signed_up("tomas", "mentee")
-    profile = {"skills": ["Public speaking"], "industry": "Media", "capacity": 1}
+    # What the directory needs before it lists a mentor: a headline (or bio), a skill and an industry.
+    profile = {"headline": "Keynote coach", "skills": ["Public speaking"], "industry": "Media", "capacity": 1}
     assert mentor.patch("/api/v1/me/", profile, format="json").status_code == 200
 
     # The mentee sets a goal with milestones, finds the mentor and asks.

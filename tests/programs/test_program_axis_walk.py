@@ -8,7 +8,16 @@ from django.urls import reverse
 
 from programs.models import Membership
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, ProgramAdminFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    MatchProposalFactory,
+    MatchRoundFactory,
+    MembershipFactory,
+    MenteeFactory,
+    MentorFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 OK = "ok"  # past the checks: anything but 401, 403, 404 or a 5xx
@@ -39,6 +48,24 @@ WALK = [
     ),
     ("program-member-resend", "POST", None, {"admin_a": (OK, 404), "member_a": (404, 404), "staff": (OK, OK)}),
 ]
+# A program's directory, recommendations, rounds, import and report (their nested paths): a member reads the
+# directory of their own program only; only its admins (and site staff) run its rounds. Someone who administers no
+# program is refused before any program is looked up: the same 403 for every slug tells nothing either.
+ADMIN_ONLY = {"admin_a": (OK, 404), "member_a": (403, 403), "staff": (OK, OK)}
+WALK += [
+    ("program-mentor-list", "GET", None, {"admin_a": (OK, 404), "member_a": (OK, 404), "staff": (OK, OK)}),
+    ("program-mentor-detail", "GET", None, {"admin_a": (OK, 404), "member_a": (OK, 404), "staff": (OK, OK)}),
+    ("program-mentor-recommended", "GET", None, {"admin_a": (403, 404), "member_a": (403, 404), "staff": (403, 403)}),
+    ("program-match-round-list", "GET", None, ADMIN_ONLY),
+    ("program-match-round-list", "POST", {"name": "Axis round"}, ADMIN_ONLY),
+    ("program-match-round-detail", "GET", None, ADMIN_ONLY),
+    ("program-match-round-proposals", "GET", None, ADMIN_ONLY),
+    ("program-match-round-override", "PATCH", "override", ADMIN_ONLY),
+    ("program-match-round-publish", "POST", {}, ADMIN_ONLY),
+    ("program-match-round-cancel", "POST", {}, ADMIN_ONLY),
+    ("program-participants-import", "POST", {}, ADMIN_ONLY),
+    ("program-report", "GET", None, ADMIN_ONLY),
+]
 PAGES = [
     ("program-page", {"admin_a": (200, 404), "member_a": (200, 404), "staff": (200, 200)}),
     ("program-participants-page", {"admin_a": (200, 404), "member_a": (404, 404), "staff": (200, 200)}),
@@ -62,10 +89,29 @@ def world(db):
         p.slug: MembershipFactory(program=p, role=Membership.Role.MENTOR, status=Membership.Status.INVITED)
         for p in (a, b)
     }
-    return {"people": people, "targets": targets}
+    # In each program: a listed mentor, a mentee, and a proposed round pairing them (with another mentor to
+    # override to).
+    objects = {}
+    for p in (a, b):
+        mentor, other, mentee = MentorFactory(), MentorFactory(), MenteeFactory()
+        for user, role in ((mentor, "mentor"), (other, "mentor"), (mentee, "mentee")):
+            MembershipFactory(user=user, program=p, role=role)
+        match_round = MatchRoundFactory(program=p, status="proposed")
+        proposal = MatchProposalFactory(round=match_round, mentee=mentee, mentor=mentor)
+        objects[p.slug] = {"mentor": mentor, "other": other, "round": match_round, "proposal": proposal}
+    return {"people": people, "targets": targets, "objects": objects}
 
 
 def _kwargs(name: str, slug: str, world) -> dict:
+    objects = world["objects"][slug]
+    if name == "program-mentor-detail":
+        return {"program": slug, "id": objects["mentor"].pk}
+    if name == "program-match-round-override":
+        return {"program": slug, "pk": objects["round"].pk, "proposal_id": objects["proposal"].pk}
+    if name.startswith("program-match-round-") and not name.endswith("-list"):
+        return {"program": slug, "pk": objects["round"].pk}
+    if name.startswith(("program-mentor-", "program-match-round-", "program-participants-", "program-report")):
+        return {"program": slug}
     if name.startswith("program-member-") and name != "program-member-list":
         return {"program": slug, "pk": world["targets"][slug].pk}
     if name == "program-member-list":
@@ -78,8 +124,9 @@ def _kwargs(name: str, slug: str, world) -> dict:
 def test_every_endpoint_on_ones_own_program_and_another(world, name, method, body, expected, persona):
     client = client_for(world["people"][persona])
     for slug, want in zip(("alpha", "beta"), expected[persona], strict=True):
+        data = {"mentor": world["objects"][slug]["other"].pk} if body == "override" else body
         response = getattr(client, method.lower())(
-            reverse(name, kwargs=_kwargs(name, slug, world)), body, format="json"
+            reverse(name, kwargs=_kwargs(name, slug, world)), data, format="json"
         )
 
         got = response.status_code
