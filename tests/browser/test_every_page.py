@@ -92,11 +92,16 @@ WALK = {
     ],
     "password_reset_complete": [visit(ANONYMOUS)],
     "home": [visit(*SIGNED_IN)],
-    "profile-page": [visit(MENTEE, MENTOR), visit(MENTEE, then="?saved=1")],
+    "profile-page": [visit(*SIGNED_IN), visit(MENTEE, then="?saved=1")],
     "mentor-directory": [visit(*SIGNED_IN), visit(MENTEE, then="?q=nobody-by-this-name")],
     "mentor-page": [
         visit(*SIGNED_IN, mentor_id="otto"),  # Maya's own mentor: she may not ask again, and is told why
         visit(MENTEE, mentor_id="pia"),  # the request form
+    ],
+    "program-mentor-directory": [visit(*SIGNED_IN, program="main"), visit(MENTEE, program="spring")],
+    "program-mentor-page": [
+        visit(*SIGNED_IN, program="main", mentor_id="otto"),
+        visit(MENTEE, program="main", mentor_id="pia"),
     ],
     "request-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?sent=1")],
     "mentorship-list-page": [visit(*SIGNED_IN)],
