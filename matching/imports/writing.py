@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.directory import directory_changed
 from accounts.models import Industry, Profile, Skill, User
+from accounts.search import profile_search_refresh
 from accounts.taxonomy import taxonomy_terms_import
 from matching.imports.validation import (
     HEADER,
@@ -80,6 +81,8 @@ def participants_import(
     _merge(changed, _profiles_save(rows=rows, users=users, existing=existing, industries=industries, skills=skills))
     _merge(changed, _memberships_save(rows=rows, users=users, existing=existing, program=program))
     _merge(changed, _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing))
+    # What the directory's search reads (name, taught skills, industry, headline, bio) may have changed for anyone.
+    profile_search_refresh(user_ids=[user.pk for user in users.values()])
     if any(row.role == Role.MENTOR for row in rows):
         directory_changed()
 

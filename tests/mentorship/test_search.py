@@ -2,7 +2,10 @@
 taught skills and industry, ranked; misspelt words found on PostgreSQL; a substring fallback elsewhere; skills
 (all of / any of), languages and a time-zone window; a 400 naming the parameter for a bad value."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import QueryDict
@@ -14,7 +17,8 @@ from accounts.taxonomy import skill_suggestion_approve
 from mentorship.api.filters import MentorFilter, directory_cache_variant
 from mentorship.search import _search_fallback, search
 from programs.models import Membership, Program
-from tests.factories import AdminFactory, IndustryFactory, MentorFactory, SkillFactory, UserFactory
+from tests.conftest import client_for
+from tests.factories import AdminFactory, IndustryFactory, MenteeFactory, MentorFactory, SkillFactory, UserFactory
 
 
 def _mentor(full_name, *, skills=(), industry=None, headline="", bio="", languages=(), tz="UTC"):
@@ -272,3 +276,18 @@ def test_the_migration_fills_the_search_text_of_existing_profiles(transactional_
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_imported_mentors_are_found_by_their_name_skills_and_industry(db, tmp_path):
+    """An import writes profiles in bulk: it refreshes what the search reads, so the directory finds them at once."""
+    participants = tmp_path / "participants.csv"
+    participants.write_text(
+        "role,username,email,full_name,industry,skills,goals,capacity,headline\n"
+        "mentor,nora,nora@example.org,Nora Okafor,Healthcare,Negotiation,,2,Head of procurement\n"
+    )
+    call_command("import_participants", str(participants), stdout=io.StringIO())
+    mentee = client_for(MenteeFactory())
+
+    for words in ("negotiation", "healthcare", "okafor"):
+        found = mentee.get("/api/v1/mentors/", {"q": words}).json()["results"]
+        assert [m["username"] for m in found] == ["nora"], words

@@ -6,6 +6,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from accounts import demo as people
+from accounts.search import profile_search_refresh
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                     who = people.demo_people_build(mentors=mentors, mentees=mentees, progress=bar.update)
                     where = programs.demo_programs_build(people=who)
                     lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
+                    profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
                 # A round with proposals waiting for review, so an admin has something to look at.
                 runner.round_run(round_id=demo_round.pk)
