@@ -51,19 +51,6 @@ def _accepting(program: Program):
     return Membership.objects.in_program(program).mentors().active().accepting()
 
 
-def _listed(mentors: engine.Participants) -> engine.Participants:
-    """The mentors a directory lists: a headline or a bio, at least one approved skill, an industry."""
-    # mentorship.selectors: mentor_directory(program)'s rule (Membership.objects.listed())
-    keep = [i for i in range(len(mentors)) if mentors.skills[i] and mentors.industry[i] and mentors.text[i].strip()]
-    return engine.Participants(
-        ids=[mentors.ids[i] for i in keep],
-        skills=[mentors.skills[i] for i in keep],
-        industry=[mentors.industry[i] for i in keep],
-        text=[mentors.text[i] for i in keep],
-        utc_offset_hours=[mentors.utc_offset_hours[i] for i in keep] if mentors.utc_offset_hours else None,
-    )
-
-
 def _fitted_mentors(program: Program) -> _FittedMentors:
     """The program's listed, accepting mentors, fitted; kept per program until one of them (their membership or
     their profile) changes."""
@@ -77,8 +64,9 @@ def _fitted_mentors(program: Program) -> _FittedMentors:
         cached = _cache.get(program.pk)
         if cached and cached.key == key:
             return cached
-        everyone = dict.fromkeys(accepting.values_list("user_id", flat=True), 0)
-        mentors = _listed(selectors.mentor_pool(program, everyone)[0])
+        # The directory's rule for who is listed (Membership.objects.listed()): one place for it.
+        everyone = dict.fromkeys(accepting.listed().values_list("user_id", flat=True), 0)
+        mentors = selectors.mentor_pool(program, everyone)[0]
         scorer = engine.Scorer(engine.Weights()).fit(mentors)
         blocks = scorer.blocks(mentors)
         fitted = _FittedMentors(key, mentors, scorer, blocks, scorer.stacked(blocks))

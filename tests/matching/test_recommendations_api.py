@@ -114,3 +114,13 @@ def test_a_suggested_skill_counts_in_matching_once_approved(
 
     ranked = {r["mentor"]["username"]: r for r in mentee_client.get(URL).json()}
     assert ranked["unrelated"]["explanation"]["shared_skills"] == ["Quantum gardening"]
+
+
+def test_a_mentor_no_directory_lists_is_not_recommended_either(mentee_client, seeker, mentors):
+    """The directory's minimum (a headline or a bio, an approved skill, an industry) holds for recommendations."""
+    unlisted = with_profile(MentorFactory(username="unlisted"), skills=["Python", "SQL"], industry=None)
+
+    found = usernames(mentee_client.get(URL))
+
+    assert "best" in found
+    assert unlisted.username not in found
