@@ -9,7 +9,7 @@ At 100k people the database code matters more than the algorithm: everything her
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -52,37 +52,22 @@ def _rows_of(query: QuerySet, owner: str, ids: list[int]) -> list[tuple]:
 
 
 # --- Who is in a program's pool ---------------------------------------------------------------------------
-# mentorship.selectors: the waiting-mentee and open-slot predicates are the mentorship app's (as QuerySet words on
-# Membership); these are the same rules as flat scans, which a 20k × 5k round needs. One rule, to be unified.
+# The rules are the Membership QuerySet's words (waiting, accepting_with_open_slot): one place for each.
 
 
 def waiting_mentee_ids(program: Program) -> list[int]:
     """The program's active mentees with room under its mentee limit and no pending request there."""
-    # mentorship.selectors: waiting mentees
-    members = Membership.objects.in_program(program).mentees().active().values_list("user_id", flat=True)
-    mentored = Counter(Mentorship.objects.active().filter(program=program).values_list("mentee_id", flat=True))
-    asking = set(MentorshipRequest.objects.pending().filter(program=program).values_list("mentee_id", flat=True))
-    return sorted(user_id for user_id in members if mentored[user_id] < program.mentee_limit and user_id not in asking)
+    return sorted(Membership.objects.in_program(program).mentees().active().waiting().values_list("user_id", flat=True))
 
 
 def mentor_open_slots(program: Program, mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Open slots of the program's active mentors who accept requests, by user id, for those with one open: their
     capacity there less their active mentorships and the match-round offers pending there. Pending, invited,
     departed and removed mentors are never here."""
-    # mentorship.selectors: mentors accepting with an open slot
-    members = Membership.objects.in_program(program).mentors().active().accepting()
-    mentored = Mentorship.objects.active().filter(program=program)
-    offers = MentorshipRequest.objects.pending().filter(program=program, origin=MentorshipRequest.Origin.MATCH_ROUND)
+    mentors = Membership.objects.in_program(program).mentors().active().accepting_with_open_slot()
     if mentor_ids is not None:
-        mentor_ids = list(mentor_ids)
-        members, mentored, offers = (
-            query.filter(**{f"{column}__in": mentor_ids})
-            for query, column in ((members, "user_id"), (mentored, "mentor_id"), (offers, "mentor_id"))
-        )
-    held = Counter(mentored.values_list("mentor_id", flat=True))
-    held.update(offers.values_list("mentor_id", flat=True))
-    slots = {user_id: capacity - held[user_id] for user_id, capacity in members.values_list("user_id", "capacity")}
-    return {user_id: n for user_id, n in slots.items() if n > 0}
+        mentors = mentors.filter(user_id__in=list(mentor_ids))
+    return dict(mentors.values_list("user_id", "open_slots"))
 
 
 def pool_is_empty(program: Program) -> str | None:
