@@ -53,8 +53,11 @@ def home(request):
         profile, teaches=Role.MENTOR in everywhere, learns=bool(everywhere & {Role.MENTEE, Role.PEER})
     )
     checklist = [("Complete your profile", reverse("profile-page"), profile_ready)]
-    if not everywhere - {Role.ADMIN}:
+    participates = bool(everywhere - {Role.ADMIN})
+    if not participates:
         checklist.insert(0, ("Join a program", reverse("program-list-page"), False))
+    if not participates and (user.is_staff or Role.ADMIN in everywhere):
+        checklist = []  # someone who runs programs has no first steps as a participant to take
     if can_request:
         checklist.append(("Set a goal", reverse("goal-list-page"), Goal.objects.filter(mentee=user).exists()))
         checklist.append(
