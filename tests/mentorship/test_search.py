@@ -106,13 +106,14 @@ def test_what_full_text_search_drops_is_found_as_typed(postgres):
     assert _found({"q": "C++"}) == ["Cora Cpp"]
 
 
-def test_a_suggested_skill_finds_nobody_until_it_is_approved(postgres):
+def test_a_suggested_skill_finds_nobody_until_it_is_approved(postgres, django_capture_on_commit_callbacks):
     user = _mentor("Sue Suggests")
     suggestion = Skill.objects.create(name="Quantum gardening", status=Skill.Status.SUGGESTED, suggested_by=user)
     user.profile.skills.add(suggestion)
     profile_search_refresh(user_ids=[user.pk])
     assert _found({"q": "quantum"}) == []
-    skill_suggestion_approve(suggestion_id=suggestion.pk, by=AdminFactory())
+    with django_capture_on_commit_callbacks(execute=True):  # the teachers' search text is refreshed after commit
+        skill_suggestion_approve(suggestion_id=suggestion.pk, by=AdminFactory())
     assert _found({"q": "quantum"}) == ["Sue Suggests"]
 
 
