@@ -290,8 +290,8 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
     # The flow: mentees with no mentor and nothing pending ask mentors with room (never more requests than a
     # mentor has open slots, so that every accept can succeed). One mentee and one mentor are kept aside for the
     # capacity check.
-    busy = set(Mentorship.objects.filter(status="active").values_list("mentee_id", flat=True))
-    busy |= set(MentorshipRequest.objects.pending().values_list("mentee_id", flat=True))
+    busy = set(Mentorship.objects.filter(status="active", program__slug="main").values_list("mentee_id", flat=True))
+    busy |= set(MentorshipRequest.objects.pending().filter(program__slug="main").values_list("mentee_id", flat=True))
     free = [u for u in mentees if u.pk not in busy]
     rng.shuffle(free)
     check_mentees, free = free[: CAPACITY_CHECK["accepts"]], free[CAPACITY_CHECK["accepts"] :]
@@ -319,9 +319,10 @@ def build_plans(url: str, workdir: Path, rng: random.Random, secret_key: str) ->
 
 def _mentors_with_room():
     from mentorship import selectors
+    from programs.models import Program
 
     return (
-        selectors.mentor_directory()
+        selectors.mentor_directory(Program.objects.default())
         .select_related(None)
         .prefetch_related(None)
         .only("user_id", "accepting_requests", "capacity")

@@ -21,5 +21,7 @@ def navigation(request) -> dict:
             "is_admin_here": selectors.is_program_admin(user, current),
             "in_a_program": bool(active_roles - {Membership.Role.ADMIN}),
             "has_goals": bool(active_roles & {Membership.Role.MENTEE, Membership.Role.PEER}),
+            # user.is_program_admin, from the memberships already read (it would cost a query of its own).
+            "reviews_skills": user.is_staff or Membership.Role.ADMIN in active_roles,
         }
     }

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.demo import DemoPeople
 from accounts.models import User
 from programs.models import Membership, Program
+from programs.selectors import memberships_changed
 
 Role = Membership.Role
 Status = Membership.Status
@@ -114,4 +115,5 @@ def demo_programs_build(*, people: DemoPeople, seed: int = 2026, today: dt.date 
         member(user, circle, Role.MENTEE, invited_by=circle_admin)
 
     Membership.objects.bulk_create(rows, batch_size=5_000)
+    memberships_changed()  # written in bulk: no signal told the memberships' cache
     return DemoPrograms(main=main, cohort=cohort, reverse=reverse, circle=circle)

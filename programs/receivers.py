@@ -4,12 +4,21 @@ programs and cannot call it. Connected in ProgramsConfig.ready()."""
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
 from accounts.signals import mentoring_update_requested, signup_confirmed, signup_requested
 from programs.models import Membership, Program
-from programs.selectors import membership_in, memberships_forget, program_default
+from programs.selectors import (
+    membership_in,
+    memberships_changed,
+    memberships_drop,
+    memberships_forget,
+    memberships_key,
+    program_default,
+)
 from programs.services import JOINABLE_ROLES, membership_join, membership_update_own, role_require_joinable
 
 log = logging.getLogger(__name__)
@@ -63,3 +72,18 @@ def mentoring_update(sender, *, user: User, changes: dict, **kwargs) -> None:
         raise ValidationError({name: ["Only a mentor of the program sets this, on their profile."] for name in changes})
     membership_update_own(user=user, membership=membership, changes=changes)
     memberships_forget(user)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="programs.membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="programs.membership_deleted")
+def membership_written(sender, instance: Membership, **kwargs) -> None:
+    """A membership saved anywhere (a service, the Django admin): its person's kept memberships go."""
+    keys = [memberships_key(instance.user_id)]
+    memberships_drop(keys)
+    transaction.on_commit(lambda: memberships_drop(keys))
+
+
+@receiver(post_save, sender=Program, dispatch_uid="programs.program_saved")
+@receiver(post_delete, sender=Program, dispatch_uid="programs.program_deleted")
+def program_written(sender, instance: Program, **kwargs) -> None:
+    memberships_changed()  # everyone in it keeps a copy of the program with their memberships

@@ -1,11 +1,19 @@
 """Reads of programs and memberships: which programs a person sees, what they are in each, who administers one.
 
-A person's memberships are read once per request object (`memberships_of` caches them on the user), so that a page
-asking "mentor here? admin here?" several times costs one query."""
+A person's memberships are what every page's navigation asks first ("mentor here? admin here? which programs?"): they
+are read once per request object (`memberships_of` keeps them on the user) and kept in the cache between requests, so
+that a page costs no query for them. Any change of a membership or a program drops what the cache kept: a save of
+either (programs.receivers), and the bulk writers (imports, the demo) call `memberships_changed()`."""
 
+import contextlib
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.directory import CACHE_ERRORS
 from accounts.models import User
 from programs.models import DEFAULT_PROGRAM_SLUG, Membership, Program
 
@@ -17,21 +25,77 @@ def program_default() -> Program:
     return Program.objects.default()
 
 
+log = logging.getLogger(__name__)
+MEMBERSHIPS_VERSION_KEY = "memberships:version"
+MEMBERSHIPS_CACHE_SECONDS = 600
+
+
 def memberships_of(user: User) -> list[Membership]:
     """All of a person's memberships with their programs (any status), read once per user object."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_memberships_cache", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("program").order_by("program__name", "id"))
+        cached = _memberships_kept(user.pk)
         user._memberships_cache = cached
     return cached
 
 
+def _memberships_read(user_id: int) -> list[Membership]:
+    # The program's long text and weights are left for who needs them (a program's own page reads it whole).
+    memberships = Membership.objects.filter(user_id=user_id).select_related("program")
+    return list(memberships.defer("program__description", "program__default_weights").order_by("program__name", "id"))
+
+
+def memberships_key(user_id: int) -> str:
+    return f"memberships:{user_id}"
+
+
+def _memberships_kept(user_id: int) -> list[Membership]:
+    """The memberships as the cache kept them, with the version of everything they were read in (one round trip);
+    read and kept again when a change moved the version or dropped them. Without the cache, read every time."""
+    key = memberships_key(user_id)
+    try:
+        found = cache.get_many([MEMBERSHIPS_VERSION_KEY, key])
+    except CACHE_ERRORS as error:
+        log.warning("Memberships read without the cache: %s", error)
+        return _memberships_read(user_id)
+    version = found.get(MEMBERSHIPS_VERSION_KEY, 0)
+    kept_version, kept = found.get(key, (None, None))
+    if kept_version == version:
+        return kept
+    memberships = _memberships_read(user_id)
+    with contextlib.suppress(*CACHE_ERRORS):  # kept next time, then
+        cache.set(key, (version, memberships), MEMBERSHIPS_CACHE_SECONDS)
+    return memberships
+
+
+def memberships_drop(keys: list[str], *, everyone: bool = False) -> None:
+    try:
+        if everyone:
+            try:
+                cache.incr(MEMBERSHIPS_VERSION_KEY)
+            except ValueError:  # no version yet
+                cache.set(MEMBERSHIPS_VERSION_KEY, 1, None)
+        if keys:
+            cache.delete_many(keys)
+    except CACHE_ERRORS as error:
+        log.warning("Memberships kept in the cache could not be dropped: %s", error)
+
+
 def memberships_forget(user: User) -> None:
-    """After a write to `user`'s memberships: the next read sees it."""
+    """After a write to `user`'s memberships: the next read sees it (this request's and, once the write commits,
+    every other's)."""
     user.__dict__.pop("_memberships_cache", None)
     user.__dict__.pop("is_program_admin", None)
+    keys = [memberships_key(user.pk)]
+    memberships_drop(keys)  # now, and again after the commit: a read in between would keep what is about to change
+    transaction.on_commit(lambda: memberships_drop(keys))
+
+
+def memberships_changed() -> None:
+    """Memberships or programs changed in bulk (an import, the demo): every kept read is dropped after commit."""
+    transaction.on_commit(lambda: memberships_drop([], everyone=True))
 
 
 def membership_in(user: User, program: Program, role: str, *, active: bool = True) -> Membership | None:

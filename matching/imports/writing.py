@@ -23,7 +23,7 @@ from matching.imports.validation import (
 )
 from mentorship.models import Goal
 from programs.models import AdminAction, Membership, Program
-from programs.selectors import program_default
+from programs.selectors import memberships_changed, program_default
 from programs.services import admin_action_record, invitations_send
 
 # Rows per INSERT or UPDATE. On PostgreSQL Django would otherwise send every row in one statement, and the
@@ -80,6 +80,7 @@ def participants_import(
     _merge(changed, _users_update(rows=[row for row in rows if row.key in existing], users=existing))
     _merge(changed, _profiles_save(rows=rows, users=users, existing=existing, industries=industries, skills=skills))
     _merge(changed, _memberships_save(rows=rows, users=users, existing=existing, program=program))
+    memberships_changed()  # written in bulk: no signal told the memberships' cache
     _merge(changed, _goals_add(rows=[row for row in rows if row.goals], users=users, existing=existing))
     # What the directory's search reads (name, taught skills, industry, headline, bio) may have changed for anyone.
     profile_search_refresh(user_ids=[user.pk for user in users.values()])
