@@ -13,6 +13,7 @@ from programs.models import (
     Program,
 )
 from programs.selectors import roles_in
+from programs.services import PROGRAM_FIELDS
 
 WEIGHT_NAMES = ("skills", "industry", "goals")
 RESERVED_SLUGS = {"switch"}  # /programs/switch/ is the switcher, not a program's page
@@ -43,23 +44,7 @@ class ProgramOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "format",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "enrollment",
-            "mentor_approval",
-            "session_cadence_days",
-            "mentee_limit",
-            "request_expiry_days",
-            "default_weights",
-            "my_roles",
-            "ended",
-        ]
+        fields = ["slug", *PROGRAM_FIELDS, "my_roles", "ended"]  # the settings the services change, one list
 
     def get_my_roles(self, program) -> list[str]:
         request = self.context.get("request")
