@@ -53,6 +53,9 @@ def test_bad_directory_filters_are_explained_not_a_500(client, mentee):
 
 
 def _queries(client, url) -> int:
+    """Queries of one page, from a cold cache each time: what is kept between requests (the person's memberships,
+    the directory's answers) would make the first measure differ from the next."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
