@@ -197,6 +197,8 @@ def _pending_requests_close(membership: Membership) -> int:
         closed += pending.filter(mentor_id=membership.user_id).update(
             status="declined", decline_reason="unavailable", responded_at=now, updated_at=now
         )
+    if closed:
+        directory_changed()  # a match-round offer among them held a mentor's slot: the directory shows it free
     return closed
 
 

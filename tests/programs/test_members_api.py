@@ -201,3 +201,31 @@ def test_nobody_is_added_to_an_ended_cohort(admin_user, django_capture_on_commit
 
     assert response.status_code == 409 and response.json()["code"] == "program_ended"
     assert mail.outbox == []
+
+
+def test_removing_a_mentee_frees_the_slot_their_offer_held_in_the_directory_at_once(
+    db, django_capture_on_commit_callbacks
+):
+    """A match round's offer holds a mentor's slot until answered; removing the mentee closes it, and the directory
+    (which keeps its answers) shows the slot free on the next read."""
+    from tests.conftest import client_for
+    from tests.factories import AdminFactory, MenteeFactory, MentorFactory, RequestFactory
+
+    mentor, mentee = MentorFactory(), MenteeFactory()
+    mentor.memberships.filter(role="mentor").update(capacity=1)
+    RequestFactory(mentee=mentee, mentor=mentor, origin="match_round")
+    reader = client_for(MenteeFactory())
+
+    def open_slots():  # as the directory's list shows it (a kept answer)
+        listed = reader.get("/api/v1/mentors/", {"page_size": 100}).json()["results"]
+        return next(m["open_slots"] for m in listed if m["id"] == mentor.pk)
+
+    assert open_slots() == 0  # kept by the directory
+    membership = mentee.memberships.get(role="mentee")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(AdminFactory()).patch(
+            f"/api/v1/programs/main/members/{membership.pk}/", {"status": "removed"}, format="json"
+        )
+
+    assert response.status_code == 200, response.json()
+    assert open_slots() == 1
