@@ -31,10 +31,12 @@ def _profile_meter(profile, *, teaches: bool, learns: bool) -> tuple[list[tuple[
         parts.append(("Skills you can teach", bool(skills)))
     if learns:
         parts.append(("Skills you want to grow", bool(wanted)))
+    # For a mentor, the directory's own rule (Membership.objects.listed()): a skill counts once approved, so
+    # "complete" here means "listed there".
     minimum = (
         bool(profile.headline or profile.bio)
         and profile.industry_id is not None
-        and (not teaches or bool(skills))
+        and (not teaches or any(not skill.is_suggestion for skill in skills))
         and (not learns or bool(wanted))
     )
     return parts, minimum

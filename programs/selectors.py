@@ -7,6 +7,7 @@ either (programs.receivers), and the bulk writers (imports, the demo) call `memb
 
 import contextlib
 import logging
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -218,3 +219,22 @@ def joinable_roles(user: User, program: Program) -> list[str]:
         return []
     held = {m.role for m in memberships_of(user) if m.program_id == program.pk and m.status != Status.LEFT}
     return [role for role in JOINABLE_ROLES[program.format] if role not in held]
+
+
+def mentorships_by_person(*, program: Program, user_ids: set[int]) -> dict[int, list]:
+    """Each of these people's mentorships in `program` (as mentor or mentee), newest first, in one query: the
+    participants page lists them beside each person."""
+    found: dict[int, list] = defaultdict(list)
+    if not user_ids:
+        return found
+    # The program's reverse relation reaches mentorship's rows without importing it (imports point one way).
+    rows = (
+        program.mentorships.filter(Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids))
+        .select_related("mentee", "mentor")
+        .order_by("-started_at", "-id")
+    )
+    for mentorship in rows:
+        for user_id in (mentorship.mentor_id, mentorship.mentee_id):
+            if user_id in user_ids:
+                found[user_id].append(mentorship)
+    return found

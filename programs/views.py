@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,18 +91,7 @@ def participants(request, slug: str):
     query = request.GET.get("q", "").strip()[:100]
     members = selectors.member_list(program=program, role=role, status=status, query=query)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    mentorships = defaultdict(list)
-    user_ids = {m.user_id for m in page}
-    if user_ids:
-        rows = (
-            program.mentorships.filter(Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids))
-            .select_related("mentee", "mentor")
-            .order_by("-started_at", "-id")
-        )
-        for mentorship in rows:
-            for user_id in (mentorship.mentor_id, mentorship.mentee_id):
-                if user_id in user_ids:
-                    mentorships[user_id].append(mentorship)
+    mentorships = selectors.mentorships_by_person(program=program, user_ids={m.user_id for m in page})
     rows = [
         {
             "member": m,
