@@ -87,9 +87,7 @@ def home(request):
         )
         context["requests"] = mentorship.request_list_for(user=user).filter(mentee=user, program=program)[:5]
         context["mentorship"] = (
-            mentorship.mentorship_list_for(user=user)
-            .filter(mentee=user, program=program, status=Mentorship.Status.ACTIVE)
-            .first()
+            mentorship.mentorship_list_for(user=user).filter(pk__in=mentorship.mentorships_in(user, program)).first()
         )
         context["goals"] = mentorship.goal_list_for(user=user).filter(mentee=user)
     if mentors_here:

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from accounts.directory import directory_cached
 from accounts.models import Profile, Skill, User
 from matching import engine, selectors
-from mentorship.models import Goal, Mentorship, MentorshipRequest
+from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from programs.models import Membership, Program
 
 MAX_LIMIT = 50
@@ -86,7 +86,7 @@ def recommended_mentors(*, mentee: User, program: Program, limit: int = 10) -> l
     unwanted = {mentor for _, mentor in selectors.excluded_pairs(program, [mentee.pk])} | {mentee.pk}
     unwanted |= set(
         MentorshipRequest.objects.pending().filter(program=program, mentee=mentee).values_list("mentor_id", flat=True)
-    ) | set(Mentorship.objects.active().filter(program=program, mentee=mentee).values_list("mentor_id", flat=True))
+    ) | set(MentorshipMember.objects.active().filter(program=program, user=mentee).values_list("mentor_id", flat=True))
     allowed = np.array([pid in open_now and pid not in unwanted for pid in fitted.mentors.ids], dtype=bool)
     ranked = engine.rank(
         me,

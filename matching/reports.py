@@ -9,7 +9,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from matching.models import MatchProposal, MatchRound
-from mentorship.models import Feedback, Goal, Mentorship, Session
+from mentorship.models import Feedback, Goal, MentorshipMember, Session
 from programs.models import Membership, Program
 
 WEEKS = 12
@@ -43,13 +43,10 @@ def program_report(program: Program) -> list[Chart]:
 def _match_rate(program: Program) -> Chart:
     mentees = Membership.objects.in_program(program).mentees().active()
     total = mentees.count()
-    mentorships = Mentorship.objects.filter(program=program)
+    members = MentorshipMember.objects.in_program(program)
     counts = mentees.aggregate(
-        active=Count(
-            "user_id",
-            filter=Q(user_id__in=mentorships.filter(status=Mentorship.Status.ACTIVE).values("mentee_id")),
-        ),
-        ever=Count("user_id", filter=Q(user_id__in=mentorships.values("mentee_id"))),
+        active=Count("user_id", filter=Q(user_id__in=members.active().values("user_id"))),
+        ever=Count("user_id", filter=Q(user_id__in=members.values("user_id"))),
     )
     active, ever = counts["active"], counts["ever"]
     waiting = total - active

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Profile, Skill
 from matching.engine import Participants
 from matching.models import MatchProposal, MatchRound
-from mentorship.models import Goal, Mentorship, MentorshipRequest
+from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from programs.models import Membership, Program
 
 
@@ -138,9 +138,12 @@ def mentor_pool(program: Program, open_slots: dict[int, int] | None = None) -> t
 
 
 def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs never to propose in `program`: they had a mentorship there, or the mentor declined the mentee there."""
+    """Pairs never to propose in `program`: they had a mentorship there (a circle left counts), or the mentor
+    declined the mentee there."""
     past = _rows_of(
-        Mentorship.objects.filter(program=program).values_list("mentee_id", "mentor_id"), "mentee_id", mentee_ids
+        MentorshipMember.objects.filter(program=program, mentor__isnull=False).values_list("user_id", "mentor_id"),
+        "user_id",
+        mentee_ids,
     )
     declined = _rows_of(
         MentorshipRequest.objects.filter(program=program, status=MentorshipRequest.Status.DECLINED).values_list(

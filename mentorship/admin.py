@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
 
 
 class MilestoneInline(admin.TabularInline):
@@ -36,20 +36,29 @@ class SessionInline(admin.TabularInline):
     fields = ("date", "duration_minutes", "notes")
 
 
+class MemberInline(admin.TabularInline):
+    model = MentorshipMember
+    extra = 0
+    fields = ("user", "role", "status", "joined_at", "left_at")
+    raw_id_fields = ("user",)
+    # Joining and leaving go through the services (capacity is counted under locks).
+    readonly_fields = ("role", "status", "joined_at", "left_at")
+
+
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
-    list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at")
-    list_filter = ("program", "status")
-    list_select_related = ("mentee", "mentor")
-    search_fields = ("mentee__full_name", "mentor__full_name")
-    raw_id_fields = ("mentee", "mentor", "request", "ended_by")
-    readonly_fields = ("status", "started_at", "ended_at", "ended_by")
-    inlines = [SessionInline]
+    list_display = ("id", "mentor", "format", "program", "status", "started_at", "ended_at")
+    list_filter = ("program", "format", "status")
+    list_select_related = ("mentor", "program")
+    search_fields = ("members__user__full_name", "mentor__full_name")
+    raw_id_fields = ("mentor", "request", "ended_by")
+    readonly_fields = ("format", "status", "started_at", "ended_at", "ended_by")
+    inlines = [MemberInline, SessionInline]
 
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ("session", "rating", "created_at")
+    list_display = ("session", "author", "rating", "created_at")
     list_filter = ("rating",)
-    list_select_related = ("session",)
-    raw_id_fields = ("session",)
+    list_select_related = ("session", "author")
+    raw_id_fields = ("session", "author")

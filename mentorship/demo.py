@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.demo import DemoPeople
 from accounts.models import User
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
 from programs.demo import DemoPrograms
 from programs.models import Membership, Program
 
@@ -81,7 +81,7 @@ def demo_lifecycle_build(
                 with_room.remove(mentor)
 
     # Mentees with no mentor now: requests that went nowhere, and a pending one for a third of them.
-    mentored = {m.mentee_id for m in mentorships if m.status == "active"}
+    mentored = {m.demo_mentee.pk for m in mentorships if m.status == "active"}
     free = [m for m in others if m.pk not in mentored]
     not_demo = [m for m in mentors if m is not demo_membership]
     for mentee in free:
@@ -113,9 +113,24 @@ def demo_lifecycle_build(
     )
     accepted = {(r.program_id, r.mentee_id, r.mentor_id): r for r in requests if r.status == "accepted"}
     for mentorship in mentorships:
-        mentorship.request = accepted[(mentorship.program_id, mentorship.mentee_id, mentorship.mentor_id)]
+        mentorship.request = accepted[(mentorship.program_id, mentorship.demo_mentee.pk, mentorship.mentor_id)]
         mentorship.created_at = mentorship.started_at
     _bulk_create_dated(Mentorship, mentorships)
+    MentorshipMember.objects.bulk_create(
+        [
+            MentorshipMember(
+                mentorship=m,
+                program_id=m.program_id,
+                mentor_id=m.mentor_id,
+                user=m.demo_mentee,
+                status="active" if m.status == "active" else "ended",
+                joined_at=m.started_at,
+                left_at=m.ended_at,
+                request=m.request,
+            )
+            for m in mentorships
+        ]
+    )
     progress(1)
 
     _sessions(rng, mentorships, goals_of, today)
@@ -159,17 +174,17 @@ def _pair(program, mentee, mentor, started, goals_of, requests, mentorships, *, 
     request = _request(program, mentee, mentor, "accepted", started - dt.timedelta(days=rng.randint(1, 6)), goals_of)
     request.responded_at = started
     requests.append(request)
-    mentorships.append(
-        Mentorship(
-            program=program,
-            mentee=mentee,
-            mentor=mentor,
-            started_at=started,
-            status="completed" if completed else "active",
-            ended_at=started + dt.timedelta(days=rng.randint(15, 19)) if completed else None,
-            ended_by=mentee if completed else None,
-        )
+    mentorship = Mentorship(
+        program=program,
+        format=program.format,
+        mentor=mentor,
+        started_at=started,
+        status="completed" if completed else "active",
+        ended_at=started + dt.timedelta(days=rng.randint(15, 19)) if completed else None,
+        ended_by=mentee if completed else None,
     )
+    mentorship.demo_mentee = mentee  # its one member, written once the mentorships have ids
+    mentorships.append(mentorship)
 
 
 def _request(
@@ -267,12 +282,20 @@ def _sessions(rng: random.Random, mentorships: list[Mentorship], goals_of, today
         session.created_at = dt.datetime.combine(session.date, dt.time(18), tzinfo=dt.UTC)
     _bulk_create_dated(Session, sessions)
     Session.goals.through.objects.bulk_create(
-        [Session.goals.through(session_id=s.pk, goal_id=goals_of[s.mentorship.mentee_id][0].pk) for s in sessions]
+        [Session.goals.through(session_id=s.pk, goal_id=goals_of[s.mentorship.demo_mentee.pk][0].pk) for s in sessions]
+    )
+    Session.attendees.through.objects.bulk_create(
+        [
+            Session.attendees.through(session_id=s.pk, user_id=person)
+            for s in sessions
+            for person in (s.mentorship.mentor_id, s.mentorship.demo_mentee.pk)
+        ]
     )
     Feedback.objects.bulk_create(
         [
             Feedback(
                 session=s,
+                author=s.mentorship.demo_mentee,
                 rating=rng.choices([5, 4, 3, 2], weights=[6, 4, 1, 0.3])[0],
                 comment=rng.choice(FEEDBACK_COMMENTS),
             )

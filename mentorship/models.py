@@ -34,6 +34,9 @@ class Goal(TimeStampedModel):
     skills = models.ManyToManyField(Skill, blank=True, related_name="goals")
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    shared = models.BooleanField(
+        default=False, help_text="Shown to the owner's circle or peer too; otherwise to the owner and their mentors."
+    )
 
     objects = GoalQuerySet.as_manager()
 
@@ -82,7 +85,8 @@ class MentorshipRequestQuerySet(models.QuerySet):
 
 
 class MentorshipRequest(TimeStampedModel):
-    """In a program, a mentee asks a mentor: pending → accepted | declined | withdrawn | expired."""
+    """In a program, a mentee asks a mentor (in a peer program, a peer asks a peer: `mentee` is the one who asks,
+    `mentor` the one asked): pending → accepted | declined | withdrawn | expired."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -116,6 +120,9 @@ class MentorshipRequest(TimeStampedModel):
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
     expires_at = models.DateTimeField(db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # A match round's peer proposal starts when both peers accept: each side's yes, until the other's.
+    sender_accepted_at = models.DateTimeField(null=True, blank=True)
+    recipient_accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = MentorshipRequestQuerySet.as_manager()
 
@@ -148,25 +155,49 @@ class MentorshipQuerySet(models.QuerySet):
     def in_program(self, program):
         return self.filter(program=program)
 
+    def of_person(self, user):
+        """The mentorships `user` is in, on any side: as the mentor, or as a member (now or before)."""
+        return self.filter(
+            Q(mentor=user) | Q(pk__in=MentorshipMember.objects.filter(user=user).values("mentorship_id"))
+        )
+
 
 class Mentorship(TimeStampedModel):
-    """In a program, a mentor and a mentee working together: active → completed.
+    """In a program, people working together: active → completed. Its shape follows the program's format:
 
-    A mentor's active mentorships in a program never exceed their capacity there, nor a mentee's the program's
-    `mentee_limit`: the services take a row lock on the mentor's and the mentee's memberships before counting (no
-    constraint can compare a count with another table's column). One active mentorship per pair and program is a
-    constraint.
+    - one-on-one: a mentor and one member (a mentee);
+    - group: a mentor's circle, at most one active per mentor and program, of up to the mentor's capacity members;
+    - peer: no mentor, two members (peers) with equal rights.
+
+    The members are `MentorshipMember` rows. A mentor's active members in a program never exceed their capacity
+    there, nor a person's active memberships the program's `mentee_limit`: the services take a row lock on the
+    memberships (programs.Membership) before counting (no constraint can compare a count with another table's
+    column). One active mentorship per mentor–mentee pair and program is a constraint on the member rows.
     """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
 
+    Format = Program.Format
+
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentorships")
-    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    format = models.CharField(max_length=12, choices=Program.Format.choices, default=Program.Format.ONE_ON_ONE)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentorships_as_mentor",
+        help_text="None for a peer pair.",
+    )
     request = models.OneToOneField(
-        MentorshipRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorship",
+        help_text="The request that started it.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     started_at = models.DateTimeField()
@@ -180,29 +211,146 @@ class Mentorship(TimeStampedModel):
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["program", "mentee", "mentor"],
-                condition=Q(status="active"),
-                name="one_active_mentorship_per_pair",
-            ),
-            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="mentorship_not_with_oneself"),
             models.CheckConstraint(
                 condition=Q(status="active", ended_at__isnull=True) | Q(status="completed", ended_at__isnull=False),
                 name="mentorship_ended_iff_completed",
             ),
-        ]
-        indexes = [  # the directory counts each listed mentor's active mentorships: an index-only look-up
-            models.Index(
-                fields=["mentor", "program"], condition=Q(status="active"), name="active_mentorships_by_mentor"
+            models.CheckConstraint(
+                condition=Q(format="peer", mentor__isnull=True) | (~Q(format="peer") & Q(mentor__isnull=False)),
+                name="mentorship_has_a_mentor_unless_peer",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "mentor"],
+                condition=Q(status="active", format="group"),
+                name="one_active_circle_per_mentor",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor} mentoring {self.mentee} ({self.status})"
+        if self.mentor_id is None:
+            return f"Peer pair in {self.program_id} ({self.status})"
+        return f"{self.mentor}'s {self.get_format_display().lower()} mentorship ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_circle(self) -> bool:
+        return self.format == self.Format.GROUP
+
+    @property
+    def is_peer(self) -> bool:
+        return self.format == self.Format.PEER
+
+    def current_members(self) -> list["MentorshipMember"]:
+        """The members still in it (all of them once it is completed: they ended together), with `user`; reads
+        the prefetched `members` when present."""
+        members = list(self.members.all())
+        if self.is_active:
+            return [m for m in members if m.status == MentorshipMember.Status.ACTIVE]
+        return [m for m in members if m.status != MentorshipMember.Status.LEFT]
+
+    @property
+    def mentee(self):
+        """The mentee of a one-on-one mentorship; None for a circle or a peer pair."""
+        if self.format != self.Format.ONE_ON_ONE:
+            return None
+        members = list(self.members.all())
+        return members[0].user if members else None
+
+    @property
+    def mentee_id(self) -> int | None:
+        mentee = self.mentee
+        return mentee.pk if mentee else None
+
+    def people(self) -> list:
+        """Everyone in it now: the mentor (when there is one), then the current members."""
+        return ([self.mentor] if self.mentor_id else []) + [m.user for m in self.current_members()]
+
+    def side_of(self, user) -> str | None:
+        """`mentor`, `mentee` or `peer`: the part `user` has in it now; None when they are not (or no longer) in
+        it."""
+        if user.pk is not None and user.pk == self.mentor_id:
+            return "mentor"
+        for member in self.current_members():
+            if member.user_id == user.pk:
+                return member.role
+        return None
+
+
+class MentorshipMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MentorshipMember.Status.ACTIVE)
+
+    def in_program(self, program):
+        return self.filter(program=program)
+
+
+class MentorshipMember(TimeStampedModel):
+    """A person in a mentorship other than its mentor: the mentee of a one-on-one, a member of a circle, or one of
+    two peers. `program` and `mentor` are the mentorship's, copied so that the counts capacity and limits rest on
+    (a mentor's active members, a person's active mentorships in a program) read one indexed table, and so that a
+    constraint can keep one active mentorship per mentor–mentee pair.
+
+    active → left (a member leaves a circle that goes on) | ended (the mentorship completed)."""
+
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        PEER = "peer", "Peer"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        LEFT = "left", "Left"
+        ENDED = "ended", "Ended"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="members")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorship_memberships")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MENTEE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="The request that brought this member in (both peers of a pair share one).",
+    )
+
+    objects = MentorshipMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "user"], name="one_member_row_per_person"),
+            models.UniqueConstraint(
+                fields=["program", "mentor", "user"],
+                condition=Q(status="active"),
+                name="one_active_mentorship_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(user=F("mentor")), name="mentorship_not_with_oneself"),
+            models.CheckConstraint(
+                condition=Q(status="active", left_at__isnull=True) | (~Q(status="active") & Q(left_at__isnull=False)),
+                name="member_left_iff_not_active",
+            ),
+        ]
+        indexes = [  # capacity and the directory count a mentor's active members: an index-only look-up
+            models.Index(fields=["mentor", "program"], condition=Q(status="active"), name="active_members_by_mentor"),
+            models.Index(fields=["user", "program"], condition=Q(status="active"), name="active_members_by_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in mentorship {self.mentorship_id} ({self.status})"
 
 
 class Session(TimeStampedModel):
-    """A meeting of a mentorship, logged by the mentor."""
+    """A meeting of a mentorship, logged once for everyone in it (by the mentor; in a peer pair, by either)."""
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
@@ -210,6 +358,9 @@ class Session(TimeStampedModel):
     notes = models.TextField(blank=True, max_length=10000, validators=[validate_multi_line])
     topics = models.JSONField(default=list, blank=True, validators=[validate_each_single_line])
     goals = models.ManyToManyField(Goal, blank=True, related_name="sessions")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sessions_attended", help_text="The people who came."
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -225,16 +376,19 @@ class Session(TimeStampedModel):
 
 
 class Feedback(TimeStampedModel):
-    """The mentee's rating of one session; one per session."""
+    """A person's rating of one session they attended; one per person and session."""
 
-    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given")
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True, max_length=2000, validators=[validate_multi_line])
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+            models.UniqueConstraint(fields=["session", "author"], name="one_feedback_per_person_and_session"),
         ]
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for {self.session}"

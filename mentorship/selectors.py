@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, User
-from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
 from programs.models import Membership, Program
 
 
@@ -91,16 +91,16 @@ def mentee_standing(*, mentee_id: int, mentor_id: int, program: Program) -> Ment
 
 @functools.cache
 def _standing_sql() -> str:
-    requests, mentorships = MentorshipRequest._meta.db_table, Mentorship._meta.db_table
+    requests, members = MentorshipRequest._meta.db_table, MentorshipMember._meta.db_table
     pending, withdrawn = MentorshipRequest.Status.PENDING, MentorshipRequest.Status.WITHDRAWN
-    active = Mentorship.Status.ACTIVE
+    active = MentorshipMember.Status.ACTIVE
     pair = "program_id = %(program)s AND mentee_id = %(mentee)s AND mentor_id = %(mentor)s"
+    member = f"program_id = %(program)s AND user_id = %(mentee)s AND status = '{active}'"
     # Withdrawn by the mentee themselves: a request closed because they found a mentor (`close_reason`) is not.
     return f"""SELECT
         EXISTS (SELECT 1 FROM {requests} WHERE {pair} AND status = '{pending}'),
-        EXISTS (SELECT 1 FROM {mentorships} WHERE {pair} AND status = '{active}'),
-        (SELECT COUNT(*) FROM {mentorships}
-            WHERE program_id = %(program)s AND mentee_id = %(mentee)s AND status = '{active}'),
+        EXISTS (SELECT 1 FROM {members} WHERE {member} AND mentor_id = %(mentor)s),
+        (SELECT COUNT(*) FROM {members} WHERE {member}),
         (SELECT responded_at FROM {requests} WHERE {pair} AND status = '{withdrawn}' AND close_reason = ''
             AND responded_at IS NOT NULL ORDER BY responded_at DESC LIMIT 1)"""
 
@@ -125,23 +125,39 @@ def requests_visible_to(*, user: User) -> QuerySet[MentorshipRequest]:
 def request_list_for(*, user: User) -> QuerySet[MentorshipRequest]:
     return (
         requests_visible_to(user=user)
-        .select_related("mentee", "mentor", "mentorship", "program")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")))
+        .select_related("mentee", "mentor", "program")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")),
+            Prefetch("members", queryset=MentorshipMember.objects.only("id", "request_id", "mentorship_id")),
+        )
     )
 
 
 def mentorships_visible_to(*, user: User) -> QuerySet[Mentorship]:
-    """A person's mentorships, either side, in every program; a program admin's programs' too; site staff all."""
+    """A person's mentorships, any side (a circle they left too), in every program; a program admin's programs' too;
+    site staff all."""
     if user.is_staff:
         return Mentorship.objects.all()
-    return Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user) | _in_my_programs(user))
+    mine = MentorshipMember.objects.filter(user=user).values("mentorship_id")
+    return Mentorship.objects.filter(Q(mentor=user) | Q(pk__in=mine) | _in_my_programs(user))
+
+
+def mentorships_in(user: User, program: Program) -> QuerySet[MentorshipMember]:
+    """The ids (`mentorship_id`) of the active mentorships `user` is a member of in `program` (as a mentee or a
+    peer), as a subquery."""
+    return MentorshipMember.objects.active().in_program(program).filter(user=user).values("mentorship_id")
+
+
+def _members():
+    return Prefetch("members", queryset=MentorshipMember.objects.select_related("user", "user__profile"))
 
 
 def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
     # An aggregate drops Meta.ordering, so the order is said again.
     return (
         mentorships_visible_to(user=user)
-        .select_related("mentee", "mentor", "program")
+        .select_related("mentor", "program")
+        .prefetch_related(_members())
         .annotate(session_count=Count("sessions"))
         .order_by("-started_at", "-id")
     )
@@ -150,19 +166,29 @@ def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
 def session_list(*, mentorship: Mentorship) -> QuerySet[Session]:
     return (
         Session.objects.filter(mentorship=mentorship)
-        .select_related("feedback")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")))
+        .select_related("mentorship")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")),
+            Prefetch("feedback", queryset=Feedback.objects.select_related("author")),
+            Prefetch("mentorship__members", queryset=MentorshipMember.objects.only("id", "user_id", "mentorship_id")),
+            "attendees",
+        )
     )
 
 
 def goals_visible_to(*, user: User) -> QuerySet[Goal]:
     """A person's own goals (in no program: they travel with the person); the goals of the people they mentor now,
-    in any program; a program admin's, those of the people in their programs; site staff, all."""
+    in any program; the goals shared (`shared`) by the people in a circle or peer pair with them now; a program
+    admin's, those of the people in their programs; site staff, all."""
     if user.is_staff:
         return Goal.objects.all()
-    mentored = Mentorship.objects.active().filter(mentor=user).values("mentee_id")
+    active = MentorshipMember.objects.active()
+    mentored = active.filter(mentor=user).values("user_id")
+    together = active.filter(mentorship__in=active.filter(user=user).values("mentorship_id")).values("user_id")
     in_my_programs = Membership.objects.filter(program_id__in=programs_administered(user)).values("user_id")
-    return Goal.objects.filter(Q(mentee=user) | Q(mentee__in=mentored) | Q(mentee__in=in_my_programs))
+    return Goal.objects.filter(
+        Q(mentee=user) | Q(mentee__in=mentored) | Q(mentee__in=in_my_programs) | Q(shared=True, mentee__in=together)
+    )
 
 
 def goal_list_for(*, user: User) -> QuerySet[Goal]:

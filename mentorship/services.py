@@ -11,120 +11,25 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.directory import directory_changed
 from accounts.models import User
-from accounts.taxonomy import TaxonomyRef, skills_assign
 from config.errors import Conflict
 from config.tasks import task_send
 from mentorship import tasks
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.goals import own_goals
+from mentorship.models import Goal, MentorshipMember, MentorshipRequest
+from mentorship.relationships import mentorship_start
 from mentorship.selectors import mentee_standing, mentor_offers_held, mentor_seats
 from programs.models import Membership, Program
-from programs.selectors import memberships_of, program_default, roles_in
+from programs.selectors import program_default, roles_in
 from programs.services import program_require_open
 
 Status = MentorshipRequest.Status
 Role = Membership.Role
-# Who sets goals of their own: people who are mentored somewhere (a mentee, or a peer of a peer program).
-MENTORED_ROLES = (Role.MENTEE, Role.PEER)
-
-
-# --- Goals and milestones ---------------------------------------------------------------------------------
-
-
-def _own_goals(*, mentee: User, goal_ids: Iterable[int], field: str = "goals") -> list[Goal]:
-    goal_ids = list(dict.fromkeys(goal_ids))
-    goals = {g.pk: g for g in Goal.objects.filter(mentee=mentee, pk__in=goal_ids)}
-    unknown = [pk for pk in goal_ids if pk not in goals]
-    if unknown:
-        raise ValidationError({field: [f"You have no goal with id {pk}." for pk in unknown]})
-    return [goals[pk] for pk in goal_ids]
-
-
-def _require_owner(goal: Goal, user: User) -> None:
-    if goal.mentee_id != user.pk:
-        raise PermissionDenied("Only the mentee who set this goal can change it.")
-
-
-@transaction.atomic
-def goal_create(
-    *,
-    mentee: User,
-    title: str,
-    description: str = "",
-    skills: Iterable[TaxonomyRef] = (),
-    target_date: dt.date | None = None,
-    status: str = Goal.Status.OPEN,
-) -> Goal:
-    if not any(m.role in MENTORED_ROLES and m.is_active for m in memberships_of(mentee)):
-        raise PermissionDenied("Only people who are mentored in a program set goals.")
-    if target_date is not None and target_date < timezone.localdate():
-        raise ValidationError({"target_date": ["A new goal's target date cannot be in the past."]})
-    goal = Goal(mentee=mentee, title=title, description=description, target_date=target_date, status=status)
-    goal.full_clean()
-    goal.save()
-    skills_assign(to=goal.skills, refs=skills, person=mentee)
-    return goal
-
-
-@transaction.atomic
-def goal_update(*, goal: Goal, user: User, changes: dict) -> Goal:
-    _require_owner(goal, user)
-    changes = dict(changes)
-    skills = changes.pop("skills", None)
-    for name, value in changes.items():
-        setattr(goal, name, value)
-    goal.full_clean()
-    # The skills before the goal's row: the order in which an admin's review of a suggestion takes its locks.
-    if skills is not None:
-        skills_assign(to=goal.skills, refs=skills, person=user)
-    if changes or skills is not None:  # new skills change the goal too: readers that key by `updated_at` see it
-        goal.save(update_fields=[*changes, "updated_at"])
-    return goal
-
-
-@transaction.atomic
-def goal_delete(*, goal: Goal, user: User) -> None:
-    _require_owner(goal, user)
-    # Its skills first, as any change of skills (the suggestions only it named are withdrawn), then the goal.
-    skills_assign(to=goal.skills, refs=[], person=user)
-    goal.delete()
-
-
-@transaction.atomic
-def milestone_create(
-    *, goal: Goal, user: User, title: str, due_date: dt.date | None = None, done: bool = False
-) -> Milestone:
-    _require_owner(goal, user)
-    milestone = Milestone(
-        goal=goal, title=title, due_date=due_date, done=done, done_at=timezone.now() if done else None
-    )
-    milestone.full_clean()
-    milestone.save()
-    return milestone
-
-
-@transaction.atomic
-def milestone_update(*, milestone: Milestone, user: User, changes: dict) -> Milestone:
-    _require_owner(milestone.goal, user)
-    changes = dict(changes)
-    if "done" in changes and changes["done"] != milestone.done:
-        changes["done_at"] = timezone.now() if changes["done"] else None
-    for name, value in changes.items():
-        setattr(milestone, name, value)
-    milestone.full_clean()
-    if changes:
-        milestone.save(update_fields=[*changes, "updated_at"])
-    return milestone
-
-
-@transaction.atomic
-def milestone_delete(*, milestone: Milestone, user: User) -> None:
-    _require_owner(milestone.goal, user)
-    milestone.delete()
 
 
 # --- Requests ---------------------------------------------------------------------------------------------
@@ -147,6 +52,8 @@ def request_create(
 
     An incomplete profile keeps a mentor out of the directory, not out of reach: whoever knows them may ask."""
     program = program or program_default()
+    if program.format == Program.Format.PEER:
+        raise ValidationError({"role": [f"{program} is a peer program: ask a peer (`peer`), not a mentor."]})
     if Role.MENTEE not in roles_in(mentee, program):
         raise PermissionDenied(f"Only mentees of {program} send mentorship requests there.")
     if mentor_id == mentee.pk:
@@ -156,15 +63,22 @@ def request_create(
         raise ValidationError({"mentor": [f"No mentor with id {mentor_id} in {program}."]})
     program_require_open(program, action="requests")
     mentor = seat.user
-    goals = _own_goals(mentee=mentee, goal_ids=goal_ids)
+    goals = own_goals(mentee=mentee, goal_ids=goal_ids)
     refusal = request_refusal(mentee=mentee, seat=seat, origin=origin)
     if refusal:
         raise refusal
 
+    return request_save(program=program, asker=mentee, asked=mentor, message=message, goals=goals, origin=origin)
+
+
+def request_save(
+    *, program: Program, asker: User, asked: User, message: str, goals: list[Goal], origin: str
+) -> MentorshipRequest:
+    """Write a request that has passed its checks, and tell the person asked (a round's offer: see its publish)."""
     request = MentorshipRequest(
         program=program,
-        mentee=mentee,
-        mentor=mentor,
+        mentee=asker,
+        mentor=asked,
         message=message,
         origin=origin,
         expires_at=timezone.now() + dt.timedelta(days=program.request_expiry_days),
@@ -175,10 +89,79 @@ def request_create(
             request.save()
     except IntegrityError:
         # A twin request from a double click committed first: the constraint keeps one pending per pair.
-        raise Conflict(f"You already have a pending request with {mentor}.", code="request_pending") from None
+        raise Conflict(f"You already have a pending request with {asked}.", code="request_pending") from None
     request.goals.set(goals)
     notify_request(request, "received")
     return request
+
+
+@transaction.atomic
+def peer_request_create(
+    *,
+    asker: User,
+    peer_id: int,
+    program: Program,
+    message: str = "",
+    goal_ids: Iterable[int] = (),
+    origin: str = MentorshipRequest.Origin.SELF,
+) -> MentorshipRequest:
+    """In a peer program, a peer asks another to pair up. 400 naming `role` outside a peer program; 403 unless
+    the asker is an active peer there; 400 naming `peer` for oneself or someone who is not an active peer there;
+    409 as for mentors (`request_pending`, `already_paired`, `mentee_full`, `peer_full`, `request_cooldown`)."""
+    if program.format != Program.Format.PEER:
+        raise ValidationError({"role": [f"{program} pairs mentees with mentors: ask a mentor (`mentor`)."]})
+    if Role.PEER not in roles_in(asker, program):
+        raise PermissionDenied(f"Only peers of {program} ask peers there.")
+    if peer_id == asker.pk:
+        raise ValidationError({"peer": ["You cannot pair with yourself."]})
+    seat = (
+        Membership.objects.in_program(program)
+        .filter(role=Role.PEER, user_id=peer_id, user__is_active=True)
+        .active()
+        .select_related("user")
+        .first()
+    )
+    if seat is None:
+        raise ValidationError({"peer": [f"No peer with id {peer_id} in {program}."]})
+    program_require_open(program, action="requests")
+    goals = own_goals(mentee=asker, goal_ids=goal_ids)
+    refusal = peer_request_refusal(asker=asker, peer=seat.user, program=program, origin=origin)
+    if refusal:
+        raise refusal
+    return request_save(program=program, asker=asker, asked=seat.user, message=message, goals=goals, origin=origin)
+
+
+def peer_request_refusal(
+    *, asker: User, peer: User, program: Program, origin: str = MentorshipRequest.Origin.SELF
+) -> Conflict | None:
+    """Why `asker` may not ask `peer` to pair up in `program` now, or None (the API's 409, the page's note)."""
+    between = MentorshipRequest.objects.in_program(program).filter(
+        Q(mentee=asker, mentor=peer) | Q(mentee=peer, mentor=asker)
+    )
+    if between.pending().exists():
+        return Conflict(f"There is already a pending request between you and {peer}.", code="request_pending")
+    if peers_paired(program=program, a=asker.pk, b=peer.pk):
+        return Conflict(f"{peer} is already your peer partner.", code="already_paired")
+    if _active_members(program, user_id=asker.pk) >= program.mentee_limit:
+        return Conflict("You already have as many peer partners as the program allows.", code="mentee_full")
+    if _active_members(program, user_id=peer.pk) >= program.mentee_limit:
+        return Conflict(f"{peer} already has as many peer partners as the program allows.", code="peer_full")
+    if origin == MentorshipRequest.Origin.SELF:
+        withdrawn = (
+            between.filter(mentee=asker, status=Status.WITHDRAWN, close_reason="", responded_at__isnull=False)
+            .order_by("-responded_at")
+            .values_list("responded_at", flat=True)
+            .first()
+        )
+        cooldown = dt.timedelta(hours=settings.REQUEST_COOLDOWN_HOURS)
+        if withdrawn and (ends := withdrawn + cooldown) > timezone.now():
+            return Conflict(
+                f"You withdrew a request to {peer} recently; you can ask again after "
+                f"{timezone.localtime(ends):%Y-%m-%d %H:%M %Z}.",
+                code="request_cooldown",
+                retry_after=ends.isoformat(),
+            )
+    return None
 
 
 def request_refusal(*, mentee: User, seat: Membership, origin: str = MentorshipRequest.Origin.SELF) -> Conflict | None:
@@ -226,17 +209,27 @@ def _require_pending(request: MentorshipRequest, action: str) -> None:
 
 
 @transaction.atomic
-def request_accept(*, request_id: int, mentor: User) -> Mentorship:
-    """The mentor accepts: a mentorship begins in the request's program, within the mentor's capacity there and
-    the program's mentee limit."""
-    # Locks in one order for every accept: the mentor's membership, the mentee's, then requests. A request's
-    # people and program never change, so reading them before the locks is safe; locking the request first would
-    # deadlock against an accept for the same mentee that is closing this very request.
-    people = MentorshipRequest.objects.filter(pk=request_id).values("mentor_id", "mentee_id", "program_id").first()
-    if people is None or people["mentor_id"] != mentor.pk:
+def request_accept(*, request_id: int, by: User) -> MentorshipRequest:
+    """The person asked accepts: the mentorship starts in the request's program and format (a one-on-one, a place
+    in the mentor's circle, a peer pair), within the mentor's capacity there and the program's limit per person.
+    A match round's peer proposal needs both peers' yes: the first one is recorded and the request stays pending.
+    Returns the request, with `mentorship` once it started."""
+    # Locks in one order for every accept: the memberships (the mentor's, then the mentee's; two peers' by user
+    # id), then requests. A request's people and program never change, so reading them before the locks is safe;
+    # locking the request first would deadlock against an accept for the same person closing this very request.
+    people = (
+        MentorshipRequest.objects.filter(pk=request_id)
+        .values("mentor_id", "mentee_id", "program_id", "program__format", "origin")
+        .first()
+    )
+    if people is None:
+        raise PermissionDenied("Only the person asked can accept this request.")
+    if people["program__format"] == Program.Format.PEER:
+        return _peer_accept(people, request_id=request_id, by=by)
+    if people["mentor_id"] != by.pk:
         raise PermissionDenied("Only the mentor who received this request can accept it.")
-    seat = _lock_membership(user_id=mentor.pk, program_id=people["program_id"], role=Role.MENTOR)
-    if seat is None or not seat.is_active or not mentor.is_active:
+    seat = _lock_membership(user_id=by.pk, program_id=people["program_id"], role=Role.MENTOR)
+    if seat is None or not seat.is_active or not by.is_active:
         raise PermissionDenied("Only an active mentor of the program can accept its requests.")
     mentee_membership = _lock_membership(user_id=people["mentee_id"], program_id=people["program_id"], role=Role.MENTEE)
     request = _lock_request(request_id)
@@ -245,39 +238,89 @@ def request_accept(*, request_id: int, mentor: User) -> Mentorship:
         raise Conflict("This mentee is no longer in the program.", code="mentee_inactive")
     program = request.program
 
-    held = Mentorship.objects.active().in_program(program).filter(mentor=mentor).count() + mentor_offers_held(
-        mentor_id=mentor.pk, program=program, excluding_request_id=request.pk
+    held = _active_members(program, mentor_id=by.pk) + mentor_offers_held(
+        mentor_id=by.pk, program=program, excluding_request_id=request.pk
     )
     if held >= seat.capacity:
+        noun = "circle members" if program.format == Program.Format.GROUP else "mentees"
         raise Conflict(
-            f"You are at capacity ({seat.capacity} mentee{'s' if seat.capacity != 1 else ''}). "
-            "Complete a mentorship or raise your capacity first.",
+            f"You are at capacity ({seat.capacity} {noun}). Complete a mentorship or raise your capacity first.",
             code="mentor_full",
         )
-    mentee_active = Mentorship.objects.active().in_program(program).filter(mentee_id=request.mentee_id).count()
+    mentee_active = _active_members(program, user_id=request.mentee_id)
     if mentee_active >= program.mentee_limit:
         raise Conflict("This mentee already has as many mentors as the program allows.", code="mentee_full")
-
-    now = timezone.now()
-    mentorship = Mentorship.objects.create(
-        program=program, mentee_id=request.mentee_id, mentor=mentor, request=request, started_at=now
+    return _request_accepted(
+        request, mentee_ids=[request.mentee_id], limits_reached=mentee_active + 1 >= program.mentee_limit
     )
+
+
+def _active_members(program: Program, **who) -> int:
+    """How many active member rows of `program` name `who` (`mentor_id=`: whom a mentor mentors; `user_id=`: the
+    mentorships a person is in)."""
+    return MentorshipMember.objects.active().in_program(program).filter(**who).count()
+
+
+def _request_accepted(request: MentorshipRequest, *, mentee_ids: list[int], limits_reached: bool | list[bool]):
+    now = timezone.now()
+    mentorship_start(request=request, now=now)
     request.status = Status.ACCEPTED
     request.responded_at = now
-    request.save(update_fields=["status", "responded_at", "updated_at"])
+    request.save(update_fields=["status", "responded_at", "recipient_accepted_at", "sender_accepted_at", "updated_at"])
     notify_request(request, "accepted")
     directory_changed()  # a slot taken
+    reached = limits_reached if isinstance(limits_reached, list) else [limits_reached]
+    for person_id, full in zip(mentee_ids, reached, strict=True):
+        if full:
+            _close_other_requests(person_id=person_id, program=request.program, now=now)
+    return request
 
-    if mentee_active + 1 >= program.mentee_limit:
-        _close_other_requests(mentee_id=request.mentee_id, program=program, now=now)
-    return mentorship
+
+def _peer_accept(people: dict, *, request_id: int, by: User) -> MentorshipRequest:
+    """A peer request: the peer asked accepts it; a round's proposal needs both peers' yes."""
+    program_id = people["program_id"]
+    sides = {people["mentee_id"]: "sender", people["mentor_id"]: "recipient"}
+    side = sides.get(by.pk)
+    round_offer = people["origin"] == MentorshipRequest.Origin.MATCH_ROUND
+    if side is None or (side == "sender" and not round_offer):
+        raise PermissionDenied("Only the peer asked can accept this request.")
+    seats = [_lock_membership(user_id=pk, program_id=program_id, role=Role.PEER) for pk in sorted(sides)]
+    request = _lock_request(request_id)
+    _require_pending(request, "accepted")
+    if any(seat is None or not seat.is_active for seat in seats):
+        raise Conflict("One of you is no longer in the program.", code="mentee_inactive")
+    program = request.program
+    counts = [_active_members(program, user_id=pk) for pk in sorted(sides)]
+    if any(n >= program.mentee_limit for n in counts):
+        raise Conflict("One of you already has as many peer partners as the program allows.", code="mentee_full")
+    if peers_paired(program=program, a=people["mentee_id"], b=people["mentor_id"]):
+        raise Conflict("You are already peer partners.", code="already_paired")
+    now = timezone.now()
+    setattr(request, f"{side}_accepted_at", now)
+    if round_offer and not (request.sender_accepted_at and request.recipient_accepted_at):
+        request.save(update_fields=[f"{side}_accepted_at", "updated_at"])
+        return request  # waiting for the other peer's yes
+    return _request_accepted(
+        request, mentee_ids=sorted(sides), limits_reached=[n + 1 >= program.mentee_limit for n in counts]
+    )
 
 
-def _close_other_requests(*, mentee_id: int, program: Program, now: dt.datetime) -> None:
-    """The mentee has all the mentors they may have in `program`: their other pending requests there close (those
-    in other programs stay), and those mentors are told."""
+def peers_paired(*, program: Program, a: int, b: int) -> bool:
+    """Whether two peers are partners now in `program`."""
+    return (
+        MentorshipMember.objects.active()
+        .in_program(program)
+        .filter(user_id=a, mentorship__members__user_id=b, mentorship__members__status=MentorshipMember.Status.ACTIVE)
+        .exists()
+    )
+
+
+def _close_other_requests(*, person_id: int, program: Program, now: dt.datetime) -> None:
+    """The person has all the mentors (or peer partners) they may have in `program`: the other pending requests
+    they sent there close (those in other programs stay), and the people asked are told. (A peer's requests
+    received stay: answering one now is refused with `mentee_full`, and the sender sees why.)"""
     others = list(
-        MentorshipRequest.objects.pending().in_program(program).select_for_update().filter(mentee_id=mentee_id)
+        MentorshipRequest.objects.pending().in_program(program).select_for_update().filter(mentee_id=person_id)
     )
     for other in others:
         other.status = Status.WITHDRAWN
@@ -290,10 +333,14 @@ def _close_other_requests(*, mentee_id: int, program: Program, now: dt.datetime)
 
 
 @transaction.atomic
-def request_decline(*, request_id: int, mentor: User, reason: str = "", note: str = "") -> MentorshipRequest:
+def request_decline(*, request_id: int, by: User, reason: str = "", note: str = "") -> MentorshipRequest:
+    """The person asked says no; a round's peer proposal is declined by either peer, which frees both."""
     request = _lock_request(request_id)
-    if request.mentor_id != mentor.pk:
-        raise PermissionDenied("Only the mentor who received this request can decline it.")
+    may = {request.mentor_id}
+    if request.origin == MentorshipRequest.Origin.MATCH_ROUND and request.program.format == Program.Format.PEER:
+        may.add(request.mentee_id)
+    if by.pk not in may:
+        raise PermissionDenied("Only the person asked can decline this request.")
     _require_pending(request, "declined")
     request.status = Status.DECLINED
     request.decline_reason = reason
@@ -338,71 +385,6 @@ def _offers_answered(requests: list[MentorshipRequest]) -> None:
     """A match-round offer that is no longer pending frees the slot it held."""
     if any(r.origin == MentorshipRequest.Origin.MATCH_ROUND for r in requests):
         directory_changed()
-
-
-# --- Mentorships, sessions, feedback ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
-    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship_id)
-    if user.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-        raise PermissionDenied("Only the mentor or the mentee can complete a mentorship.")
-    if mentorship.status != Mentorship.Status.ACTIVE:
-        raise Conflict("This mentorship is already completed.", code="not_active")
-    mentorship.status = Mentorship.Status.COMPLETED
-    mentorship.ended_at = timezone.now()
-    mentorship.ended_by = user
-    mentorship.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
-    directory_changed()  # a slot freed
-    return mentorship
-
-
-@transaction.atomic
-def session_log(
-    *,
-    mentorship: Mentorship,
-    mentor: User,
-    date: dt.date,
-    duration_minutes: int,
-    notes: str = "",
-    topics: Iterable[str] = (),
-    goal_ids: Iterable[int] = (),
-) -> Session:
-    if mentorship.mentor_id != mentor.pk:
-        raise PermissionDenied("Only the mentor logs sessions.")
-    if mentorship.status != Mentorship.Status.ACTIVE:
-        raise Conflict("This mentorship is completed; it takes no new sessions.", code="not_active")
-    if date > timezone.localdate():
-        raise ValidationError({"date": ["A session cannot be logged for a date in the future."]})
-    if date < timezone.localtime(mentorship.started_at).date():
-        raise ValidationError({"date": ["This date is before the mentorship started."]})
-    goals = _own_goals(mentee=mentorship.mentee, goal_ids=goal_ids)
-    session = Session(
-        mentorship=mentorship,
-        date=date,
-        duration_minutes=duration_minutes,
-        notes=notes,
-        topics=list(dict.fromkeys(topics)),
-    )
-    session.full_clean()
-    session.save()
-    session.goals.set(goals)
-    return session
-
-
-@transaction.atomic
-def feedback_give(*, session: Session, mentee: User, rating: int, comment: str = "") -> Feedback:
-    if session.mentorship.mentee_id != mentee.pk:
-        raise PermissionDenied("Only the mentee rates a session.")
-    feedback = Feedback(session=session, rating=rating, comment=comment)
-    feedback.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            feedback.save()
-    except IntegrityError:
-        raise Conflict("You have already rated this session.", code="already_rated") from None
-    return feedback
 
 
 # --- Notifications ----------------------------------------------------------------------------------------

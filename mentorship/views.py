@@ -16,9 +16,9 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.directory import directory_cached
 from accounts.models import Skill
-from mentorship import selectors, services
+from mentorship import goals, relationships, selectors, services
 from mentorship.api.filters import MentorFilter
-from mentorship.models import Goal, Mentorship, MentorshipRequest
+from mentorship.models import Goal, MentorshipRequest
 from programs.models import Membership, Program
 from programs.selectors import current_program, memberships_of, program_for, roles_in
 
@@ -44,7 +44,7 @@ def _directory_url(program: Program, mentor_id: int | None = None) -> str:
 
 
 def _mentored_somewhere(user) -> bool:
-    return any(m.role in services.MENTORED_ROLES and m.is_active for m in memberships_of(user))
+    return any(m.role in goals.MENTORED_ROLES and m.is_active for m in memberships_of(user))
 
 
 @login_required
@@ -161,22 +161,28 @@ def mentorship_detail(request, mentorship_id: int):
     mentorship = selectors.mentorship_list_for(user=request.user).filter(pk=mentorship_id).first()
     if mentorship is None:
         raise Http404("No such mentorship.")
-    goals = selectors.goal_list_for(user=request.user).filter(mentee_id=mentorship.mentee_id)
-    mentoring = request.user.pk == mentorship.mentor_id
-    mentored = request.user.pk == mentorship.mentee_id
-    active = mentorship.status == Mentorship.Status.ACTIVE
+    side = mentorship.side_of(request.user)
+    members = [m.user_id for m in mentorship.current_members()]
+    goals = selectors.goal_list_for(user=request.user).filter(mentee_id__in=members)
+    sessions = list(selectors.session_list(mentorship=mentorship))
+    for item in sessions:  # what the viewer sees of the ratings: their own, or else the first one given
+        ratings = list(item.feedback.all())
+        own = next((f for f in ratings if f.author_id == request.user.pk), None)
+        item.rating_shown = own or (ratings[0] if ratings else None)
+        item.can_rate = own is None and relationships.can_rate(item, request.user)
     return render(
         request,
         "mentorship/mentorship_detail.html",
         {
             "mentorship": mentorship,
-            "sessions": selectors.session_list(mentorship=mentorship),
+            "sessions": sessions,
             "goals": goals,
-            "mentoring": mentoring,
-            "mentored": mentored,
-            "can_log_session": mentoring and active,
-            "can_rate": mentored,
-            "can_complete": (mentoring or mentored) and active,
+            "mentoring": side == "mentor",
+            "mentored": side in ("mentee", "peer"),
+            "can_log_session": relationships.can_log_sessions(mentorship, request.user),
+            "can_complete": side is not None
+            and mentorship.is_active
+            and not (mentorship.is_circle and side != "mentor"),
             "today": timezone.localdate(),
         },
     )

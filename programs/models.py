@@ -161,17 +161,18 @@ class MembershipQuerySet(models.QuerySet):
         )
 
     def with_open_slots(self) -> "MembershipQuerySet":
-        """Annotate `open_slots`: a mentor's capacity in the program less their active mentorships and the pending
-        match-round offers holding a slot there, never below 0.
+        """Annotate `open_slots`: a mentor's capacity in the program less the people they mentor there now (the
+        mentees of their one-on-ones, the members of their circle) and the pending match-round offers holding a
+        slot there, never below 0.
 
         The two counts are aliases, not columns: each is one index-only look-up per row (partial indexes
-        `active_mentorships_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
+        `active_members_by_mentor`, `offers_held_by_mentor`), and selecting them as well would run them twice."""
         if "open_slots" in self.query.annotations:
             return self
-        mentorships = apps.get_model("mentorship", "Mentorship").objects.active()
+        mentored = apps.get_model("mentorship", "MentorshipMember").objects.active()
         offers = apps.get_model("mentorship", "MentorshipRequest").objects.offers_held()
         return self.alias(
-            active_mentees=_count_per_membership(mentorships, "mentor_id"),
+            active_mentees=_count_per_membership(mentored, "mentor_id"),
             offers_held=_count_per_membership(offers, "mentor_id"),
         ).annotate(open_slots=Greatest(Value(0), F("capacity") - F("active_mentees") - F("offers_held")))
 
@@ -182,9 +183,9 @@ class MembershipQuerySet(models.QuerySet):
     def waiting(self) -> "MembershipQuerySet":
         """Mentees still waiting for a mentor in their program: room under its `mentee_limit` and no pending
         request there (a round finds them a mentor; a pending request may yet give them one)."""
-        mentorships = apps.get_model("mentorship", "Mentorship").objects.active()
+        memberships = apps.get_model("mentorship", "MentorshipMember").objects.active()
         pending = apps.get_model("mentorship", "MentorshipRequest").objects.pending()
-        return self.alias(mentored_by=_count_per_membership(mentorships, "mentee_id")).filter(
+        return self.alias(mentored_by=_count_per_membership(memberships, "user_id")).filter(
             ~Exists(pending.filter(mentee_id=OuterRef("user_id"), program_id=OuterRef("program_id"))),
             mentored_by__lt=F("program__mentee_limit"),
         )

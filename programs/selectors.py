@@ -222,19 +222,22 @@ def joinable_roles(user: User, program: Program) -> list[str]:
 
 
 def mentorships_by_person(*, program: Program, user_ids: set[int]) -> dict[int, list]:
-    """Each of these people's mentorships in `program` (as mentor or mentee), newest first, in one query: the
-    participants page lists them beside each person."""
+    """Each of these people's mentorships in `program` (as mentor or member), newest first, in two queries (the
+    mentorships, their members): the participants page lists them beside each person."""
     found: dict[int, list] = defaultdict(list)
     if not user_ids:
         return found
     # The program's reverse relation reaches mentorship's rows without importing it (imports point one way).
     rows = (
-        program.mentorships.filter(Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids))
-        .select_related("mentee", "mentor")
+        program.mentorships.filter(Q(mentor_id__in=user_ids) | Q(members__user_id__in=user_ids))
+        .distinct()
+        .select_related("mentor")
+        .prefetch_related("members__user")
         .order_by("-started_at", "-id")
     )
     for mentorship in rows:
-        for user_id in (mentorship.mentor_id, mentorship.mentee_id):
+        people = [mentorship.mentor_id, *(member.user_id for member in mentorship.members.all())]
+        for user_id in people:
             if user_id in user_ids:
                 found[user_id].append(mentorship)
     return found

@@ -8,6 +8,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -174,10 +175,12 @@ def _lock(membership: Membership) -> Membership:
 
 def _capacity_set(membership: Membership, capacity: int) -> None:
     """A mentor's capacity in a program, never below the mentorships they hold there (400 `capacity`)."""
-    active = membership.program.mentorships.active().filter(mentor_id=membership.user_id).count()
+    # mentorship's members are counted by name: it imports this app (imports point one way).
+    mentored = apps.get_model("mentorship", "MentorshipMember").objects.active()
+    active = mentored.filter(program_id=membership.program_id, mentor_id=membership.user_id).count()
     if capacity < active:
         raise ValidationError(
-            {"capacity": [f"{membership.user} has {active} active mentorship{'s' if active != 1 else ''} here."]}
+            {"capacity": [f"{membership.user} mentors {active} {'people' if active != 1 else 'person'} here now."]}
         )
     membership.capacity = capacity
 

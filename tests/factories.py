@@ -134,13 +134,43 @@ class RequestFactory(DjangoModelFactory):
 
 
 class MentorshipFactory(DjangoModelFactory):
+    """A one-on-one by default: `mentee` becomes its one member (`mentee=None` for none). A circle: pass
+    `format="group"` and add members with MemberFactory."""
+
     class Meta:
         model = "mentorship.Mentorship"
 
     program = factory.LazyFunction(default_program)
+    format = factory.LazyAttribute(lambda o: o.program.format)
     mentee = factory.SubFactory(MenteeFactory)
     mentor = factory.SubFactory(MentorFactory)
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        mentee = kwargs.pop("mentee")
+        mentorship = super()._create(model_class, *args, **kwargs)
+        if mentee is not None:
+            MemberFactory(mentorship=mentorship, user=mentee)
+        return mentorship
+
+
+class MemberFactory(DjangoModelFactory):
+    """A person in a mentorship (ended with it when it is completed)."""
+
+    class Meta:
+        model = "mentorship.MentorshipMember"
+
+    mentorship = factory.SubFactory(MentorshipFactory, mentee=None)
+    program = factory.SelfAttribute("mentorship.program")
+    mentor = factory.SelfAttribute("mentorship.mentor")
+    user = factory.SubFactory(MenteeFactory)
+    role = factory.LazyAttribute(lambda o: "peer" if o.mentorship.format == "peer" else "mentee")
+    status = factory.LazyAttribute(lambda o: "active" if o.mentorship.status == "active" else "ended")
+    joined_at = factory.SelfAttribute("mentorship.started_at")
+    left_at = factory.LazyAttribute(
+        lambda o: None if o.status == "active" else (o.mentorship.ended_at or timezone.now())
+    )
 
 
 class SessionFactory(DjangoModelFactory):
@@ -152,6 +182,12 @@ class SessionFactory(DjangoModelFactory):
     date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
     duration_minutes = 45
     notes = "Talked about delegation."
+
+    @factory.post_generation
+    def attendees(self, create, extracted, **kwargs):
+        """Everyone in the mentorship came, unless told who."""
+        if create:
+            self.attendees.set(extracted if extracted is not None else self.mentorship.people())
 
 
 class MatchRoundFactory(DjangoModelFactory):

@@ -12,7 +12,7 @@ from accounts.api.serializers import (
     suggested_skills_field,
 )
 from config.api import IdField, MultiLineField, SingleLineField
-from mentorship.models import MAX_SESSION_MINUTES, Goal, MentorshipRequest
+from mentorship.models import MAX_SESSION_MINUTES, Goal, Mentorship, MentorshipMember, MentorshipRequest
 
 MAX_GOALS_PER_ITEM = 20
 
@@ -58,12 +58,20 @@ class MentorOutput(serializers.Serializer):
 
 
 class RequestCreateInput(StrictInputSerializer):
-    mentor = IdField(help_text="The mentor's id.")
+    mentor = IdField(required=False, help_text="The mentor's id (one-on-one and group programs).")
+    peer = IdField(required=False, help_text="The peer's id (peer programs), instead of `mentor`.")
     program = serializers.SlugField(
         max_length=50, required=False, help_text="The program's slug (the default program when omitted)."
     )
     message = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
     goals = _goal_ids_field(help_text="Ids of your goals to work on together.", default=list)
+
+    def validate(self, attrs):
+        if (attrs.get("mentor") is None) == (attrs.get("peer") is None):
+            raise serializers.ValidationError(
+                {"mentor": ["Name the mentor (`mentor`) or, in a peer program, the peer (`peer`)."]}
+            )
+        return attrs
 
 
 class RequestDeclineInput(StrictInputSerializer):
@@ -88,26 +96,61 @@ class RequestOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
-    mentorship = serializers.SerializerMethodField()
+    sender_accepted_at = serializers.DateTimeField(
+        allow_null=True, help_text="A round's peer proposal: when the first peer (`mentee`) said yes."
+    )
+    recipient_accepted_at = serializers.DateTimeField(
+        allow_null=True, help_text="A round's peer proposal: when the second peer (`mentor`) said yes."
+    )
+    mentorship = serializers.SerializerMethodField(
+        help_text="The mentorship it started or joined (a mentor's circle), once accepted."
+    )
 
     def get_mentorship(self, request: MentorshipRequest) -> int | None:
-        mentorship = getattr(request, "mentorship", None)
-        return mentorship.pk if mentorship else None
+        members = list(request.members.all())
+        return members[0].mentorship_id if members else None
 
 
 # --- Mentorships, sessions, feedback ----------------------------------------------------------------------
 
 
+class MemberOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    full_name = serializers.CharField(source="user.full_name")
+    headline = serializers.CharField(source="user.profile.headline")
+    role = serializers.ChoiceField(choices=MentorshipMember.Role.choices)
+    status = serializers.ChoiceField(choices=MentorshipMember.Status.choices)
+    joined_at = serializers.DateTimeField()
+    left_at = serializers.DateTimeField(allow_null=True)
+
+
 class MentorshipOutput(serializers.Serializer):
     id = serializers.IntegerField()
     program = serializers.CharField(source="program.slug", help_text="The program's slug.")
-    mentee = PersonOutput()
-    mentor = PersonOutput()
+    format = serializers.ChoiceField(choices=Mentorship.Format.choices)
+    mentee = PersonOutput(allow_null=True, help_text="The mentee of a one-on-one; null for a circle or peer pair.")
+    mentor = PersonOutput(allow_null=True, help_text="Null for a peer pair.")
+    mentees = serializers.SerializerMethodField(help_text="One-on-one and group: the mentees in it now.")
+    people = serializers.SerializerMethodField(help_text="Peer pairs: the two peers.")
+    members = MemberOutput(many=True, help_text="Everyone besides the mentor, with when they joined and left.")
     status = serializers.CharField()
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
     request = serializers.IntegerField(source="request_id", allow_null=True)
     session_count = serializers.IntegerField()
+
+    @extend_schema_field(PersonOutput(many=True))
+    def get_mentees(self, mentorship: Mentorship) -> list[dict]:
+        if mentorship.is_peer:
+            return []
+        return PersonOutput([m.user for m in mentorship.current_members()], many=True).data
+
+    @extend_schema_field(PersonOutput(many=True))
+    def get_people(self, mentorship: Mentorship) -> list[dict]:
+        if not mentorship.is_peer:
+            return []
+        return PersonOutput([m.user for m in mentorship.members.all()], many=True).data
 
 
 class SessionInput(StrictInputSerializer):
@@ -115,7 +158,13 @@ class SessionInput(StrictInputSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
     notes = MultiLineField(max_length=10000, allow_blank=True, required=False, default="")
     topics = serializers.ListField(child=SingleLineField(max_length=80), max_length=20, required=False, default=list)
-    goals = _goal_ids_field(help_text="Ids of the mentee's goals this session worked on.", default=list)
+    goals = _goal_ids_field(help_text="Ids of attending members' goals this session worked on.", default=list)
+    attendees = serializers.ListField(
+        child=IdField(),
+        max_length=200,
+        required=False,
+        help_text="User ids of the people who came (everyone in the mentorship when omitted).",
+    )
 
 
 class FeedbackInput(StrictInputSerializer):
@@ -124,6 +173,7 @@ class FeedbackInput(StrictInputSerializer):
 
 
 class FeedbackOutput(serializers.Serializer):
+    author = serializers.IntegerField(source="author_id")
     rating = serializers.IntegerField()
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -137,13 +187,17 @@ class SessionOutput(serializers.Serializer):
     notes = serializers.CharField()
     topics = serializers.ListField(child=serializers.CharField())
     goals = GoalRefOutput(many=True)
-    feedback = serializers.SerializerMethodField()
+    attendees = PersonOutput(many=True)
+    feedback = serializers.SerializerMethodField(
+        help_text="The first rating given: in a one-on-one, the mentee's. `ratings` has everyone's."
+    )
+    ratings = FeedbackOutput(many=True, source="feedback.all")
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(FeedbackOutput(allow_null=True))
     def get_feedback(self, session) -> dict | None:
-        feedback = getattr(session, "feedback", None)
-        return FeedbackOutput(feedback).data if feedback else None
+        ratings = list(session.feedback.all())
+        return FeedbackOutput(ratings[0]).data if ratings else None
 
 
 # --- Goals and milestones ---------------------------------------------------------------------------------
@@ -171,6 +225,9 @@ class GoalInput(StrictInputSerializer):
     )
     target_date = serializers.DateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=Goal.Status.choices, required=False)
+    shared = serializers.BooleanField(
+        required=False, help_text="Show it to your circle or peer partner too (your mentors always see it)."
+    )
 
 
 class GoalOutput(serializers.Serializer):
@@ -185,6 +242,7 @@ class GoalOutput(serializers.Serializer):
     target_date = serializers.DateField(allow_null=True)
     status = serializers.CharField()
     progress = serializers.FloatField(help_text="Share of milestones done, 0..1.")
+    shared = serializers.BooleanField(help_text="Shown to the owner's circle or peer partner too.")
     milestones = MilestoneOutput(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

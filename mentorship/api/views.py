@@ -15,7 +15,7 @@ from rest_framework.throttling import UserRateThrottle
 from accounts.directory import directory_cached
 from accounts.models import Skill
 from config.schema import ConflictDetail, ErrorDetail
-from mentorship import selectors, services
+from mentorship import goals, relationships, selectors, services
 from mentorship.api import serializers as s
 from mentorship.api.filters import MentorFilter
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
@@ -115,28 +115,31 @@ class RequestViewSet(
     @extend_schema(
         request=s.RequestCreateInput,
         responses={201: s.RequestOutput, **CONFLICT, 429: ErrorDetail},
-        description="Ask a mentor of `program` (the default program when omitted). 400 naming `mentor` when they "
-        "are not an active mentor there; 409 `program_ended` after a cohort; 409 `request_cooldown` (with "
-        "`retry_after`) for a mentor one withdrew a request to within REQUEST_COOLDOWN_HOURS; 429 beyond "
-        "THROTTLE_REQUESTS requests sent.",
+        description="Ask a mentor of `program` (the default program when omitted), or in a peer program a peer "
+        "(`peer` instead of `mentor`; `mentor` there is a 400 naming `role`). 400 naming `mentor` (or `peer`) when "
+        "they are not active there; 409 `program_ended` after a cohort; 409 `request_cooldown` (with "
+        "`retry_after`) for someone one withdrew a request to within REQUEST_COOLDOWN_HOURS; peers: 409 "
+        "`already_paired`, `peer_full`; 429 beyond THROTTLE_REQUESTS requests sent.",
     )
     def create(self, request):
         data = s.RequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        created = services.request_create(
-            mentee=request.user,
-            mentor_id=data.validated_data["mentor"],
-            program=_program_named(request.user, data.validated_data.get("program")),
-            message=data.validated_data["message"],
-            goal_ids=data.validated_data["goals"],
-        )
+        fields = data.validated_data
+        program = _program_named(request.user, fields.get("program"))
+        common = {"program": program, "message": fields["message"], "goal_ids": fields["goals"]}
+        if fields.get("peer") is not None:
+            created = services.peer_request_create(asker=request.user, peer_id=fields["peer"], **common)
+        else:
+            created = services.request_create(mentee=request.user, mentor_id=fields["mentor"], **common)
         return self._respond(created.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.RequestOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        """The mentor accepts: the mentorship starts (see `mentorship` in the answer)."""
-        services.request_accept(request_id=self.get_object().pk, mentor=request.user)
+        """The person asked accepts: the mentorship starts, or they join the mentor's circle (see `mentorship` in the
+        answer). A match round's peer proposal starts once both peers accept (`sender_accepted_at`,
+        `recipient_accepted_at`)."""
+        services.request_accept(request_id=self.get_object().pk, by=request.user)
         return self._respond(pk)
 
     @extend_schema(request=s.RequestDeclineInput, responses={200: s.RequestOutput, **CONFLICT})
@@ -147,7 +150,7 @@ class RequestViewSet(
         data.is_valid(raise_exception=True)
         services.request_decline(
             request_id=target.pk,
-            mentor=request.user,
+            by=request.user,
             reason=data.validated_data["reason"],
             note=data.validated_data["note"],
         )
@@ -161,7 +164,8 @@ class RequestViewSet(
 
 
 class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
-    """A mentorship's two people see it; its program's admins and site staff too."""
+    """A mentorship's people see it (a circle's members, also those who left it); its program's admins and site
+    staff too."""
 
     queryset = Mentorship.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.MentorshipOutput
@@ -173,13 +177,22 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.MentorshipOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        """Either person ends the mentorship; the mentor's slot is free again."""
-        services.mentorship_complete(mentorship_id=self.get_object().pk, user=request.user)
+        """Either person ends a one-on-one or a peer pair; a circle's mentor closes the circle. Slots are free
+        again."""
+        relationships.mentorship_complete(mentorship_id=self.get_object().pk, user=request.user)
+        return Response(s.MentorshipOutput(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=None, responses={200: s.MentorshipOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        """A member leaves a group circle, which goes on; 409 `not_a_circle` for other formats (complete them)."""
+        relationships.member_leave(mentorship_id=self.get_object().pk, user=request.user)
         return Response(s.MentorshipOutput(self.get_queryset().get(pk=pk)).data)
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The sessions of one mentorship: both people read them, the mentor logs them, the mentee rates them."""
+    """The sessions of one mentorship: its people read them, the mentor (in a peer pair, either peer) logs them,
+    every member who came rates them."""
 
     queryset = Session.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.SessionOutput
@@ -197,19 +210,23 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.SessionInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        session = services.session_log(
-            mentorship=mentorship, mentor=request.user, goal_ids=fields.pop("goals"), **fields
+        session = relationships.session_log(
+            mentorship=mentorship,
+            author=request.user,
+            goal_ids=fields.pop("goals"),
+            attendee_ids=fields.pop("attendees", None),
+            **fields,
         )
         return Response(s.SessionOutput(self.get_queryset().get(pk=session.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FeedbackInput, responses={201: s.FeedbackOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def feedback(self, request, mentorship_pk=None, pk=None):
-        """The mentee rates the session, once."""
+        """Each member who came rates the session, once."""
         session = self.get_object()
         data = s.FeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
-        feedback = services.feedback_give(session=session, mentee=request.user, **data.validated_data)
+        feedback = relationships.feedback_give(session=session, author=request.user, **data.validated_data)
         return Response(s.FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)
 
 
@@ -231,7 +248,7 @@ class GoalViewSet(viewsets.ModelViewSet):
     def create(self, request):
         data = s.GoalInput(data=request.data)
         data.is_valid(raise_exception=True)
-        goal = services.goal_create(mentee=request.user, **data.validated_data)
+        goal = goals.goal_create(mentee=request.user, **data.validated_data)
         return self._respond(goal.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.GoalInput, responses={200: s.GoalOutput})
@@ -239,11 +256,11 @@ class GoalViewSet(viewsets.ModelViewSet):
         goal = self.get_object()
         data = s.GoalInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.goal_update(goal=goal, user=request.user, changes=data.validated_data)
+        goals.goal_update(goal=goal, user=request.user, changes=data.validated_data)
         return self._respond(goal.pk)
 
     def destroy(self, request, pk=None):
-        services.goal_delete(goal=self.get_object(), user=request.user)
+        goals.goal_delete(goal=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -265,7 +282,7 @@ class MilestoneViewSet(viewsets.ModelViewSet):
         goal = self.goal()
         data = s.MilestoneInput(data=request.data)
         data.is_valid(raise_exception=True)
-        milestone = services.milestone_create(goal=goal, user=request.user, **data.validated_data)
+        milestone = goals.milestone_create(goal=goal, user=request.user, **data.validated_data)
         return Response(s.MilestoneOutput(milestone).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MilestoneInput, responses={200: s.MilestoneOutput})
@@ -273,9 +290,9 @@ class MilestoneViewSet(viewsets.ModelViewSet):
         milestone = self.get_object()
         data = s.MilestoneInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        milestone = services.milestone_update(milestone=milestone, user=request.user, changes=data.validated_data)
+        milestone = goals.milestone_update(milestone=milestone, user=request.user, changes=data.validated_data)
         return Response(s.MilestoneOutput(milestone).data)
 
     def destroy(self, request, goal_pk=None, pk=None):
-        services.milestone_delete(milestone=self.get_object(), user=request.user)
+        goals.milestone_delete(milestone=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

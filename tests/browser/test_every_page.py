@@ -172,7 +172,7 @@ def world():
     GoalFactory(mentee=maya, title="Give a talk", status="achieved")
     rated = SessionFactory(mentorship=mentorship, topics=["delegation"])
     rated.goals.add(goal)
-    Feedback.objects.create(session=rated, rating=5, comment="Very useful")
+    Feedback.objects.create(session=rated, author=rated.mentorship.mentee, rating=5, comment="Very useful")
     SessionFactory(mentorship=mentorship, notes="Planned the deployment.")
     RequestFactory(mentee=maya, mentor=otto, status="accepted", responded_at=timezone.now())
     RequestFactory(mentee=maya, mentor=pia, status="declined", decline_reason="no_capacity")

@@ -72,7 +72,7 @@ def test_recommendations_follow_profile_changes_and_slots(
     with django_capture_on_commit_callbacks(execute=True):  # "best" fills up, as mentors do: by accepting
         for _ in range(2):
             request = RequestFactory(mentor=mentors["best"], mentee=with_profile(MenteeFactory()))
-            services.request_accept(request_id=request.pk, mentor=mentors["best"])
+            services.request_accept(request_id=request.pk, by=mentors["best"])
 
     assert usernames(mentee_client.get(URL)) == ["good"]
 

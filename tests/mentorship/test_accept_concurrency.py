@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from mentorship.models import Mentorship, MentorshipRequest
+from mentorship.models import Mentorship, MentorshipMember, MentorshipRequest
 from tests.conftest import client_for
 from tests.factories import MentorFactory, RequestFactory
 
@@ -45,7 +45,7 @@ def test_twenty_concurrent_accepts_at_capacity_two_make_exactly_two_mentorships(
     assert Mentorship.objects.filter(mentor=mentor, status="active").count() == 2
     accepted = MentorshipRequest.objects.filter(status="accepted")
     assert accepted.count() == 2
-    assert set(accepted.values_list("mentorship__mentee", flat=True)) == set(accepted.values_list("mentee", flat=True))
+    assert set(accepted.values_list("members__user", flat=True)) == set(accepted.values_list("mentee", flat=True))
     for request in MentorshipRequest.objects.exclude(status="accepted"):
         assert (request.status, request.updated_at) == before[request.pk]  # the losers are untouched
 
@@ -62,4 +62,4 @@ def test_one_mentee_accepted_by_two_mentors_at_once_gets_one_mentor(postgres):
     )
 
     assert sorted(statuses) == [200, 409]
-    assert Mentorship.objects.filter(mentee=first.mentee, status="active").count() == 1
+    assert MentorshipMember.objects.filter(user=first.mentee, status="active").count() == 1

@@ -44,7 +44,7 @@ def busy_program(mentor):
         request.goals.set([GoalFactory(mentee=request.mentee)])
         session = SessionFactory(mentorship=first, date=timezone.localdate() - dt.timedelta(days=i))
         session.goals.set([GoalFactory(mentee=first.mentee)])
-        Feedback.objects.create(session=session, rating=1 + i % 5)
+        Feedback.objects.create(session=session, author=session.mentorship.mentee, rating=1 + i % 5)
         with_profile(MentorFactory(), skills=[f"Skill {i % 3}"], industry="Software")  # listed in the directory
     goal_with_milestones = GoalFactory(mentee=first.mentee)
     MilestoneFactory.create_batch(ROWS, goal=goal_with_milestones)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Industry, Profile, Skill, User
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipRequest, Milestone, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
 from programs.models import Membership, Program
 from programs.selectors import is_program_admin
 
@@ -165,18 +165,24 @@ def test_the_demo_history_keeps_every_rule_of_each_program():
     statuses = set(MentorshipRequest.objects.filter(program=main).values_list("status", flat=True))
     assert statuses == {"pending", "accepted", "declined", "withdrawn", "expired"}
     assert set(Mentorship.objects.filter(program=main).values_list("status", flat=True)) == {"active", "completed"}
-    active = Mentorship.objects.active().values("program", "mentor").annotate(n=Count("id"))
+    members = MentorshipMember.objects.active()
+    active = members.filter(mentor__isnull=False).values("program", "mentor").annotate(n=Count("id"))
     capacity = {(m.program_id, m.user_id): m.capacity for m in Membership.objects.mentors()}
     for row in active:
         assert row["n"] <= capacity[(row["program"], row["mentor"])], row
     limits = dict(Program.objects.values_list("pk", "mentee_limit"))
-    for row in Mentorship.objects.active().values("program", "mentee").annotate(n=Count("id")):
-        assert row["n"] <= limits[row["program"]], f"a mentee with too many mentors: {row}"
+    for row in members.values("program", "user").annotate(n=Count("id")):
+        assert row["n"] <= limits[row["program"]], f"a person in too many mentorships: {row}"
     # Nothing crosses programs: each side of a request or mentorship is an active member there in its role.
     roles = set(Membership.objects.active().values_list("program", "user", "role"))
-    for model in (MentorshipRequest, Mentorship):
-        for program, mentee, mentor in model.objects.values_list("program", "mentee", "mentor"):
-            assert (program, mentee, "mentee") in roles and (program, mentor, "mentor") in roles, model
+    sides = [*MentorshipRequest.objects.values_list("program", "mentee", "mentor", "program__format")]
+    sides += [*MentorshipMember.objects.values_list("program", "user", "mentor", "mentorship__format")]
+    for program, mentee, mentor, form in sides:
+        if form == "peer":
+            assert {(program, mentee, "peer"), (program, mentor, "peer")} <= roles or mentor is None
+            assert (program, mentee, "peer") in roles
+        else:
+            assert (program, mentee, "mentee") in roles and (program, mentor, "mentor") in roles
     pending = MentorshipRequest.objects.pending().values("program", "mentee", "mentor").annotate(n=Count("id"))
     assert not pending.filter(n__gt=1).exists()
     for session in Session.objects.select_related("mentorship"):
@@ -201,7 +207,7 @@ def test_the_demo_logins_have_something_to_do():
     assert mentor.capacity - active_in_main.filter(mentor=mentor.user).count() >= 2
     assert MentorshipRequest.objects.pending().filter(program=main, mentor=mentor.user).count() >= 2
     assert active_in_main.filter(mentor=mentor.user).exists()
-    assert not active_in_main.filter(mentee__username="mentee").exists()
+    assert not active_in_main.filter(members__user__username="mentee").exists()
     assert Goal.objects.filter(mentee__username="mentee").exists()
     # In more than one program each, so they see the program switcher.
     for username in ("mentor", "mentee"):
