@@ -114,7 +114,7 @@ class RequestOutput(serializers.Serializer):
 # --- Mentorships, sessions, feedback ----------------------------------------------------------------------
 
 
-class MemberOutput(serializers.Serializer):
+class MentorshipMemberOutput(serializers.Serializer):
     id = serializers.IntegerField(source="user.id")
     username = serializers.CharField(source="user.username")
     full_name = serializers.CharField(source="user.full_name")
@@ -133,7 +133,9 @@ class MentorshipOutput(serializers.Serializer):
     mentor = PersonOutput(allow_null=True, help_text="Null for a peer pair.")
     mentees = serializers.SerializerMethodField(help_text="One-on-one and group: the mentees in it now.")
     people = serializers.SerializerMethodField(help_text="Peer pairs: the two peers.")
-    members = MemberOutput(many=True, help_text="Everyone besides the mentor, with when they joined and left.")
+    members = MentorshipMemberOutput(
+        many=True, help_text="Everyone besides the mentor, with when they joined and left."
+    )
     status = serializers.CharField()
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
