@@ -26,6 +26,7 @@ from django.utils import timezone
 from config.tasks import task_send
 from matching import engine, selectors, tasks
 from matching.models import MatchProposal, MatchRound
+from programs.models import Program
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,11 @@ def round_run(*, round_id: int) -> MatchRound:
     if not claimed:
         return MatchRound.objects.get(pk=round_id)
     with _failing_round(round_id):
-        prepared = _prepare(MatchRound.objects.select_related("program").get(pk=round_id))
+        match_round = MatchRound.objects.select_related("program").get(pk=round_id)
+        if match_round.program.format == Program.Format.PEER:
+            _save_proposals(round_id, _pair_peers(match_round))
+            return MatchRound.objects.get(pk=round_id)
+        prepared = _prepare(match_round)
         slices = _slices(len(prepared.mentees))
         if len(slices) > 1:
             # This run's own namespace: a duplicated or redelivered task scatters under another, never mixing
@@ -166,6 +171,24 @@ def _prepare(match_round: MatchRound) -> engine.Prepared:
     prepared.seconds = {"load": load_seconds, **prepared.seconds}
     _progress_writer(match_round.pk)(0.1)
     return prepared
+
+
+def _pair_peers(match_round: MatchRound) -> engine.MatchResult:
+    """A peer program's round: its waiting peers paired in a general graph (one process: the exact pairing needs
+    the whole graph at once; bench/peer_round.py measures it)."""
+    clock = time.perf_counter()
+    program = match_round.program
+    waiting = selectors.waiting_peer_ids(program)
+    peers = selectors.peer_pool(program, waiting)
+    excluded = selectors.excluded_peer_pairs(program, waiting)
+    load_seconds = time.perf_counter() - clock
+    if len(peers) < 2:
+        raise RuntimeError("The pool is empty: fewer than two peers are waiting for a partner.")
+    weights, options = engine_settings(match_round)
+    report = _progress_writer(match_round.pk)
+    result = engine.match_peers(peers, weights=weights, options=options, excluded=excluded, progress=report)
+    result.seconds = {"load": load_seconds, **result.seconds}
+    return result
 
 
 def _progress_writer(round_id: int) -> Callable[[float], None]:

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Profile, Skill
-from matching.engine import Participants
+from matching.engine import Participants, Peers
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from programs.models import Membership, Program
@@ -72,6 +72,10 @@ def mentor_open_slots(program: Program, mentor_ids: Iterable[int] | None = None)
 
 def pool_is_empty(program: Program) -> str | None:
     """Why a round in `program` would have nobody to match (None: it would have someone)."""
+    if program.format == Program.Format.PEER:
+        if len(waiting_peer_ids(program)) < 2:
+            return "Fewer than two peers are waiting for a partner: the pool is empty."
+        return None
     if not waiting_mentee_ids(program):
         return "No mentee is waiting for a mentor: the pool is empty."
     if not mentor_open_slots(program):
@@ -153,6 +157,57 @@ def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, in
         mentee_ids,
     )
     return set(past) | set(declined)
+
+
+# --- Peer programs ------------------------------------------------------------------------------------------
+
+
+def waiting_peer_ids(program: Program) -> list[int]:
+    """The program's active peers with room for a partner under its limit and no pending request there, sent or
+    received (a peer asked may yet say yes)."""
+    peers = Membership.objects.in_program(program).filter(role=Membership.Role.PEER).active().waiting()
+    asked = MentorshipRequest.objects.pending().in_program(program).values("mentor_id")
+    return sorted(peers.exclude(user_id__in=asked).values_list("user_id", flat=True))
+
+
+def peer_pool(program: Program, peer_ids: list[int] | None = None) -> Peers:
+    """The program's waiting peers (or those given) as the engine's columns: each has a mentee's side (wanted
+    skills, open goals' skills and words, bio) and a mentor's (skills, headline and bio), and languages."""
+    ids = waiting_peer_ids(program) if peer_ids is None else sorted(set(peer_ids))
+    wanting = mentee_pool(program, ids)
+    offering, _ = mentor_pool(program, dict.fromkeys(ids, 1))
+    languages = dict(_rows_of(Profile.objects.values_list("user_id", "languages"), "user_id", ids))
+    return Peers(
+        ids=list(wanting.ids),
+        wanted_skills=list(wanting.skills),
+        goals_text=list(wanting.text),
+        skills=list(offering.skills),
+        about_text=list(offering.text),
+        industry=list(wanting.industry),
+        languages=[languages.get(pid) or [] for pid in wanting.ids],
+        utc_offset_hours=list(wanting.utc_offset_hours),
+    )
+
+
+def excluded_peer_pairs(program: Program, peer_ids: list[int]) -> set[tuple[int, int]]:
+    """Pairs of peers never to propose in `program`: partners now or before, or one declined the other."""
+    together = _rows_of(
+        MentorshipMember.objects.filter(program=program, mentor__isnull=True).values_list("user_id", "mentorship_id"),
+        "user_id",
+        peer_ids,
+    )
+    by_pair: dict[int, list[int]] = defaultdict(list)
+    for user_id, mentorship_id in together:
+        by_pair[mentorship_id].append(user_id)
+    partners = {(a, b) for people in by_pair.values() for a in people for b in people if a != b}
+    declined = _rows_of(
+        MentorshipRequest.objects.filter(program=program, status=MentorshipRequest.Status.DECLINED).values_list(
+            "mentee_id", "mentor_id"
+        ),
+        "mentee_id",
+        peer_ids,
+    )
+    return partners | set(declined)
 
 
 def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
