@@ -86,6 +86,8 @@ TABLE = {
     ("mentorship-list", "GET"): (SIGNED_IN, None),
     ("mentorship-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
     ("mentorship-complete", "POST"): (EITHER_OF_THE_TWO, {}),
+    # A one-on-one is completed, not left: its mentee gets 409 `not_a_circle`; a circle's members leave (tests/mentorship).
+    ("mentorship-leave", "POST"): (row(401, 409, 403, 404, 404, 403), {}),
     ("session-list", "GET"): (THE_TWO_AND_ADMINS_READ, None),
     ("session-list", "POST"): (MENTOR_WRITES, {"date": TODAY, "duration_minutes": 30}),
     ("session-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
