@@ -1,10 +1,14 @@
 """Match rounds: a program admin asks the matcher for proposals, reviews them, and publishes them once."""
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from accounts.models import TimeStampedModel
+from accounts.models import MAX_CAPACITY, TimeStampedModel
 from config.inputs import validate_single_line
 from mentorship.models import MentorshipRequest
 from programs.models import Program
@@ -31,6 +35,11 @@ class MatchRound(TimeStampedModel):
     min_score = models.FloatField(default=0.0)
     same_industry = models.BooleanField(default=False)
     max_timezone_hours = models.FloatField(null=True, blank=True)
+    min_group_size = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+        help_text="Group programs: a circle (its members and those proposed) smaller than this is not proposed.",
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.FloatField(default=0.0)
@@ -53,14 +62,40 @@ class MatchRound(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(status="published"), name="round_published_once"
             ),
+            models.CheckConstraint(condition=Q(min_group_size__gte=1), name="round_min_group_size_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
 
+    @property
+    def publishable_until(self) -> dt.datetime | None:
+        """A proposed round may be published until its program's request expiry has passed since it ran: by then
+        the people in it have moved on (and its offers would have expired unanswered). Reads `program`."""
+        if self.status != self.Status.PROPOSED:
+            return None
+        return (self.finished_at or self.created_at) + dt.timedelta(days=self.program.request_expiry_days)
+
+    @property
+    def is_stale(self) -> bool:
+        """Proposed, but too old to publish: to be run again (round_publish answers 409 `round_stale`)."""
+        until = self.publishable_until
+        return until is not None and until <= timezone.now()
+
 
 class MatchProposal(TimeStampedModel):
-    """One proposed pair of a round, with its score and why."""
+    """One proposed pair of a round, with its score and why; once the round is published, the request it became
+    or why it was skipped (publishing checks each proposal against the state of the day)."""
+
+    class SkipReason(models.TextChoices):
+        MENTEE_LEFT = "mentee_left", "The mentee left the program"
+        MENTEE_MATCHED = "mentee_matched", "The mentee has as many mentors as the program allows"
+        MENTEE_ASKED = "mentee_asked", "The mentee has a request pending"
+        PAIR_EXCLUDED = "pair_excluded", "The mentor declined this mentee, or they were paired before"
+        MENTOR_LEFT = "mentor_left", "The mentor left the program"
+        MENTOR_NOT_ACCEPTING = "mentor_not_accepting", "The mentor stopped accepting requests"
+        MENTOR_FULL = "mentor_full", "The mentor has no slot left"
+        CIRCLE_TOO_SMALL = "circle_too_small", "The circle would be below the round's minimum size"
 
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -85,6 +120,9 @@ class MatchProposal(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="proposal",
         help_text="The pending request that publishing made of this proposal.",
+    )
+    skip_reason = models.CharField(
+        max_length=20, choices=SkipReason.choices, blank=True, help_text="Why publishing did not make a request."
     )
 
     class Meta:

@@ -1,26 +1,24 @@
-"""The program admin's writes on match rounds: create (queued for the workers), override a proposal, publish,
-cancel. The run itself is matching.runner's."""
-
-import datetime as dt
+"""The program admin's writes on match rounds: create (queued for the workers), run again, override a proposal,
+cancel. The run itself is matching.runner's; publishing, matching.publishing's."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.directory import directory_changed
 from accounts.models import User
 from config.errors import Conflict
 from matching import engine, selectors
 from matching.models import MatchProposal, MatchRound
 from matching.runner import engine_settings, round_enqueue
-from mentorship.models import Goal, MentorshipRequest
-from mentorship.services import notify_request
 from programs.models import AdminAction, Membership, Program
 from programs.selectors import is_program_admin
 from programs.services import admin_action_record, program_require_open
 
 Status = MatchRound.Status
-OPTION_FIELDS = {"mode", "top_k", "min_score", "max_timezone_hours"}
+OPTION_FIELDS = {"mode", "top_k", "min_score", "max_timezone_hours", "min_group_size"}
+# What a round is asked to do, as round_create takes it: a round run again copies these.
+SETTINGS = ("weights", "mode", "top_k", "min_score", "same_industry", "max_timezone_hours", "min_group_size")
+RUN_AGAIN_SUFFIX = " (again)"
 
 
 def _require_admin(user: User, program: Program) -> None:
@@ -40,14 +38,18 @@ def round_create(
     min_score: float = 0.0,
     same_industry: bool = False,
     max_timezone_hours: float | None = None,
+    min_group_size: int = 1,
     enqueue: bool = True,
 ) -> MatchRound:
     """Queue a round over `program`'s pool; the worker picks it up once this transaction commits (unless `enqueue`
     is off, for a caller that runs it itself). `created_by` is None for the command line. Weights not given are
-    the program's defaults. A cohort past its end takes no new round (409 `program_ended`)."""
+    the program's defaults. A cohort past its end takes no new round (409 `program_ended`). `min_group_size`
+    (above 1) is for group programs only: 400 naming it elsewhere."""
     if created_by is not None:
         _require_admin(created_by, program)
     program_require_open(program, action="match rounds")
+    if min_group_size != 1 and program.format != Program.Format.GROUP:
+        raise ValidationError({"min_group_size": ["Only a group program's circles have a minimum size."]})
     match_round = MatchRound(
         program=program,
         name=name,
@@ -58,6 +60,7 @@ def round_create(
         min_score=min_score,
         same_industry=same_industry,
         max_timezone_hours=max_timezone_hours,
+        min_group_size=min_group_size,
     )
     try:
         engine_settings(match_round)
@@ -83,6 +86,22 @@ def round_create(
         round_id = match_round.pk
         transaction.on_commit(lambda: round_enqueue(round_id=round_id))
     return match_round
+
+
+@transaction.atomic
+def round_rerun(*, round_id: int, by: User) -> MatchRound:
+    """A new round over the program's pool of today with the settings of round `round_id`: what an admin does with
+    a round too old to publish, or one that failed. The old round stays as it was, for the record."""
+    match_round = MatchRound.objects.select_related("program").get(pk=round_id)
+    _require_admin(by, match_round.program)
+    room = MatchRound._meta.get_field("name").max_length - len(RUN_AGAIN_SUFFIX)
+    name = match_round.name.removesuffix(RUN_AGAIN_SUFFIX)[:room]
+    return round_create(
+        program=match_round.program,
+        name=name + RUN_AGAIN_SUFFIX,
+        created_by=by,
+        **{setting: getattr(match_round, setting) for setting in SETTINGS},
+    )
 
 
 @transaction.atomic
@@ -145,82 +164,3 @@ def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchPro
         details={"mentee": proposal.mentee_id, "from_mentor": previous_mentor, "to_mentor": mentor_id},
     )
     return proposal
-
-
-@transaction.atomic
-def round_publish(*, round_id: int, by: User) -> MatchRound:
-    """Turn the proposals into pending requests (origin `match_round`), exactly once, in one transaction.
-
-    Time passes between a run and its publication: a proposal whose mentee found a mentor meanwhile, or whose
-    mentor has no slot left, is skipped and counted in the stats rather than published over the rules.
-    """
-    match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=round_id)
-    program = match_round.program
-    _require_admin(by, program)
-    if match_round.status == Status.PUBLISHED:
-        raise Conflict("This round is already published.", code="already_published")
-    if match_round.status != Status.PROPOSED:
-        raise Conflict(f"A {match_round.status} round has nothing to publish.", code="not_proposed")
-
-    proposals = list(match_round.proposals.order_by("-score", "id"))
-    mentor_ids = sorted({p.mentor_id for p in proposals})
-    mentee_ids = sorted({p.mentee_id for p in proposals})
-    # Same lock order as accepting a request (the mentors' memberships in the program, then the mentees'), so the
-    # two never deadlock.
-    members = Membership.objects.in_program(program).select_for_update()
-    list(members.mentors().filter(user_id__in=mentor_ids).order_by("user_id").values("pk"))
-    list(members.mentees().filter(user_id__in=mentee_ids).order_by("user_id").values("pk"))
-    open_slots = selectors.mentor_open_slots(program, mentor_ids)
-    # Only mentees still waiting in the program: not one who found their mentors meanwhile, asked someone, or left.
-    busy = set(mentee_ids) - set(selectors.waiting_mentee_ids(program))
-    now = timezone.now()
-    expires = now + dt.timedelta(days=program.request_expiry_days)
-    published: list[tuple[MatchProposal, MentorshipRequest]] = []
-    for proposal in proposals:
-        if proposal.mentee_id in busy or open_slots.get(proposal.mentor_id, 0) <= 0:
-            continue
-        open_slots[proposal.mentor_id] -= 1
-        busy.add(proposal.mentee_id)
-        request = MentorshipRequest(
-            program=program,
-            mentee_id=proposal.mentee_id,
-            mentor_id=proposal.mentor_id,
-            origin=MentorshipRequest.Origin.MATCH_ROUND,
-            message=f"Proposed by the program's match round “{match_round.name}” (score {proposal.score:.0%}).",
-            expires_at=expires,
-        )
-        published.append((proposal, request))
-
-    MentorshipRequest.objects.bulk_create([r for _, r in published], batch_size=2000)
-    goals = Goal.objects.filter(mentee_id__in=[p.mentee_id for p, _ in published], status=Goal.Status.OPEN)
-    goals_of: dict[int, list[int]] = {}
-    for goal_id, mentee_id in goals.values_list("pk", "mentee_id"):
-        goals_of.setdefault(mentee_id, []).append(goal_id)
-    MentorshipRequest.goals.through.objects.bulk_create(
-        [
-            MentorshipRequest.goals.through(mentorshiprequest_id=r.pk, goal_id=goal_id)
-            for _, r in published
-            for goal_id in goals_of.get(r.mentee_id, [])
-        ],
-        batch_size=5000,
-    )
-    for proposal, request in published:
-        proposal.request = request
-    MatchProposal.objects.bulk_update([p for p, _ in published], ["request"], batch_size=2000)
-    for _, request in published:
-        notify_request(request, "offered")
-    directory_changed()  # the offers hold slots
-
-    match_round.status = Status.PUBLISHED
-    match_round.published_at = now
-    match_round.published_by = by
-    match_round.stats = {**match_round.stats, "published": len(published), "skipped": len(proposals) - len(published)}
-    match_round.save(update_fields=["status", "published_at", "published_by", "stats", "updated_at"])
-    admin_action_record(
-        actor=by,
-        kind=AdminAction.Kind.ROUND_PUBLISH,
-        program=program,
-        target=f"match round {round_id}",
-        details={"published": len(published), "skipped": len(proposals) - len(published)},
-    )
-    return match_round

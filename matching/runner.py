@@ -43,6 +43,7 @@ def engine_settings(match_round: MatchRound) -> tuple[engine.Weights, engine.Opt
             min_score=match_round.min_score,
             same_industry=match_round.same_industry,
             max_timezone_hours=match_round.max_timezone_hours,
+            min_group_size=match_round.min_group_size,
         ),
     )
 
@@ -163,11 +164,17 @@ def _prepare(match_round: MatchRound) -> engine.Prepared:
     mentees = selectors.mentee_pool(program, waiting)
     mentors, capacities = selectors.mentor_pool(program)
     excluded = selectors.excluded_pairs(program, waiting)
+    circle_sizes = None
+    if program.format == Program.Format.GROUP:  # mentors lead circles: the room left in each is their capacity
+        members = selectors.circle_sizes(program, mentors.ids)
+        circle_sizes = [members.get(mentor_id, 0) for mentor_id in mentors.ids]
     load_seconds = time.perf_counter() - clock
     if not len(mentees) or not len(mentors):
         raise RuntimeError("The pool is empty: no mentee is waiting or no mentor has an open slot.")
     weights, options = engine_settings(match_round)
-    prepared = engine.prepare(mentees, mentors, capacities, weights=weights, options=options, excluded=excluded)
+    prepared = engine.prepare(
+        mentees, mentors, capacities, weights=weights, options=options, excluded=excluded, circle_sizes=circle_sizes
+    )
     prepared.seconds = {"load": load_seconds, **prepared.seconds}
     _progress_writer(match_round.pk)(0.1)
     return prepared
@@ -242,12 +249,15 @@ def _insert_proposals(round_id: int, proposals: list[engine.Proposal]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # read by PostgreSQL, not a spreadsheet: written as is (not config.spreadsheets)
     for p in proposals:
-        writer.writerow((round_id, p.mentee_id, p.mentor_id, repr(p.score), json.dumps(p.explanation), now, now))
+        writer.writerow((round_id, p.mentee_id, p.mentor_id, repr(p.score), json.dumps(p.explanation), "", now, now))
     buffer.seek(0)
     table = connection.ops.quote_name(MatchProposal._meta.db_table)
-    columns = "round_id, mentee_id, mentor_id, score, explanation, created_at, updated_at"
+    columns = "round_id, mentee_id, mentor_id, score, explanation, skip_reason, created_at, updated_at"
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+        # An empty field of a CSV is NULL to COPY unless told otherwise: the blank `skip_reason` is ''.
+        cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (skip_reason))", buffer
+        )
 
 
 STALE_QUEUED_SECONDS = 60

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import program_admin_required
-from matching import reports, selectors
+from matching import publishing, reports, selectors
 from matching.models import MatchRound
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
@@ -24,7 +24,12 @@ def round_list(request):
     return render(
         request,
         "matching/round_list.html",
-        {"program": program, "rounds": selectors.round_list(program)[:100], "modes": MatchRound.Mode.choices},
+        {
+            "program": program,
+            "rounds": selectors.round_list(program)[:100],
+            "modes": MatchRound.Mode.choices,
+            "circles": program.format == Program.Format.GROUP,
+        },
     )
 
 
@@ -45,6 +50,7 @@ def round_detail(request, round_id: int):
             "page": page,
             "mentors": mentors,
             "running": match_round.status in ("queued", "running"),
+            "publish_report": publishing.publish_report(match_round.stats),
         },
     )
 

@@ -392,7 +392,6 @@ def _offers_answered(requests: list[MentorshipRequest]) -> None:
 NOTIFICATIONS = {
     # kind: (who is told, subject)
     "received": (("mentor",), "New mentorship request from {mentee}"),
-    "offered": (("mentor",), "The program proposes {mentee} as your mentee"),
     "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
     "declined": (("mentee",), "{mentor} declined your mentorship request"),
     "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),

@@ -110,6 +110,7 @@ TABLE = {
     ("match-round-override", "PATCH"): (ADMINS_ONLY, "override"),
     ("match-round-publish", "POST"): (ADMINS_ONLY, {}),
     ("match-round-cancel", "POST"): (ADMINS_ONLY, {}),
+    ("match-round-rerun", "POST"): (ADMINS_ONLY, {}),
     ("participants-import", "POST"): (ADMINS_ONLY, {}),
     # Programs: everyone here is in `main`; site staff are in none and manage all. The program axis (an admin of
     # one program on another) is walked in tests/programs/test_program_axis_walk.py.
@@ -139,6 +140,7 @@ NESTED = {
     "program-match-round-override": "match-round-override",
     "program-match-round-publish": "match-round-publish",
     "program-match-round-cancel": "match-round-cancel",
+    "program-match-round-rerun": "match-round-rerun",
     "program-participants-import": "participants-import",
 }
 TABLE.update(

@@ -2,8 +2,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import StrictInputSerializer
+from accounts.models import MAX_CAPACITY
 from config.api import IdField, SingleLineField
-from matching.models import MatchRound
+from matching.models import MatchProposal, MatchRound
+from matching.publishing import publish_report
 from mentorship.api.serializers import MentorOutput, PersonOutput
 
 
@@ -21,6 +23,13 @@ class RoundCreateInput(StrictInputSerializer):
     min_score = serializers.FloatField(min_value=0, max_value=1, required=False)
     same_industry = serializers.BooleanField(required=False)
     max_timezone_hours = serializers.FloatField(min_value=0, max_value=26, required=False, allow_null=True)
+    min_group_size = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        required=False,
+        help_text="Group programs only: a circle (its members and those proposed) smaller than this is not "
+        "proposed, and its mentees go to other circles where they fit. Default 1.",
+    )
 
 
 class RoundStats(serializers.Serializer):
@@ -40,9 +49,21 @@ class RoundStats(serializers.Serializer):
         required=False,
         help_text="Seconds per stage: load, features, candidates, assignment, explain, save.",
     )
+    circles = serializers.IntegerField(required=False, help_text="Group rounds: circles proposed to.")
+    circles_closed = serializers.IntegerField(
+        required=False, help_text="Group rounds: circles with candidates left out, below the minimum size."
+    )
+    assignment_passes = serializers.IntegerField(
+        required=False, help_text="Group rounds: assignments run to keep every circle at the minimum size."
+    )
     published = serializers.IntegerField(required=False)
     skipped = serializers.IntegerField(
-        required=False, help_text="Proposals not published: the mentor had no slot left."
+        required=False, help_text="Proposals not published: they no longer held on the day (skipped_reasons)."
+    )
+    skipped_reasons = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Skipped proposals by reason: " + ", ".join(MatchProposal.SkipReason.values) + ".",
     )
 
 
@@ -55,9 +76,20 @@ class RoundOutput(serializers.Serializer):
     min_score = serializers.FloatField()
     same_industry = serializers.BooleanField()
     max_timezone_hours = serializers.FloatField(allow_null=True)
+    min_group_size = serializers.IntegerField()
     status = serializers.ChoiceField(choices=MatchRound.Status.choices)
     progress = serializers.FloatField()
     stats = serializers.SerializerMethodField()
+    publish_report = serializers.SerializerMethodField(
+        help_text='Once published, in words: "3 published; 3 skipped: 2 mentees already matched, 1 whose mentor '
+        'is full."'
+    )
+    publishable_until = serializers.DateTimeField(
+        allow_null=True, help_text="A proposed round: when it grows too old to publish (the program's request expiry)."
+    )
+    stale = serializers.BooleanField(
+        source="is_stale", help_text="Proposed but too old to publish (409 `round_stale`): run it again."
+    )
     error = serializers.CharField()
     created_by = PersonOutput(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -69,6 +101,21 @@ class RoundOutput(serializers.Serializer):
     def get_stats(self, match_round) -> dict:
         return match_round.stats
 
+    def get_publish_report(self, match_round) -> str | None:
+        return publish_report(match_round.stats) if match_round.status == MatchRound.Status.PUBLISHED else None
+
+
+class CommonWantOutput(serializers.Serializer):
+    skill = serializers.CharField()
+    others = serializers.IntegerField(help_text="Others proposed to the circle who want it too.")
+
+
+class CircleOutput(serializers.Serializer):
+    size = serializers.IntegerField(help_text="Members once those proposed join.")
+    already = serializers.IntegerField(help_text="Members already in the circle.")
+    common_wants = CommonWantOutput(many=True)
+    summary = serializers.CharField()
+
 
 class ExplanationOutput(serializers.Serializer):
     blocks = serializers.DictField(
@@ -77,6 +124,7 @@ class ExplanationOutput(serializers.Serializer):
     shared_skills = serializers.ListField(child=serializers.CharField())
     industry = serializers.CharField(allow_null=True, help_text="The industry both share, if any.")
     shared_goal_words = serializers.ListField(child=serializers.CharField())
+    circle = CircleOutput(required=False, help_text="Group rounds: why this member is in this circle.")
 
 
 class ProposalOutput(serializers.Serializer):
@@ -87,6 +135,11 @@ class ProposalOutput(serializers.Serializer):
     explanation = ExplanationOutput()
     proposed_mentor = PersonOutput(allow_null=True, help_text="The matcher's choice, when an admin overrode it.")
     request = serializers.IntegerField(source="request_id", allow_null=True)
+    skip_reason = serializers.SerializerMethodField(help_text="Why publishing skipped this proposal, if it did.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=MatchProposal.SkipReason.choices, allow_null=True))
+    def get_skip_reason(self, proposal) -> str | None:
+        return proposal.skip_reason or None
 
 
 class ProposalOverrideInput(StrictInputSerializer):

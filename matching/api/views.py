@@ -19,7 +19,7 @@ from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
 from config.inputs import parse_whole_number
 from config.schema import ConflictDetail
-from matching import exports, imports, recommendations, reports, rounds, selectors
+from matching import exports, imports, publishing, recommendations, reports, rounds, selectors
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
@@ -95,9 +95,20 @@ class MatchRoundViewSet(
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None, program=None):
-        """Turn the proposals into pending requests for the mentors to accept. Exactly once."""
-        rounds.round_publish(round_id=self.get_object().pk, by=request.user)
+        """Turn the proposals that still hold today into pending requests for the mentors to accept, and tell both
+        sides; the others are skipped, with their reasons (`stats.skipped_reasons`, `publish_report`). Exactly
+        once; a round older than the program's request expiry is 409 `round_stale` (run it again)."""
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        publishing.round_publish(round_id=self.get_object().pk, by=request.user, site_url=site_url)
         return Response(s.RoundOutput(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=None, responses={202: s.RoundOutput, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def rerun(self, request, pk=None, program=None):
+        """A new round with this one's settings over the program's pool of today (for a round too old to
+        publish, or one that failed): 202 at once, as creating one."""
+        match_round = rounds.round_rerun(round_id=self.get_object().pk, by=request.user)
+        return Response(s.RoundOutput(self.get_queryset().get(pk=match_round.pk)).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])

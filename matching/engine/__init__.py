@@ -2,6 +2,10 @@
 can be tested, benchmarked and run at scale without a database.
 
     result = match(mentees, mentors, capacities, weights=Weights(), options=Options(), excluded=[(3, 7)])
+
+A group round passes each mentor's `circle_sizes` (members already in their circle): mentors' capacities are then
+the room left in their circles, `options.min_group_size` applies and each proposal says why the member is in that
+circle (matching.engine.circles).
 """
 
 import time
@@ -13,6 +17,7 @@ import scipy.sparse as sp
 
 from matching.engine.assignment import assign_optimal, assign_stable, blocking_pairs
 from matching.engine.candidates import Candidates, Rules, top_candidates
+from matching.engine.circles import assign_circles, circle_explanations
 from matching.engine.explain import explanations
 from matching.engine.features import Scorer, normalise_tag
 from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participants, Proposal, Weights
@@ -55,7 +60,13 @@ class Prepared:
     mentee_x: sp.csr_matrix
     mentor_x: sp.csr_matrix
     rules: Rules
+    circle_sizes: np.ndarray | None = None  # a group round's: each mentor's members already in their circle
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def circles(self) -> bool:
+        """A group round: its mentors lead circles (sizes given, or a minimum size asked)."""
+        return self.circle_sizes is not None or self.options.min_group_size > 1
 
 
 def prepare(
@@ -66,10 +77,16 @@ def prepare(
     weights: Weights,
     options: Options,
     excluded: Iterable[tuple[int, int]] = (),
+    circle_sizes: Sequence[int] | None = None,
 ) -> Prepared:
-    """Stage 1: fit the scorer and build both sides' features and the pairing rules."""
+    """Stage 1: fit the scorer and build both sides' features and the pairing rules. `circle_sizes`: a group
+    round's members already in each mentor's circle (then `capacities` are the room left in them)."""
     if len(capacities) != len(mentors):
         raise ValueError(f"{len(capacities)} capacities for {len(mentors)} mentors.")
+    if circle_sizes is not None:
+        circle_sizes = np.asarray(circle_sizes, dtype=np.int64)
+        if len(circle_sizes) != len(mentors) or (circle_sizes < 0).any():
+            raise ValueError(f"circle_sizes: one size of 0 or more for each of the {len(mentors)} mentors.")
     clock = time.perf_counter()
     scorer = Scorer(weights)
     mentee_blocks, mentor_blocks = scorer.fit_blocks(mentees, mentors)
@@ -84,6 +101,7 @@ def prepare(
         mentee_x=scorer.stacked(mentee_blocks),
         mentor_x=scorer.stacked(mentor_blocks),
         rules=_rules(mentees, mentors, excluded, options),
+        circle_sizes=circle_sizes,
     )
     prepared.seconds["features"] = time.perf_counter() - clock
     return prepared
@@ -109,8 +127,23 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
     seconds = dict(prepared.seconds)
     mentees, mentors, capacities = prepared.mentees, prepared.mentors, prepared.capacities
     clock = time.perf_counter()
-    assign = assign_optimal if prepared.options.mode == "optimal" else assign_stable
-    chosen = assign(candidates, capacities, len(mentees))
+    circle_stats = {}
+    if prepared.circles:
+        existing = _circle_sizes(prepared)
+        circles = assign_circles(
+            candidates,
+            capacities,
+            len(mentees),
+            existing=existing,
+            minimum=prepared.options.min_group_size,
+            mode=prepared.options.mode,
+        )
+        # Pairs count as blocking only with a circle that stays open: a closed one takes nobody.
+        chosen, capacities = circles.chosen, circles.room
+        circle_stats = {"circles_closed": circles.closed, "assignment_passes": circles.passes}
+    else:
+        assign = assign_optimal if prepared.options.mode == "optimal" else assign_stable
+        chosen = assign(candidates, capacities, len(mentees))
     blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
     seconds["assignment"] = time.perf_counter() - clock
 
@@ -119,6 +152,12 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
     scores, why = explanations(
         prepared.scorer, mentees, mentors, prepared.mentee_blocks, prepared.mentor_blocks, mentee_index, mentor_index
     )
+    if prepared.circles:
+        for explanation, circle in zip(
+            why, circle_explanations(mentees.skills, mentee_index, mentor_index, existing), strict=True
+        ):
+            explanation["circle"] = circle
+        circle_stats["circles"] = len(set(mentor_index.tolist()))
     proposals = [
         Proposal(int(mentees.ids[a]), int(mentors.ids[b]), float(score), explanation)
         for a, b, score, explanation in zip(mentee_index, mentor_index, scores, why, strict=True)
@@ -135,6 +174,7 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
         "blocking_pairs": blocking,
         "candidate_pairs": len(candidates),
+        **circle_stats,
     }
     return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
 
@@ -152,12 +192,16 @@ def match(
     weights: Weights,
     options: Options,
     excluded: Iterable[tuple[int, int]] = (),
+    circle_sizes: Sequence[int] | None = None,
     progress: Progress | None = None,
 ) -> MatchResult:
     """Propose mentors to mentees: each mentee at most once, no mentor beyond capacity, no excluded pair, no pair
-    below `options.min_score`, and the best total score (`optimal`) or a stable matching (`stable`)."""
+    below `options.min_score`, and the best total score (`optimal`) or a stable matching (`stable`). A group round
+    (`circle_sizes`, or `options.min_group_size` above 1) proposes no circle below the minimum size."""
     report = _Reporter(progress)
-    prepared = prepare(mentees, mentors, capacities, weights=weights, options=options, excluded=excluded)
+    prepared = prepare(
+        mentees, mentors, capacities, weights=weights, options=options, excluded=excluded, circle_sizes=circle_sizes
+    )
     report.stage_done("features")
     clock = time.perf_counter()
     candidates = search(prepared, progress=report.within("candidates"))
@@ -223,6 +267,12 @@ def rank(
         Proposal(int(mentee.ids[0]), int(mentors.ids[b]), float(score), explanation)
         for b, score, explanation in zip(order, exact, why, strict=True)
     ]
+
+
+def _circle_sizes(prepared: Prepared) -> np.ndarray:
+    if prepared.circle_sizes is None:
+        return np.zeros(len(prepared.mentors), dtype=np.int64)
+    return prepared.circle_sizes
 
 
 def _rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:

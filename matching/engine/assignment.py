@@ -3,6 +3,10 @@
 `optimal`: the largest total score, exactly, as a min-cost flow (source → mentee → mentor → sink, with a
 bypass arc so that a mentee may stay unmatched). `stable`: pairs taken in descending score order; when both sides
 rank by the same score this leaves no pair who would both rather be together than with whom they got.
+
+`optimal` can also fill given minimum loads first (a group round's circles, matching.engine.circles): each mentor's
+first `minimum_loads` slots earn a bonus larger than any score a reassignment could lose, so the flow meets as many
+of those minimums as the candidates allow, and then has the largest total score.
 """
 
 import numpy as np
@@ -14,12 +18,20 @@ from matching.engine.candidates import Candidates
 COST_SCALE = 1_000_000_000
 
 
-def assign_optimal(candidates: Candidates, capacities: np.ndarray, n_mentees: int) -> np.ndarray:
+def assign_optimal(
+    candidates: Candidates, capacities: np.ndarray, n_mentees: int, minimum_loads: np.ndarray | None = None
+) -> np.ndarray:
     """Indices into `candidates` of the chosen edges."""
     if len(candidates) == 0:
         return np.array([], dtype=np.int64)
     n_mentors = len(capacities)
     source, sink = n_mentees + n_mentors, n_mentees + n_mentors + 1
+    scale = COST_SCALE
+    if minimum_loads is not None:
+        # A cycle of the residual graph passes at most 2 pair arcs per mentee: a bonus above 2 × mentees × the
+        # score scale outweighs any score it could lose. The solver multiplies costs by the node count and refuses
+        # a range that would overflow 64 bits: the scale shrinks for a large pool (still ~1e-8 per pair at 100k).
+        scale = min(COST_SCALE, 2**62 // ((2 * n_mentees + 1) * (n_mentees + n_mentors + 3)))
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.full(n_mentees, source),
@@ -31,14 +43,16 @@ def assign_optimal(candidates: Candidates, capacities: np.ndarray, n_mentees: in
         candidates.mentee,
         n_mentees + candidates.mentor,
         np.ones(len(candidates), dtype=np.int64),
-        -np.rint(candidates.score * COST_SCALE).astype(np.int64),
+        -np.rint(candidates.score * scale).astype(np.int64),
     )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        n_mentees + np.arange(n_mentors),
-        np.full(n_mentors, sink),
-        np.asarray(capacities, dtype=np.int64),
-        np.zeros(n_mentors, dtype=np.int64),
-    )
+    capacities = np.asarray(capacities, dtype=np.int64)
+    mentor_nodes, sinks = n_mentees + np.arange(n_mentors), np.full(n_mentors, sink)
+    if minimum_loads is not None:
+        first = np.minimum(np.asarray(minimum_loads, dtype=np.int64), capacities)
+        bonus = (2 * n_mentees + 1) * scale
+        flow.add_arcs_with_capacity_and_unit_cost(mentor_nodes, sinks, first, np.full(n_mentors, -bonus))
+        capacities = capacities - first
+    flow.add_arcs_with_capacity_and_unit_cost(mentor_nodes, sinks, capacities, np.zeros(n_mentors, dtype=np.int64))
     flow.add_arc_with_capacity_and_unit_cost(source, sink, n_mentees, 0)  # staying unmatched costs nothing
     flow.set_node_supply(source, n_mentees)
     flow.set_node_supply(sink, -n_mentees)

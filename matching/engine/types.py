@@ -72,6 +72,7 @@ class Options:
     same_industry: bool = False
     max_timezone_hours: float | None = None
     chunk_elements: int = 8_000_000  # mentees × mentors scored at once; bounds the candidate search's memory
+    min_group_size: int = 1  # group rounds: a circle (its members and those proposed) smaller than this is not proposed
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -82,6 +83,8 @@ class Options:
             raise ValueError("min_score: from 0 to 1.")
         if self.max_timezone_hours is not None and not 0 <= self.max_timezone_hours <= 26:
             raise ValueError("max_timezone_hours: from 0 to 26.")
+        if isinstance(self.min_group_size, bool) or not isinstance(self.min_group_size, int) or self.min_group_size < 1:
+            raise ValueError("min_group_size: a whole number from 1.")
 
 
 @dataclass(frozen=True)

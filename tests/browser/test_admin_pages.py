@@ -1,12 +1,25 @@
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import MatchProposal, MatchRound
+from matching.rounds import round_create
+from matching.runner import round_run
 from mentorship.models import MentorshipRequest
+from programs.models import Membership
 from tests.browser.test_sign_in import sign_in
-from tests.factories import PASSWORD, AdminFactory, MatchRoundFactory, MenteeFactory, MentorFactory, with_profile
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    MatchRoundFactory,
+    MenteeFactory,
+    MentorFactory,
+    default_program,
+    with_profile,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +63,28 @@ def test_an_admin_runs_a_round_overrides_a_proposal_and_publishes(page, program)
     offers = MentorshipRequest.objects.filter(origin="match_round")
     assert offers.count() == 2
     assert offers.filter(mentor=program, mentee__full_name="Amy Python").exists()
+    assert page.console_errors == []
+
+
+def test_an_admin_runs_a_round_too_old_to_publish_again_and_publishes_the_new_one(page, program):
+    old = round_create(program=default_program(), name="Spring", created_by=None, enqueue=False)
+    round_run(round_id=old.pk)
+    MatchRound.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=20))
+    sign_in(page, "ada", PASSWORD)
+
+    page.goto(f"/rounds/{old.pk}/")
+    expect(page.get_by_text("it can no longer be published")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    page.get_by_role("button", name="Run again with the same settings").click()
+
+    expect(page.get_by_role("heading", name="Spring (again)")).to_be_visible()
+    expect(page.locator("table.proposals tbody tr")).to_have_count(2)
+    Membership.objects.filter(user__full_name="Bo Leader", role="mentee").update(status="left")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("1 published; 1 skipped: 1 mentee left the program.")).to_be_visible()
+    expect(page.locator("table.proposals tbody tr").filter(has_text="Bo Leader")).to_contain_text("Not published")
+    assert MentorshipRequest.objects.filter(origin="match_round").count() == 1
     assert page.console_errors == []
 
 

@@ -5,6 +5,7 @@ The walk is driven by WALK, which must name every page of the URLconf (as the pe
 visit each as every role that may see it: a new page is audited by being listed.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -107,11 +108,14 @@ WALK = {
     "mentorship-list-page": [visit(*SIGNED_IN)],
     "mentorship-page": [visit(*SIGNED_IN, mentorship_id="mentorship")],
     "goal-list-page": [visit(MENTEE)],
-    "round-list-page": [visit(ADMIN)],
+    "round-list-page": [visit(ADMIN), visit(ADMIN, then="?program=circles")],  # a group program: circle size
     "round-page": [
         visit(ADMIN, round_id="proposed_round"),
         visit(ADMIN, round_id="running_round"),
         visit(ADMIN, round_id="failed_round"),
+        visit(ADMIN, round_id="stale_round"),
+        visit(ADMIN, round_id="published_round"),
+        visit(ADMIN, round_id="cancelled_round"),
     ],
     "import-page": [visit(ADMIN)],
     "reports-page": [visit(ADMIN)],
@@ -193,6 +197,22 @@ def world():
     otto.profile.skills.add(SkillFactory(name="Platform engineering", status="suggested", suggested_by=otto))
     running = MatchRoundFactory(name="Summer cohort", status="running", progress=0.4, created_by=ada)
     failed = MatchRoundFactory(name="Autumn cohort", status="failed", error="No mentor has an open slot.")
+    # Too old to publish; published with a proposal skipped (and why); cancelled: each offers what may be done.
+    stats = {"matched": 2, "mentees": 2, "mentors": 2, "mean_score": 0.5, "blocking_pairs": 0}
+    stale = MatchRoundFactory(
+        name="Winter cohort", status="proposed", stats=stats, finished_at=timezone.now() - dt.timedelta(days=60)
+    )
+    MatchProposalFactory(round=stale, mentee=wendy, mentor=otto)
+    published = MatchRoundFactory(
+        name="Last winter",
+        status="published",
+        published_at=timezone.now(),
+        stats={**stats, "published": 1, "skipped": 1, "skipped_reasons": {"mentor_full": 1}},
+    )
+    MatchProposalFactory(round=published, mentee=wendy, mentor=pia)
+    MatchProposalFactory(round=published, mentee=maya, mentor=otto, skip_reason="mentor_full")
+    cancelled = MatchRoundFactory(name="Cancelled cohort", status="cancelled", stats=stats)
+    ProgramFactory(slug="circles", name="Circles", format="group")
     # Programs: Maya is also in a spring cohort (the switcher shows); Pia waits for approval; Nina is invited.
     spring = ProgramFactory(
         slug="spring", name="Spring cohort", kind="cohort", starts_on="2030-03-01", ends_on="2030-06-30"
@@ -212,6 +232,9 @@ def world():
         "proposed_round": proposed.pk,
         "running_round": running.pk,
         "failed_round": failed.pk,
+        "stale_round": stale.pk,
+        "published_round": published.pk,
+        "cancelled_round": cancelled.pk,
         "signup_token": "a-sign-up-link",
         "email_change_token": "an-email-change-link",
         "email_revert_token": "an-email-revert-link",

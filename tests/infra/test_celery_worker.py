@@ -209,3 +209,30 @@ def test_a_worker_killed_mid_round_leaves_nothing_half_written_and_the_round_com
     assert done.proposals.count() == done.stats["matched"] > 0
     pairs = list(done.proposals.values_list("mentee_id", flat=True))
     assert len(pairs) == len(set(pairs))  # each mentee once: one run saved, once
+
+
+def test_worker_process_tells_each_mentor_once_and_each_mentee_once_when_a_round_is_published(
+    worker_process, admin_user
+):
+    process, mail_dir, log_path = worker_process
+    match_round = _start_round_and_wait(admin_user, process, log_path)
+
+    response = client_for(admin_user).post(f"/api/v1/match-rounds/{match_round.pk}/publish/")
+    assert response.status_code == 200, response.json()
+
+    def subjects():
+        files = list(mail_dir.glob("*.log")) if mail_dir.exists() else []
+        found = [line for f in files for line in f.read_text().splitlines() if line.startswith("Subject: ")]
+        return found if len(found) >= 6 else None
+
+    sent = _wait_for(subjects, seconds=60)
+
+    assert process.poll() is None, f"the worker died:\n{log_path.read_text()}"
+    assert sent, f"not every email within 60 s; the worker's log:\n{log_path.read_text()}"
+    assert sum("proposes 2 mentees to you" in s for s in sent) == 2  # two mentors, two proposals each
+    assert sum("as your mentor" in s for s in sent) == 4
+    time.sleep(1)
+    assert len(subjects()) == 6  # and nothing more: no email per request besides
+    log = log_path.read_text()
+    assert "matching.tasks.announce_published_round" in log
+    assert log.count("matching.tasks.send_round_digest") >= 2

@@ -25,7 +25,7 @@ def test_running_overriding_and_publishing_a_round_are_recorded(run_round, admin
     publish = AdminAction.objects.get(kind="round_publish")
     assert publish.actor == admin_user
     assert publish.target == f"match round {round_id}"
-    assert publish.details == {"published": 3, "skipped": 0}
+    assert publish.details == {"published": 3, "skipped": 0, "skipped_reasons": {}}
     override = AdminAction.objects.get(kind="proposal_override")
     assert override.details["to_mentor"] == spare.pk
 

@@ -132,7 +132,7 @@ def test_a_round_on_an_empty_pool_is_409(run_round, db):
     assert "pool is empty" in response.json()["detail"]
 
 
-def test_publishing_makes_pending_offers_that_hold_slots_and_tells_the_mentors(
+def test_publishing_makes_pending_offers_that_hold_slots_and_tells_both_sides(
     run_round, admin_client_api, mentee_client, program, django_capture_on_commit_callbacks
 ):
     round_id = run_round().json()["id"]
@@ -148,7 +148,10 @@ def test_publishing_makes_pending_offers_that_hold_slots_and_tells_the_mentors(
     assert offers.count() == 3
     assert all(p.request_id for p in MatchProposal.objects.filter(round_id=round_id))
     assert offers.get(mentee=program["amy"]).goals.get().title == "Build data pipelines in Python"
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(["pia@example.org", "pia@example.org", "lou@example.org"])
+    # One digest per mentor (Pia has two proposals), one email per mentee; no email per request besides.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["pia@example.org", "lou@example.org", "amy@example.org", "bo@example.org", "cy@example.org"]
+    )
     assert mentee_client.get(f"/api/v1/mentors/{program['pia'].pk}/").json()["open_slots"] == 0
 
 

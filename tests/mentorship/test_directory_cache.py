@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from matching import rounds, runner
+from matching import publishing, rounds, runner
 from programs.models import Program
 from tests.conftest import client_for
 from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
@@ -80,7 +80,7 @@ def test_published_offers_hold_slots_in_the_directory_at_once(mentee_client, ana
     runner.round_run(round_id=match_round.pk)
     assert slots(mentee_client) == 2
 
-    rounds.round_publish(round_id=match_round.pk, by=admin_user)
+    publishing.round_publish(round_id=match_round.pk, by=admin_user)
 
     assert slots(mentee_client) == 1
 

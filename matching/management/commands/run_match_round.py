@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--min-score", type=float, default=0.0)
         parser.add_argument("--same-industry", action="store_true")
         parser.add_argument("--max-timezone-hours", type=float)
+        parser.add_argument(
+            "--min-group-size", type=int, default=1, help="Group programs: the smallest circle proposed (default 1)."
+        )
 
     def handle(self, *args, **o):
         weights = {k: o[k] for k in ("skills", "industry", "goals") if o[k] is not None}
@@ -40,6 +43,7 @@ class Command(BaseCommand):
                 min_score=o["min_score"],
                 same_industry=o["same_industry"],
                 max_timezone_hours=o["max_timezone_hours"],
+                min_group_size=o["min_group_size"],
                 enqueue=False,
             )
         except ValidationError as error:
