@@ -142,11 +142,9 @@ def mentor_pool(program: Program, open_slots: dict[int, int] | None = None) -> t
 
 
 def circle_sizes(program: Program, mentor_ids: Iterable[int]) -> dict[int, int]:
-    """Members already in each mentor's circle in a group program, by user id (absent: none): their active
-    mentorships there, one per member until a circle is one mentorship with member rows (issue 13's data model),
-    when this counts the circle's active members instead."""
-    mentorships = Mentorship.objects.active().in_program(program).filter(mentor_id__in=list(mentor_ids))
-    return dict(mentorships.order_by().values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    """Members already in each mentor's circle in a group program, by user id (absent: none)."""
+    members = MentorshipMember.objects.active().in_program(program).filter(mentor_id__in=list(mentor_ids))
+    return dict(members.order_by().values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
 
 
 def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, int]]:
