@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from matching.engine.features import normalise_tag
+from matching.engine.types import Options, Participants
+
 NOT_ALLOWED = -1.0
 # The mentors' features as a dense float32 matrix when it fits in this many bytes: a sparse chunk times a dense
 # matrix is several times faster than a sparse product that comes out dense anyway.
@@ -50,8 +53,11 @@ def top_candidates(
     chunk_elements: int,
     rows: range | None = None,
     progress: Callable[[float], None] | None = None,
+    bonus: tuple[sp.csr_matrix, sp.csr_matrix, float] | None = None,
 ) -> Candidates:
-    """Search the mentees in `rows` (all by default); a slice lets several workers share a large program."""
+    """Search the mentees in `rows` (all by default); a slice lets several workers share a large program.
+    `bonus` (a, b, weight): `weight` more for a pair whose rows of a and b share any column (peers who speak a
+    language in common), a term that no dot product gives."""
     rows = rows if rows is not None else range(mentee_x.shape[0])
     n_mentors = mentor_x.shape[0]
     keep = min(top_k, n_mentors)
@@ -68,6 +74,9 @@ def top_candidates(
         stop = min(start + chunk, rows.stop)
         product = mentee_x[start:stop] @ mentor_t
         scores = product if isinstance(product, np.ndarray) else product.toarray()
+        if bonus is not None:
+            shared = (bonus[0][start:stop] @ bonus[1].T).tocoo()
+            scores[shared.row, shared.col] += np.float32(bonus[2])
         _apply_rules(scores, start, stop, rules)
         if keep < n_mentors:
             best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
@@ -100,3 +109,27 @@ def _apply_rules(scores: np.ndarray, start: int, stop: int, rules: Rules) -> Non
         gap = np.abs(rules.mentee_offset[start:stop, None] - rules.mentor_offset[None, :])
         # An unknown time zone (NaN) never passes a time-zone rule: the admin asked for a guarantee.
         scores[~(gap <= rules.max_timezone_hours)] = NOT_ALLOWED
+
+
+def pair_rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:
+    """The rules of a round: its excluded (mentee id, mentor id) pairs and its options' hard filters."""
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    pairs = [(mentee_at[a], mentor_at[b]) for a, b in excluded if a in mentee_at and b in mentor_at]
+    rows, cols = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True)) if pairs else ([], [])
+    excluded_matrix = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(mentees), len(mentors))
+    )
+    rules = {"excluded": excluded_matrix, "min_score": options.min_score}
+    if options.same_industry:
+        codes: dict[str, int] = {}
+        for side, key in ((mentees, "mentee_industry"), (mentors, "mentor_industry")):
+            rules[key] = np.array(
+                [codes.setdefault(normalise_tag(i), len(codes)) if i else -1 for i in side.industry], dtype=np.int64
+            )
+    if options.max_timezone_hours is not None:
+        for side, key in ((mentees, "mentee_offset"), (mentors, "mentor_offset")):
+            offsets = side.utc_offset_hours if side.utc_offset_hours is not None else [np.nan] * len(side)
+            rules[key] = np.array([np.nan if o is None else o for o in offsets], dtype=np.float64)
+        rules["max_timezone_hours"] = options.max_timezone_hours
+    return Rules(**rules)
