@@ -17,7 +17,8 @@ from matching.engine.assignment import assign_optimal, assign_stable, blocking_p
 from matching.engine.candidates import Candidates, Rules, pair_rules, top_candidates
 from matching.engine.explain import explanations
 from matching.engine.features import Scorer
-from matching.engine.peers import describe_pair, match_peers
+from matching.engine.peer_explain import describe_pair
+from matching.engine.peers import match_peers
 from matching.engine.progress import Progress, Reporter
 from matching.engine.types import (
     BLOCKS,

@@ -23,7 +23,7 @@ import rustworkx
 
 from matching.engine.assignment import assign_optimal
 from matching.engine.candidates import Candidates
-from matching.engine.roommates import blocking_pairs, stable_roommates
+from matching.engine.roommates import stable_roommates
 
 # The blossom algorithm compares weights as integers: scores become integers in units of 1e-15, exact in a float.
 WEIGHT_SCALE = 10**15
@@ -156,6 +156,11 @@ def partners(graph: PeerGraph, chosen: np.ndarray) -> np.ndarray:
 
 
 def count_blocking_pairs(graph: PeerGraph, chosen: np.ndarray) -> int:
-    """Candidate pairs who would both rather be together than with whom they got (or alone)."""
-    indptr, indices = graph.preferences()
-    return blocking_pairs(indptr, indices, partners(graph, chosen))
+    """Candidate pairs who would both rather be together than with whom they got (or alone). Every peer ranks
+    their candidates in the graph's one order of edges, so a peer prefers an edge to their pair's exactly when it
+    comes first: roommates.blocking_pairs on `preferences()` counts the same, at several times the cost."""
+    position = np.empty(len(graph), dtype=np.int64)
+    position[graph.order()] = np.arange(len(graph))
+    held = np.full(graph.n, len(graph), dtype=np.int64)  # alone: any candidate comes first
+    held[graph.a[chosen]] = held[graph.b[chosen]] = position[chosen]
+    return int(np.count_nonzero((position < held[graph.a]) & (position < held[graph.b])))

@@ -19,11 +19,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.engine.candidates import Rules, pair_rules, top_candidates
-from matching.engine.explain import explanations
 from matching.engine.features import Scorer, normalise_tag
 from matching.engine.pairing import PeerGraph, count_blocking_pairs, pair_optimal, pair_stable
+from matching.engine.peer_explain import explain_pairs, share_language
 from matching.engine.progress import Progress, Reporter
-from matching.engine.types import BLOCKS, MatchResult, Options, Peers, Proposal, Weights
+from matching.engine.types import MatchResult, Options, Peers, Proposal, Weights
 
 # Candidate edges whose exact scores are computed at once (sparse rows of both ends): bounds that stage's memory.
 EDGE_CHUNK = 100_000
@@ -88,7 +88,8 @@ def peer_candidates(prepared: PreparedPeers, progress: Progress | None = None) -
         bonus=_language_bonus(prepared),
     )
     lower, upper = np.minimum(found.mentee, found.mentor), np.maximum(found.mentee, found.mentor)
-    keys = np.unique(lower.astype(np.int64) * max(n, 1) + upper)
+    keys = np.sort(lower.astype(np.int64) * max(n, 1) + upper)
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys  # each edge once
     a, b = keys // max(n, 1), keys % max(n, 1)
     score = pair_scores(prepared, a, b)
     keep = (score > 0) & (score >= prepared.options.min_score)
@@ -102,7 +103,7 @@ def pair_scores(prepared: PreparedPeers, a: np.ndarray, b: np.ndarray) -> np.nda
     for start in range(0, len(a), EDGE_CHUNK):
         rows_a, rows_b = a[start : start + EDGE_CHUNK], b[start : start + EDGE_CHUNK]
         score = np.asarray(prepared.asks[rows_a].multiply(prepared.offers[rows_b]).sum(axis=1)).ravel()
-        parts.append(score + prepared.language_share * _share_language(prepared.languages, rows_a, rows_b))
+        parts.append(score + prepared.language_share * share_language(prepared.languages, rows_a, rows_b))
     return np.concatenate(parts) if parts else np.array([], dtype=np.float64)
 
 
@@ -120,7 +121,7 @@ def match_peers(
     EXACT_MAX_PEERS peers, `method` "exact" or "double_cover" to choose) or a stable matching (`stable`).
 
     Each proposal is a pair with `mentee_id` the lower id (peer "a") and `mentor_id` the higher (peer "b"), as a
-    MatchProposal stores it; its explanation holds both directions (see `explain_pairs`)."""
+    MatchProposal stores it; its explanation holds both directions (see peer_explain.explain_pairs)."""
     report = Reporter(progress)
     prepared = prepare_peers(peers, weights=weights, options=options, excluded=excluded)
     report.stage_done("features")
@@ -161,59 +162,6 @@ def match_peers(
         "candidate_pairs": len(graph),
     }
     return MatchResult(proposals=proposals, stats=stats, seconds=dict(prepared.seconds))
-
-
-def explain_pairs(prepared: PreparedPeers, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[dict]]:
-    """Scores and explanations of the pairs (a[i], b[i]), peers by index (a the lower id):
-
-    {"a": id, "b": id,
-     "blocks": {"skills", "industry", "goals", "language"},  # the pair's score by signal; they add up to it
-     "industry": shared industry or None, "shared_languages": [...],
-     "a_helps_b": {...}, "b_helps_a": {...}}
-
-    Each direction has the one-on-one explanation's shape, the helper in the mentor's place: `shared_skills` are
-    the helper's skills the other wants, `shared_goal_words` the other's goal words the helper's profile has,
-    and its `blocks` that direction's own score (the pair's skills and goals are their average)."""
-    peers = prepared.peers
-    wanting, offering = peers.wanting(), peers.offering()
-    args = (prepared.scorer, wanting, offering, prepared.want_blocks, prepared.offer_blocks)
-    _, b_helps_a = explanations(*args, a, b)  # a's wants, b's offer
-    _, a_helps_b = explanations(*args, b, a)
-    language = prepared.language_share * _share_language(prepared.languages, a, b)
-    scores, result = [], []
-    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        to_a, to_b = b_helps_a[i], a_helps_b[i]
-        blocks = {name: (to_a["blocks"][name] + to_b["blocks"][name]) / 2 for name in BLOCKS}
-        blocks["language"] = float(language[i])
-        scores.append(sum(blocks.values()))
-        result.append(
-            {
-                "a": int(peers.ids[x]),
-                "b": int(peers.ids[y]),
-                "blocks": blocks,
-                "industry": to_a["industry"],
-                "shared_languages": _shared_languages(peers, x, y) if language[i] else [],
-                "a_helps_b": _direction(to_b),
-                "b_helps_a": _direction(to_a),
-            }
-        )
-    return np.array(scores, dtype=np.float64), result
-
-
-def describe_pair(explanation: dict, a_name: str, b_name: str) -> str:
-    """ "Ana can help Ben with Python; Ben can help Ana with Design." from a pair's explanation and the names of
-    peer a (the lower id) and peer b; goal words when no skill meets."""
-    sentences = []
-    for helper, helped, key in ((a_name, b_name, "a_helps_b"), (b_name, a_name, "b_helps_a")):
-        direction = explanation[key]
-        if direction["shared_skills"]:
-            sentences.append(f"{helper} can help {helped} with {', '.join(direction['shared_skills'])}")
-        elif direction["shared_goal_words"]:
-            words = ", ".join(direction["shared_goal_words"])
-            sentences.append(f"{helper} can help {helped} with goals about {words}")
-    if not sentences and explanation["industry"]:
-        sentences.append(f"{a_name} and {b_name} both work in {explanation['industry']}")
-    return "; ".join(sentences) + "." if sentences else ""
 
 
 def unmatched(prepared: PreparedPeers, graph: PeerGraph, chosen: np.ndarray) -> list[dict]:
@@ -291,18 +239,3 @@ def _language_bonus(prepared: PreparedPeers, rows: np.ndarray | None = None):
         return None
     languages = prepared.languages
     return (languages if rows is None else languages[rows], languages, prepared.language_share)
-
-
-def _share_language(languages: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if languages.nnz == 0 or len(a) == 0:
-        return np.zeros(len(a))
-    return (np.asarray(languages[a].multiply(languages[b]).sum(axis=1)).ravel() > 0).astype(np.float64)
-
-
-def _shared_languages(peers: Peers, a: int, b: int) -> list[str]:
-    theirs = {normalise_tag(x) for x in peers.languages[b]}
-    return sorted({x.strip() for x in peers.languages[a] if normalise_tag(x) in theirs}, key=str.casefold)
-
-
-def _direction(explanation: dict) -> dict:
-    return {key: value for key, value in explanation.items() if key != "industry"}

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from matching.engine import Options, Peers, PeerWeights, Weights, describe_pair, match_peers
-from matching.engine.pairing import PeerGraph, double_cover_matching, exact_matching, greedy_matching, pair_optimal
+from matching.engine.pairing import (
+    PeerGraph,
+    count_blocking_pairs,
+    double_cover_matching,
+    exact_matching,
+    greedy_matching,
+    pair_optimal,
+    partners,
+)
 from matching.engine.peers import peer_candidates, prepare_peers
 from matching.engine.roommates import blocking_pairs, stable_roommates
 
@@ -466,3 +474,13 @@ def test_an_unknown_method_or_negative_language_weight_is_refused():
     with pytest.raises(ValueError, match="language: a weight cannot be negative"):
         PeerWeights(language=-1)
     assert list(itertools.islice(PeerWeights().shares(), 4)) == ["skills", "industry", "goals", "language"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_blocking_pairs_counted_on_the_edge_order_agree_with_the_preference_tables(seed):
+    graph = random_graph(seed, 300, degree=4)
+    graph = PeerGraph(graph.n, graph.a, graph.b, np.round(graph.score, 1))  # many ties, broken by id
+    for chosen in (greedy_matching(graph), exact_matching(graph), exact_matching(graph)[::2]):
+        indptr, indices = graph.preferences()
+
+        assert count_blocking_pairs(graph, chosen) == blocking_pairs(indptr, indices, partners(graph, chosen))
