@@ -6,43 +6,59 @@ can be tested, benchmarked and run at scale without a database.
 A group round passes each mentor's `circle_sizes` (members already in their circle): mentors' capacities are then
 the room left in their circles, `options.min_group_size` applies and each proposal says why the member is in that
 circle (matching.engine.circles).
+
+Peer programs (everyone on both sides, pairs in a general graph): matching.engine.peers.match_peers.
 """
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from matching.engine.assignment import assign_optimal, assign_stable, blocking_pairs
-from matching.engine.candidates import Candidates, Rules, top_candidates
+from matching.engine.candidates import Candidates, Rules, pair_rules, top_candidates
 from matching.engine.circles import assign_circles, circle_explanations
 from matching.engine.explain import explanations
-from matching.engine.features import Scorer, normalise_tag
-from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participants, Proposal, Weights
+from matching.engine.features import Scorer
+from matching.engine.peer_explain import describe_pair
+from matching.engine.peers import match_peers
+from matching.engine.progress import Progress, Reporter
+from matching.engine.types import (
+    BLOCKS,
+    MODES,
+    PEER_BLOCKS,
+    MatchResult,
+    Options,
+    Participants,
+    Peers,
+    PeerWeights,
+    Proposal,
+    Weights,
+)
 
 __all__ = [
     "BLOCKS",
     "MODES",
+    "PEER_BLOCKS",
     "Candidates",
     "MatchResult",
     "Options",
     "Participants",
+    "PeerWeights",
+    "Peers",
     "Prepared",
     "Proposal",
     "Scorer",
     "Weights",
+    "describe_pair",
     "match",
+    "match_peers",
     "rank",
     "recommend",
     "score_pairs",
 ]
-
-Progress = Callable[[float], None]
-
-# Shares of the progress bar per stage: the candidate search is most of the work.
-_STAGES = {"features": 0.1, "candidates": 0.75, "assignment": 0.1, "explain": 0.05}
 
 
 @dataclass
@@ -100,7 +116,7 @@ def prepare(
         mentor_blocks=mentor_blocks,
         mentee_x=scorer.stacked(mentee_blocks),
         mentor_x=scorer.stacked(mentor_blocks),
-        rules=_rules(mentees, mentors, excluded, options),
+        rules=pair_rules(mentees, mentors, excluded, options),
         circle_sizes=circle_sizes,
     )
     prepared.seconds["features"] = time.perf_counter() - clock
@@ -198,7 +214,7 @@ def match(
     """Propose mentors to mentees: each mentee at most once, no mentor beyond capacity, no excluded pair, no pair
     below `options.min_score`, and the best total score (`optimal`) or a stable matching (`stable`). A group round
     (`circle_sizes`, or `options.min_group_size` above 1) proposes no circle below the minimum size."""
-    report = _Reporter(progress)
+    report = Reporter(progress)
     prepared = prepare(
         mentees, mentors, capacities, weights=weights, options=options, excluded=excluded, circle_sizes=circle_sizes
     )
@@ -273,45 +289,3 @@ def _circle_sizes(prepared: Prepared) -> np.ndarray:
     if prepared.circle_sizes is None:
         return np.zeros(len(prepared.mentors), dtype=np.int64)
     return prepared.circle_sizes
-
-
-def _rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:
-    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
-    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
-    pairs = [(mentee_at[a], mentor_at[b]) for a, b in excluded if a in mentee_at and b in mentor_at]
-    rows, cols = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True)) if pairs else ([], [])
-    excluded_matrix = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(mentees), len(mentors))
-    )
-    rules = {"excluded": excluded_matrix, "min_score": options.min_score}
-    if options.same_industry:
-        codes: dict[str, int] = {}
-        for side, key in ((mentees, "mentee_industry"), (mentors, "mentor_industry")):
-            rules[key] = np.array(
-                [codes.setdefault(normalise_tag(i), len(codes)) if i else -1 for i in side.industry], dtype=np.int64
-            )
-    if options.max_timezone_hours is not None:
-        for side, key in ((mentees, "mentee_offset"), (mentors, "mentor_offset")):
-            offsets = side.utc_offset_hours if side.utc_offset_hours is not None else [np.nan] * len(side)
-            rules[key] = np.array([np.nan if o is None else o for o in offsets], dtype=np.float64)
-        rules["max_timezone_hours"] = options.max_timezone_hours
-    return Rules(**rules)
-
-
-class _Reporter:
-    """Turns stage progress into one 0..1 figure for the caller's progress bar."""
-
-    def __init__(self, progress: Progress | None):
-        self.progress = progress
-        self.done = 0.0
-
-    def within(self, stage: str) -> Progress | None:
-        if self.progress is None:
-            return None
-        base, share = self.done, _STAGES[stage]
-        return lambda fraction: self.progress(base + share * fraction)
-
-    def stage_done(self, stage: str) -> None:
-        self.done += _STAGES[stage]
-        if self.progress is not None:
-            self.progress(min(self.done, 1.0))

@@ -10,10 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from matching.engine.features import normalise_tag
+from matching.engine.types import Options, Participants
+
 NOT_ALLOWED = -1.0
-# The mentors' features as a dense float32 matrix when it fits in this many bytes: a sparse chunk times a dense
-# matrix is several times faster than a sparse product that comes out dense anyway.
-DENSE_MENTORS_BYTES = 512 * 2**20
+# A feature column used by at least this share of either side is multiplied densely (see _Product).
+DENSE_COLUMN_USE = 0.05
+# The best of every this-many-th column bound the whole row's best from below (see _best_per_row).
+SAMPLE_STRIDE = 4
 
 
 @dataclass(frozen=True)
@@ -50,37 +54,31 @@ def top_candidates(
     chunk_elements: int,
     rows: range | None = None,
     progress: Callable[[float], None] | None = None,
+    bonus: tuple[sp.csr_matrix, sp.csr_matrix, float] | None = None,
 ) -> Candidates:
-    """Search the mentees in `rows` (all by default); a slice lets several workers share a large program."""
+    """Search the mentees in `rows` (all by default); a slice lets several workers share a large program.
+    `bonus` (a, b, weight): `weight` more for a pair whose rows of a and b share any column (peers who speak a
+    language in common), a term that no dot product gives."""
     rows = rows if rows is not None else range(mentee_x.shape[0])
     n_mentors = mentor_x.shape[0]
     keep = min(top_k, n_mentors)
     chunk = max(1, min(len(rows), chunk_elements // max(n_mentors, 1)))
-    # Scores are searched in float32 (half the memory traffic); the proposals' own scores are recomputed exactly.
-    mentee_x = mentee_x.astype(np.float32)
-    if mentor_x.shape[0] * mentor_x.shape[1] * 4 <= DENSE_MENTORS_BYTES:
-        mentor_t = mentor_x.T.toarray().astype(np.float32, copy=False)
-    else:
-        mentor_t = mentor_x.T.tocsr().astype(np.float32)
+    product = _Product(mentee_x, mentor_x)
+    if bonus is not None:
+        bonus_weight = np.float32(bonus[2])
+        shared_t = bonus[1].T.toarray().astype(np.float32)  # a few columns (languages): dense is cheapest
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     for start in range(rows.start, rows.stop, chunk):
         stop = min(start + chunk, rows.stop)
-        product = mentee_x[start:stop] @ mentor_t
-        scores = product if isinstance(product, np.ndarray) else product.toarray()
+        scores = product.chunk(start, stop)
+        if bonus is not None:
+            # weight × how many columns they share, then at most the weight
+            shared = (bonus[0][start:stop].toarray().astype(np.float32) * bonus_weight) @ shared_t
+            scores += np.minimum(shared, bonus_weight, out=shared)
         _apply_rules(scores, start, stop, rules)
-        if keep < n_mentors:
-            best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
-        else:
-            best = np.broadcast_to(np.arange(n_mentors), scores.shape)
-        best_scores = np.take_along_axis(scores, best, axis=1)
-        # Highest first within each mentee; ties by mentor index, so the same input gives the same order.
-        order = np.lexsort((best, -best_scores), axis=1)
-        best = np.take_along_axis(best, order, axis=1)
-        best_scores = np.take_along_axis(best_scores, order, axis=1)
-        usable = (best_scores > 0) & (best_scores >= rules.min_score)
-        mentee_index = np.broadcast_to(np.arange(start, stop)[:, None], best.shape)
-        parts.append((mentee_index[usable], best[usable], best_scores[usable]))
+        mentee_index, best, best_scores = _best_per_row(scores, keep, rules.min_score)
+        parts.append((mentee_index + start, best, best_scores))
         if progress:
             progress((stop - rows.start) / max(len(rows), 1))
 
@@ -88,6 +86,62 @@ def top_candidates(
         empty = np.array([], dtype=np.int64)
         return Candidates(empty, empty, np.array([], dtype=np.float32))
     return Candidates(*(np.concatenate([p[i] for p in parts]) for i in range(3)))
+
+
+def _best_per_row(scores: np.ndarray, keep: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `keep` best usable entries of each row (above 0 and at least `min_score`) as (row, column, score),
+    by row, then score descending, then column: the same input gives the same order.
+
+    Exact without sorting whole rows: the `keep`-th best of every SAMPLE_STRIDE-th column is at most the row's
+    own `keep`-th best, so every entry that can make the cut is at or above it; only those (about
+    SAMPLE_STRIDE × keep a row) are sorted."""
+    n_columns = scores.shape[1]
+    floor = max(min_score, float(np.finfo(np.float32).tiny))
+    sample = scores[:, ::SAMPLE_STRIDE]
+    if sample.shape[1] > keep:
+        threshold = np.partition(sample, sample.shape[1] - keep, axis=1)[:, sample.shape[1] - keep]
+        found = np.flatnonzero(scores >= np.maximum(threshold, np.float32(floor))[:, None])
+    else:
+        found = np.flatnonzero(scores >= np.float32(floor))
+    rows, columns = np.divmod(found, n_columns)
+    values = scores.ravel()[found]
+    # np.nonzero lists each row's columns in order; a stable sort by (row, score descending) keeps that order
+    # among equal scores. Scores lie in 0..1 (float32), so row × 4 − score orders both in one float64 key.
+    order = np.argsort(rows * 4.0 - values, kind="stable")
+    rows, columns, values = rows[order], columns[order], values[order]
+    first = np.searchsorted(rows, rows, side="left")
+    within = np.arange(len(rows)) - first
+    kept = within < min(keep, n_columns)
+    return rows[kept], columns[kept], values[kept]
+
+
+class _Product:
+    """Scores of a chunk of mentees against every mentor, in float32 (half the memory traffic; the proposals' own
+    scores are recomputed exactly). Columns that many people use (common words) are multiplied as dense
+    matrices, where BLAS is fastest; the rest (skills, industries, rare words) as sparse ones, whose product is
+    sparse too: a pair sharing none of them costs nothing."""
+
+    def __init__(self, mentee_x: sp.csr_matrix, mentor_x: sp.csr_matrix):
+        usage = np.maximum(
+            np.bincount(mentee_x.indices, minlength=mentee_x.shape[1]) / max(mentee_x.shape[0], 1),
+            np.bincount(mentor_x.indices, minlength=mentor_x.shape[1]) / max(mentor_x.shape[0], 1),
+        )
+        dense = usage >= DENSE_COLUMN_USE
+        self.mentee_dense = mentee_x[:, dense].astype(np.float32).tocsr()
+        self.mentor_dense_t = np.ascontiguousarray(mentor_x[:, dense].T.toarray(), dtype=np.float32)
+        self.mentee_sparse = mentee_x[:, ~dense].astype(np.float32).tocsr()
+        self.mentor_sparse_t = mentor_x[:, ~dense].T.astype(np.float32).tocsc()
+        self.n_mentors = mentor_x.shape[0]
+
+    def chunk(self, start: int, stop: int) -> np.ndarray:
+        if self.mentor_dense_t.shape[0]:
+            scores = self.mentee_dense[start:stop].toarray() @ self.mentor_dense_t
+        else:
+            scores = np.zeros((stop - start, self.n_mentors), dtype=np.float32)
+        rest = (self.mentee_sparse[start:stop] @ self.mentor_sparse_t).tocsr()
+        at = np.repeat(np.arange(stop - start) * self.n_mentors, np.diff(rest.indptr)) + rest.indices
+        scores.ravel()[at] += rest.data  # a product's entries are one per (row, column): no repeats to lose
+        return scores
 
 
 def _apply_rules(scores: np.ndarray, start: int, stop: int, rules: Rules) -> None:
@@ -100,3 +154,27 @@ def _apply_rules(scores: np.ndarray, start: int, stop: int, rules: Rules) -> Non
         gap = np.abs(rules.mentee_offset[start:stop, None] - rules.mentor_offset[None, :])
         # An unknown time zone (NaN) never passes a time-zone rule: the admin asked for a guarantee.
         scores[~(gap <= rules.max_timezone_hours)] = NOT_ALLOWED
+
+
+def pair_rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:
+    """The rules of a round: its excluded (mentee id, mentor id) pairs and its options' hard filters."""
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    pairs = [(mentee_at[a], mentor_at[b]) for a, b in excluded if a in mentee_at and b in mentor_at]
+    rows, cols = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True)) if pairs else ([], [])
+    excluded_matrix = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(mentees), len(mentors))
+    )
+    rules = {"excluded": excluded_matrix, "min_score": options.min_score}
+    if options.same_industry:
+        codes: dict[str, int] = {}
+        for side, key in ((mentees, "mentee_industry"), (mentors, "mentor_industry")):
+            rules[key] = np.array(
+                [codes.setdefault(normalise_tag(i), len(codes)) if i else -1 for i in side.industry], dtype=np.int64
+            )
+    if options.max_timezone_hours is not None:
+        for side, key in ((mentees, "mentee_offset"), (mentors, "mentor_offset")):
+            offsets = side.utc_offset_hours if side.utc_offset_hours is not None else [np.nan] * len(side)
+            rules[key] = np.array([np.nan if o is None else o for o in offsets], dtype=np.float64)
+        rules["max_timezone_hours"] = options.max_timezone_hours
+    return Rules(**rules)

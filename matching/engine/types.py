@@ -3,8 +3,10 @@
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 BLOCKS = ("skills", "industry", "goals")
+PEER_BLOCKS = (*BLOCKS, "language")  # a peer pair's score also counts a language in common
 MODES = ("optimal", "stable")
 
 
@@ -16,8 +18,10 @@ class Weights:
     industry: float = 0.5
     goals: float = 1.0
 
+    blocks: ClassVar[tuple[str, ...]] = BLOCKS
+
     def __post_init__(self):
-        for name in BLOCKS:
+        for name in self.blocks:
             value = getattr(self, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
                 raise ValueError(f"{name}: a weight is a finite number.")
@@ -28,10 +32,20 @@ class Weights:
 
     @property
     def total(self) -> float:
-        return sum(getattr(self, name) for name in BLOCKS)
+        return sum(getattr(self, name) for name in self.blocks)
 
     def shares(self) -> dict[str, float]:
-        return {name: getattr(self, name) / self.total for name in BLOCKS}
+        return {name: getattr(self, name) / self.total for name in self.blocks}
+
+
+@dataclass(frozen=True)
+class PeerWeights(Weights):
+    """A peer round's weights: the one-on-one signals and a language in common (any one: two peers need one
+    language to talk in, a second adds nothing)."""
+
+    language: float = 0.5
+
+    blocks: ClassVar[tuple[str, ...]] = PEER_BLOCKS
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,57 @@ class Participants:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Peers:
+    """A peer program, column by column (index i is one person). Every peer has both sides of a mentee and a
+    mentor: what they want, matched against the others' offer, and what they offer, matched against the others'
+    wants.
+
+    `wanted_skills`: the skills they want to grow (and their open goals' skills), as a mentee's `skills`.
+    `goals_text`: their goals' titles and descriptions and their bio, as a mentee's `text`.
+    `skills`: the skills they can help with, as a mentor's `skills`.
+    `about_text`: their headline and bio, as a mentor's `text`.
+    `languages`: optional, the languages they speak (any case). `utc_offset_hours`: optional, for the time-zone rule.
+    """
+
+    ids: Sequence[int]
+    wanted_skills: Sequence[Sequence[str]]
+    goals_text: Sequence[str]
+    skills: Sequence[Sequence[str]]
+    about_text: Sequence[str]
+    industry: Sequence[str | None]
+    languages: Sequence[Sequence[str]] | None = None
+    utc_offset_hours: Sequence[float] | None = None
+
+    def __post_init__(self):
+        n = len(self.ids)
+        columns = {
+            "wanted_skills": self.wanted_skills,
+            "goals_text": self.goals_text,
+            "skills": self.skills,
+            "about_text": self.about_text,
+            "industry": self.industry,
+            "languages": self.languages,
+            "utc_offset_hours": self.utc_offset_hours,
+        }
+        for name, column in columns.items():
+            if column is not None and len(column) != n:
+                raise ValueError(f"{name} has {len(column)} entries for {n} people.")
+        if len(set(self.ids)) != n:
+            raise ValueError("ids must be unique.")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def wanting(self) -> Participants:
+        """Everyone's wants, as mentees."""
+        return Participants(self.ids, self.wanted_skills, self.industry, self.goals_text, self.utc_offset_hours)
+
+    def offering(self) -> Participants:
+        """Everyone's offer, as mentors."""
+        return Participants(self.ids, self.skills, self.industry, self.about_text, self.utc_offset_hours)
 
 
 @dataclass(frozen=True)

@@ -251,3 +251,22 @@ def test_a_search_split_over_mentee_slices_gives_the_same_proposals():
     split = finish(prepared, merge([search(prepared, rows) for rows in slices]))
 
     assert split.proposals == whole.proposals
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_candidate_search_keeps_each_rows_best_exactly_ties_by_column(seed):
+    from matching.engine.candidates import _best_per_row
+
+    rng = np.random.default_rng(seed)
+    scores = np.round(rng.random((40, 500)), 2).astype(np.float32)  # many ties
+    scores[rng.random(scores.shape) < 0.3] = -1  # not allowed
+    scores[:3, 5:] = 0  # rows with fewer usable entries than k
+    keep, min_score = 12, 0.05
+
+    rows, columns, values = _best_per_row(scores, keep, min_score)
+
+    expected = []
+    for i, row in enumerate(scores):
+        usable = [(-row[j], j) for j in range(len(row)) if row[j] > 0 and row[j] >= min_score]
+        expected += [(i, j, -s) for s, j in sorted(usable)[:keep]]
+    assert list(zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True)) == expected
