@@ -96,6 +96,8 @@ class MatchProposal(TimeStampedModel):
         MENTOR_NOT_ACCEPTING = "mentor_not_accepting", "The mentor stopped accepting requests"
         MENTOR_FULL = "mentor_full", "The mentor has no slot left"
         CIRCLE_TOO_SMALL = "circle_too_small", "The circle would be below the round's minimum size"
+        PEER_LEFT = "peer_left", "One of the peers left the program"
+        PEER_UNAVAILABLE = "peer_unavailable", "One of the peers has a partner or a request pending now"
 
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

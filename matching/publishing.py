@@ -23,9 +23,9 @@ from accounts.directory import directory_changed
 from accounts.models import User
 from config.errors import Conflict
 from config.tasks import task_send
-from matching import selectors, tasks
+from matching import engine, selectors, tasks
 from matching.models import MatchProposal, MatchRound
-from mentorship.models import Goal, Mentorship, MentorshipRequest
+from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from programs.models import AdminAction, Membership, Program
 from programs.selectors import is_program_admin
 from programs.services import admin_action_record
@@ -63,11 +63,18 @@ def round_publish(*, round_id: int, by: User, site_url: str | None = None) -> Ma
     # Same lock order as accepting a request (the mentors' memberships in the program, then the mentees'), so the
     # two never deadlock; an accept waiting on these locks then sees the offers this publishes.
     members = Membership.objects.in_program(program).select_for_update()
-    list(members.mentors().filter(user_id__in=mentor_ids).order_by("user_id").values("pk"))
-    list(members.mentees().filter(user_id__in=mentee_ids).order_by("user_id").values("pk"))
+    if program.format == Program.Format.PEER:  # peers' memberships by user id, as accepting a peer request does
+        peers = sorted({*mentor_ids, *mentee_ids})
+        list(members.filter(role=Membership.Role.PEER, user_id__in=peers).order_by("user_id").values("pk"))
+    else:
+        list(members.mentors().filter(user_id__in=mentor_ids).order_by("user_id").values("pk"))
+        list(members.mentees().filter(user_id__in=mentee_ids).order_by("user_id").values("pk"))
     for proposal in proposals:
         proposal.skip_reason = ""
-    _check_today(match_round, proposals)
+    if program.format == Program.Format.PEER:
+        _check_peers_today(program, proposals)
+    else:
+        _check_today(match_round, proposals)
 
     now = timezone.now()
     expires = now + dt.timedelta(days=program.request_expiry_days)
@@ -183,15 +190,37 @@ def _check_today(match_round: MatchRound, proposals: list[MatchProposal]) -> Non
 def _at_mentee_limit(program: Program, mentee_ids: list[int]) -> set[int]:
     """Those of `mentee_ids` with as many active mentorships in `program` as it allows."""
     counts = (
-        Mentorship.objects.active()
+        MentorshipMember.objects.active()
         .in_program(program)
-        .filter(mentee_id__in=mentee_ids)
+        .filter(user_id__in=mentee_ids)
         .order_by()
-        .values("mentee_id")
+        .values("user_id")
         .annotate(n=Count("pk"))
-        .values_list("mentee_id", "n")
+        .values_list("user_id", "n")
     )
     return {mentee_id for mentee_id, n in counts if n >= program.mentee_limit}
+
+
+def _check_peers_today(program: Program, proposals: list[MatchProposal]) -> None:
+    """A peer round's `skip_reason`s: both peers still active in the program and still waiting for a partner (room
+    under the limit, no request pending either way), and neither declined the other since."""
+    ids = sorted({p.mentee_id for p in proposals} | {p.mentor_id for p in proposals})
+    active = set(
+        Membership.objects.in_program(program)
+        .filter(role=Membership.Role.PEER, user_id__in=ids)
+        .active()
+        .values_list("user_id", flat=True)
+    )
+    waiting = set(selectors.waiting_peer_ids(program))
+    excluded = selectors.excluded_peer_pairs(program, ids)
+    for proposal in proposals:
+        a, b = proposal.mentee_id, proposal.mentor_id
+        if not {a, b} <= active:
+            proposal.skip_reason = Skip.PEER_LEFT
+        elif not {a, b} <= waiting:
+            proposal.skip_reason = Skip.PEER_UNAVAILABLE
+        elif (a, b) in excluded or (b, a) in excluded:
+            proposal.skip_reason = Skip.PAIR_EXCLUDED
 
 
 # --- The report, in words -------------------------------------------------------------------------------------
@@ -206,6 +235,8 @@ SKIPPED_PHRASES = {
     Skip.MENTOR_NOT_ACCEPTING: ("whose mentor stopped accepting", "whose mentor stopped accepting"),
     Skip.MENTOR_FULL: ("whose mentor is full", "whose mentor is full"),
     Skip.CIRCLE_TOO_SMALL: ("whose circle would be too small", "whose circle would be too small"),
+    Skip.PEER_LEFT: ("pair with a peer who left", "pairs with a peer who left"),
+    Skip.PEER_UNAVAILABLE: ("pair with a peer paired or asked since", "pairs with a peer paired or asked since"),
 }
 
 
@@ -236,6 +267,11 @@ def explanation_reasons(explanation: dict) -> list[str]:
     return reasons
 
 
+def peer_reasons(proposal: MatchProposal) -> str:
+    """Why two peers were paired, both ways: "Ana can help Ben with Python; Ben can help Ana with Design."."""
+    return engine.describe_pair(proposal.explanation, proposal.mentee.full_name, proposal.mentor.full_name)
+
+
 # --- Telling both sides ---------------------------------------------------------------------------------------
 
 
@@ -243,6 +279,11 @@ def round_announce(*, round_id: int, site_url: str) -> int:
     """One email task per mentor of the published round (their digest) and per mentee (their proposal), each
     retried on its own. Returns how many were sent to the queue."""
     published = MatchProposal.objects.filter(round_id=round_id, request__isnull=False).order_by()
+    if MatchRound.objects.filter(pk=round_id, program__format=Program.Format.PEER).exists():
+        proposal_ids = list(published.values_list("pk", flat=True).order_by("pk"))
+        for proposal_id in proposal_ids:  # each pair: one email to each peer
+            task_send(tasks.send_round_proposal, proposal_id, site_url, required=False)
+        return 2 * len(proposal_ids)
     mentor_ids = list(published.values_list("mentor_id", flat=True).distinct().order_by("mentor_id"))
     for mentor_id in mentor_ids:
         task_send(tasks.send_round_digest, round_id, mentor_id, site_url, required=False)
@@ -285,11 +326,26 @@ def round_digest_send(*, round_id: int, mentor_id: int, site_url: str) -> None:
 
 
 def round_proposal_send(*, proposal_id: int, site_url: str) -> None:
-    """The mentee's email of a published round: their proposed mentor, why, and what happens next."""
+    """The mentee's email of a published round: their proposed mentor, why, and what happens next. A peer round's
+    pair: both peers, each with the other's name, and that both must accept."""
     proposal = _offers(pk=proposal_id).first()
     if proposal is None:
         return
     program = proposal.round.program
+    if program.format == Program.Format.PEER:
+        for person, other in ((proposal.mentee, proposal.mentor), (proposal.mentor, proposal.mentee)):
+            context = {
+                "recipient": person,
+                "other": other,
+                "program": program,
+                "score": round(proposal.score * 100),
+                "reasons": peer_reasons(proposal),
+                "answer_by": proposal.request.expires_at,
+                "link": site_url + reverse("request-list-page"),
+            }
+            subject = f"{program}: the program proposes you pair up with {other}"
+            person.email_user(subject, render_to_string("emails/round_peer_proposal.txt", context))
+        return
     context = {
         "recipient": proposal.mentee,
         "program": program,
