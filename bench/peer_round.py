@@ -7,7 +7,7 @@ industry and wanting others, goals and bios from a shared vocabulary), with one 
 runs in a fresh process, so its memory figures are its own; it prints per stage the seconds and the peak
 resident memory, the CPU seconds (all threads: on a busy machine they tell the work better than the clock)
 and the load average, which pairing method ran, and the total score as a share of two references: the exact optimum
-on the same candidate graph (the blossom algorithm, for sizes up to --exact-check-max: about 2 minutes at
+on the same candidate graph (the blossom algorithm, for sizes up to --exact-check-max: minutes at
 10,000 peers) and the linear relaxation's bound (any size; the exact optimum lies between the two).
 """
 

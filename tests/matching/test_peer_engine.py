@@ -211,6 +211,7 @@ def test_a_textbook_instance_that_needs_rotations_and_has_a_stable_matching():
     assert all(partner[partner[i]] == i for i in range(6))
     stable = [m for m in every_matching(6, {(i, j) for i in range(6) for j in range(i + 1, 6)})
               if blocking_pairs(indptr, indices, m) == 0]  # fmt: skip
+    assert len(stable) == 2  # so phase 1 alone cannot settle it: its table still holds both
     assert any(np.array_equal(partner, m) for m in stable)
 
 
