@@ -156,7 +156,7 @@ def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
     # An aggregate drops Meta.ordering, so the order is said again.
     return (
         mentorships_visible_to(user=user)
-        .select_related("mentor", "program")
+        .select_related("mentor", "mentor__profile", "program")
         .prefetch_related(_members())
         .annotate(session_count=Count("sessions"))
         .order_by("-started_at", "-id")

@@ -296,7 +296,8 @@ def _peer_accept(people: dict, *, request_id: int, by: User) -> MentorshipReques
     if peers_paired(program=program, a=people["mentee_id"], b=people["mentor_id"]):
         raise Conflict("You are already peer partners.", code="already_paired")
     now = timezone.now()
-    setattr(request, f"{side}_accepted_at", now)
+    if getattr(request, f"{side}_accepted_at") is None:  # a second click keeps the first yes
+        setattr(request, f"{side}_accepted_at", now)
     if round_offer and not (request.sender_accepted_at and request.recipient_accepted_at):
         request.save(update_fields=[f"{side}_accepted_at", "updated_at"])
         return request  # waiting for the other peer's yes

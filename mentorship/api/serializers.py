@@ -125,12 +125,16 @@ class MentorshipMemberOutput(serializers.Serializer):
     left_at = serializers.DateTimeField(allow_null=True)
 
 
+class PersonWithHeadlineOutput(PersonOutput):
+    headline = serializers.CharField(source="profile.headline")
+
+
 class MentorshipOutput(serializers.Serializer):
     id = serializers.IntegerField()
     program = serializers.CharField(source="program.slug", help_text="The program's slug.")
     format = serializers.ChoiceField(choices=Mentorship.Format.choices)
     mentee = PersonOutput(allow_null=True, help_text="The mentee of a one-on-one; null for a circle or peer pair.")
-    mentor = PersonOutput(allow_null=True, help_text="Null for a peer pair.")
+    mentor = PersonWithHeadlineOutput(allow_null=True, help_text="Null for a peer pair.")
     mentees = serializers.SerializerMethodField(help_text="One-on-one and group: the mentees in it now.")
     people = serializers.SerializerMethodField(help_text="Peer pairs: the two peers.")
     members = MentorshipMemberOutput(
