@@ -301,9 +301,28 @@ def _peer_accept(people: dict, *, request_id: int, by: User) -> MentorshipReques
     if round_offer and not (request.sender_accepted_at and request.recipient_accepted_at):
         request.save(update_fields=[f"{side}_accepted_at", "updated_at"])
         return request  # waiting for the other peer's yes
-    return _request_accepted(
+    accepted = _request_accepted(
         request, mentee_ids=sorted(sides), limits_reached=[n + 1 >= program.mentee_limit for n in counts]
     )
+    _crossing_request_close(accepted)
+    return accepted
+
+
+def _crossing_request_close(request: MentorshipRequest) -> None:
+    """Two peers who asked each other are paired by one request: the other one, now moot, closes (both know: no
+    email). Left pending, it would answer `already_paired` to whoever accepted it, and hold a round's slot."""
+    crossing = list(
+        MentorshipRequest.objects.pending()
+        .in_program(request.program)
+        .select_for_update()
+        .filter(mentee_id=request.mentor_id, mentor_id=request.mentee_id)
+    )
+    for other in crossing:
+        other.status = Status.WITHDRAWN
+        other.close_reason = MentorshipRequest.CloseReason.MENTEE_MATCHED
+        other.responded_at = other.updated_at = request.responded_at
+    MentorshipRequest.objects.bulk_update(crossing, ["status", "close_reason", "responded_at", "updated_at"])
+    _offers_answered(crossing)
 
 
 def peers_paired(*, program: Program, a: int, b: int) -> bool:

@@ -2,6 +2,8 @@
 mentorship with equal rights: either logs sessions, both rate them, either completes it. A match round's proposal
 needs both peers' yes. `mentee_limit` bounds how many partners one has."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -202,6 +204,21 @@ def test_a_pair_closes_the_other_pending_requests_of_a_peer_at_their_limit(ana, 
 
     closed = MentorshipRequest.objects.get(pk=to_cy)
     assert (closed.status, closed.close_reason) == ("withdrawn", "mentee_matched")
+
+
+def test_a_request_the_other_way_closes_when_the_two_pair_up(pairs, ana, ben):
+    pairs.mentee_limit = 3
+    pairs.save()
+    ana_to_ben = ask(ana, ben.pk).json()["id"]
+    ben_to_ana = MentorshipRequest.objects.create(  # sent at the same moment: neither saw the other's
+        program=pairs, mentee=ben, mentor=ana, expires_at=timezone.now() + dt.timedelta(days=1)
+    )
+
+    act(ben, ana_to_ben, "accept")
+
+    ben_to_ana.refresh_from_db()
+    assert (ben_to_ana.status, ben_to_ana.close_reason) == ("withdrawn", "mentee_matched")
+    assert act(ana, ben_to_ana.pk, "accept").json()["code"] == "not_pending"
 
 
 # --- Together -------------------------------------------------------------------------------------------------
