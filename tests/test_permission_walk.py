@@ -149,7 +149,13 @@ TABLE.update(
         if NESTED[nested] == flat
     }
 )
-TABLE[("program-report", "GET")] = (ADMINS_ONLY, None)
+# Nested paths with no flat twin, walked on `main` too.
+NESTED_ONLY = {
+    ("program-report", "GET"): (ADMINS_ONLY, None),
+    # A program's peers are its peers' and admins' business: in `main` (one-on-one) nobody here is a peer.
+    ("program-peer-list", "GET"): (row(401, 404, 404, 404, 404, OK), None),
+}
+TABLE.update(NESTED_ONLY)
 
 
 def _api_endpoints() -> set[tuple[str, str]]:
@@ -238,7 +244,7 @@ def world(db):
 def _url(name: str, world) -> str:
     """Route names carry their object's kwargs by full name (`session-list`) or by base (`session-detail`); a
     program's nested path those of its flat twin, in `main`."""
-    if name in NESTED or name == "program-report":
+    if name in NESTED or any(name == nested for nested, _ in NESTED_ONLY):
         flat = NESTED.get(name)
         return reverse(name, kwargs={"program": "main", **(_kwargs(flat, world) if flat else {})})
     return reverse(name, kwargs=_kwargs(name, world))

@@ -7,11 +7,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from accounts.search import profile_search_refresh
 from mentorship import services
 from mentorship.models import Mentorship, MentorshipMember, MentorshipRequest
 from programs.models import Membership
 from tests.conftest import client_for
-from tests.factories import GoalFactory, MembershipFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    GoalFactory,
+    IndustryFactory,
+    MembershipFactory,
+    ProgramFactory,
+    SkillFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +353,89 @@ def test_either_peer_declining_a_rounds_proposal_declines_it_for_both(proposal, 
     assert act(cy, proposal.pk, "decline").status_code == 404
     assert ask(cy, ana.pk).status_code == 201  # both are free again
     assert not Mentorship.objects.exists()
+
+
+# --- Finding peers --------------------------------------------------------------------------------------------
+
+
+def profile(user, *, headline="", skills=(), wanted=(), industry=None):
+    user.profile.headline = headline
+    user.profile.industry = IndustryFactory(name=industry) if industry else None
+    user.profile.save()
+    user.profile.skills.set([SkillFactory(name=name) for name in skills])
+    user.profile.wanted_skills.set([SkillFactory(name=name) for name in wanted])
+    profile_search_refresh(user_ids=[user.pk])
+    return user
+
+
+def peers(user, program="pairs", **params):
+    response = client_for(user).get(f"/api/v1/programs/{program}/peers/", params)
+    assert response.status_code == 200, response.json()
+    return response.json()["results"]
+
+
+def test_a_peer_finds_the_programs_other_peers_with_what_they_teach_and_want(pairs, ana, ben, cy):
+    profile(ben, headline="Data engineer", skills=["SQL", "Python"], wanted=["Public speaking"], industry="Retail")
+    peer(pairs, "gone", status="left")
+    MembershipFactory(program=pairs, role=Role.ADMIN)
+
+    listed = peers(ana)
+
+    assert [p["username"] for p in listed] == ["ben", "cy"]  # not herself, not who left, not the admin
+    ben_row = listed[0]
+    assert ben_row["id"] == ben.pk
+    assert ben_row["headline"] == "Data engineer"
+    assert sorted(ben_row["skills"]) == ["Python", "SQL"]
+    assert ben_row["wanted_skills"] == ["Public speaking"]
+    assert ben_row["industry"] == "Retail"
+    assert (ben_row["partners"], ben_row["open_slots"], ben_row["paired_with_me"]) == (0, 1, False)
+
+
+def test_the_list_shows_who_is_paired_and_who_has_room(pairs, ana, ben, cy):
+    pairs.mentee_limit = 2
+    pairs.save()
+    pair_up(ana, ben)
+
+    rows = {p["username"]: p for p in peers(ana)}
+
+    assert (rows["ben"]["partners"], rows["ben"]["open_slots"], rows["ben"]["paired_with_me"]) == (1, 1, True)
+    assert (rows["cy"]["partners"], rows["cy"]["open_slots"], rows["cy"]["paired_with_me"]) == (0, 2, False)
+    assert peers(cy)[0]["paired_with_me"] is False
+
+
+def test_peers_filter_by_skill_words_and_room(ana, ben, cy):
+    profile(ben, headline="Data engineer", skills=["SQL"], wanted=["Design"], industry="Retail")
+    profile(cy, headline="Product designer", skills=["Design"], wanted=["SQL"], industry="Media")
+    pair_up(cy, peer(cy.memberships.get().program, "dan"))
+
+    assert [p["username"] for p in peers(ana, skill="sql")] == ["ben"]
+    assert [p["username"] for p in peers(ana, wanted_skill="SQL")] == ["cy"]
+    assert [p["username"] for p in peers(ana, industry="media")] == ["cy"]
+    assert [p["username"] for p in peers(ana, q="designer")] == ["cy"]
+    assert [p["username"] for p in peers(ana, open="true")] == ["ben"]
+    assert [p["username"] for p in peers(ana, open="false")] == ["cy", "dan"]
+
+
+@pytest.mark.parametrize("params", [{"open": "maybe"}, {"skill": "x" * 300}, {"q": "a\x00b"}])
+def test_a_bad_filter_is_400(ana, params):
+    response = client_for(ana).get("/api/v1/programs/pairs/peers/", params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
+
+
+def test_only_the_programs_peers_and_admins_list_its_peers(pairs, ben, mentee, admin_user):
+    program_admin = UserFactory()
+    MembershipFactory(user=program_admin, program=pairs, role=Role.ADMIN)
+    departed = peer(pairs, "dee", status="left")
+    mentee_here = UserFactory()
+    MembershipFactory(user=mentee_here, program=pairs, role=Role.MENTEE)
+    other_peer = peer(ProgramFactory(format="peer", slug="elsewhere"), "eli")
+
+    for allowed in (program_admin, admin_user):
+        assert [p["username"] for p in peers(allowed)] == ["ben"]
+    for refused in (mentee, departed, mentee_here, other_peer):
+        response = client_for(refused).get("/api/v1/programs/pairs/peers/", {"open": "maybe"})
+        assert response.status_code == 404, refused  # before looking at the filters: nothing told
+    assert client_for(ben).get("/api/v1/programs/no-such-program/peers/").status_code == 404
+    assert peers(other_peer, program="elsewhere") == []
