@@ -96,11 +96,13 @@ def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
 def member_leave(*, mentorship_id: int, user: User) -> Mentorship:
     """A member leaves a circle that goes on without them; their place is free for someone else."""
     mentorship = _lock(mentorship_id)
-    member = mentorship.members.filter(user=user, status=Member.Status.ACTIVE).first()
-    if member is None:
+    if mentorship.side_of(user) not in (Member.Role.MENTEE, Member.Role.PEER):
         raise PermissionDenied("Only a member of this circle can leave it.")
     if not mentorship.is_circle:
         raise Conflict("Only a group circle can be left; complete this mentorship instead.", code="not_a_circle")
+    if not mentorship.is_active:
+        raise Conflict("This circle is closed already.", code="not_active")
+    member = mentorship.members.get(user=user, status=Member.Status.ACTIVE)
     member.status, member.left_at = Member.Status.LEFT, timezone.now()
     member.save(update_fields=["status", "left_at", "updated_at"])
     directory_changed()  # a place freed

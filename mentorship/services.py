@@ -291,8 +291,12 @@ def _peer_accept(people: dict, *, request_id: int, by: User) -> MentorshipReques
         raise Conflict("One of you is no longer in the program.", code="mentee_inactive")
     program = request.program
     counts = [_active_members(program, user_id=pk) for pk in sorted(sides)]
-    if any(n >= program.mentee_limit for n in counts):
-        raise Conflict("One of you already has as many peer partners as the program allows.", code="mentee_full")
+    full = {pk for pk, n in zip(sorted(sides), counts, strict=True) if n >= program.mentee_limit}
+    if by.pk in full:  # the codes of a request sent: oneself full, the other peer full
+        raise Conflict("You already have as many peer partners as the program allows.", code="mentee_full")
+    if full:
+        other = request.mentee if side == "recipient" else request.mentor
+        raise Conflict(f"{other} already has as many peer partners as the program allows.", code="peer_full")
     if peers_paired(program=program, a=people["mentee_id"], b=people["mentor_id"]):
         raise Conflict("You are already peer partners.", code="already_paired")
     now = timezone.now()

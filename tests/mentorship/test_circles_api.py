@@ -323,6 +323,15 @@ def test_leaving_twice_or_as_the_mentor_is_403(guide, joiners, circle):
     assert client_for(guide).post(url).status_code == 403
 
 
+def test_a_closed_circle_cannot_be_left(guide, joiners, circle):
+    client_for(guide).post(f"/api/v1/mentorships/{circle.pk}/complete/")
+
+    response = client_for(joiners["ann"]).post(f"/api/v1/mentorships/{circle.pk}/leave/")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_active"
+
+
 def test_a_one_on_one_cannot_be_left_only_completed(mentorship, mentee_client):
     response = mentee_client.post(f"/api/v1/mentorships/{mentorship.pk}/leave/")
 

@@ -192,11 +192,21 @@ def test_partners_cannot_pair_twice(pairs, ana, ben):
     assert response.json()["code"] == "already_paired"
 
 
-def test_accepting_when_the_asker_has_filled_their_limit_meanwhile_is_409(ana, ben, cy):
+def test_accepting_when_the_asker_has_filled_their_limit_meanwhile_is_409_peer_full(ana, ben, cy):
     waiting = ask(ana, ben.pk).json()["id"]
     MentorshipRequest.objects.filter(pk=waiting).update(status="withdrawn")  # out of the way for a moment
     pair_up(cy, ana)
     MentorshipRequest.objects.filter(pk=waiting).update(status="pending")
+
+    response = act(ben, waiting, "accept")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "peer_full"  # Ana is full; Ben, who accepts, is not
+
+
+def test_accepting_at_ones_own_limit_is_409_mentee_full(ana, ben, cy):
+    waiting = ask(ana, ben.pk).json()["id"]
+    pair_up(cy, ben)
 
     response = act(ben, waiting, "accept")
 
