@@ -372,7 +372,7 @@ def request_decline(*, request_id: int, by: User, reason: str = "", note: str = 
     request.responded_at = timezone.now()
     request.full_clean(validate_constraints=False)
     request.save(update_fields=["status", "decline_reason", "decline_note", "responded_at", "updated_at"])
-    notify_request(request, "declined")
+    notify_request(request, "declined_by_sender" if by.pk == request.mentee_id else "declined")
     _offers_answered([request])
     return request
 
@@ -419,6 +419,8 @@ NOTIFICATIONS = {
     "offered": (("mentor",), "The program proposes {mentee} as your mentee"),
     "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
     "declined": (("mentee",), "{mentor} declined your mentorship request"),
+    # A match round's peer proposal declined by the peer it names first (`mentee`): the other one is told.
+    "declined_by_sender": (("mentor",), "{mentee} declined the proposal to pair up"),
     "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),
     "closed": (("mentor",), "{mentee} found a mentor: their request to you is closed"),
 }

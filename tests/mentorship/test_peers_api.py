@@ -5,6 +5,7 @@ needs both peers' yes. `mentee_limit` bounds how many partners one has."""
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.search import profile_search_refresh
@@ -350,6 +351,21 @@ def test_a_peer_saying_yes_twice_keeps_the_first_yes(proposal, ana):
     assert again.status_code == 200
     assert again.json()["status"] == "pending"
     assert again.json()["sender_accepted_at"] == first
+
+
+@pytest.mark.parametrize(("who", "told"), [("ana", "ben"), ("ben", "ana")])
+def test_the_other_peer_is_told_of_a_declined_proposal(
+    proposal, ana, ben, who, told, django_capture_on_commit_callbacks
+):
+    people = {"ana": ana, "ben": ben}
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(people[who], proposal.pk, "decline", {"reason": "unavailable", "note": "Busy until May."})
+
+    assert [m.to for m in mail.outbox] == [[people[told].email]]
+    assert people[who].full_name in mail.outbox[0].subject
+    assert "Busy until May." in mail.outbox[0].body
 
 
 @pytest.mark.parametrize("who", ["ana", "ben"])
