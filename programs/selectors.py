@@ -245,7 +245,8 @@ def mentorships_by_person(*, program: Program, user_ids: set[int]) -> dict[int, 
         .order_by("-started_at", "-id")
     )
     for mentorship in rows:
-        people = [mentorship.mentor_id, *(member.user_id for member in mentorship.members.all())]
+        # Once each: a member who left a circle and came back has a row per stay.
+        people = dict.fromkeys([mentorship.mentor_id, *(member.user_id for member in mentorship.members.all())])
         for user_id in people:
             if user_id in user_ids:
                 found[user_id].append(mentorship)
