@@ -293,7 +293,9 @@ class MentorshipMember(TimeStampedModel):
     (a mentor's active members, a person's active mentorships in a program) read one indexed table, and so that a
     constraint can keep one active mentorship per mentor–mentee pair.
 
-    active → left (a member leaves a circle that goes on) | ended (the mentorship completed)."""
+    active → left (a member leaves a circle that goes on) | ended (the mentorship completed). A row is one stay:
+    a member who leaves a circle and is accepted into it again has a second row, so that `joined_at`/`left_at`
+    keep the first stay and each accepted request still names the mentorship it led to."""
 
     class Role(models.TextChoices):
         MENTEE = "mentee", "Mentee"
@@ -328,7 +330,10 @@ class MentorshipMember(TimeStampedModel):
     class Meta:
         ordering = ["joined_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["mentorship", "user"], name="one_member_row_per_person"),
+            # A row per stay: who left a circle and came back has two, and each request names the stay it began.
+            models.UniqueConstraint(
+                fields=["mentorship", "user"], condition=Q(status="active"), name="one_active_stay_per_person"
+            ),
             models.UniqueConstraint(
                 fields=["program", "mentor", "user"],
                 condition=Q(status="active"),

@@ -50,16 +50,7 @@ def mentorship_start(*, request: MentorshipRequest, now: dt.datetime) -> Mentors
 
 
 def _member_add(mentorship: Mentorship, *, user_id: int, role: str, request, now: dt.datetime) -> None:
-    previous = Member.objects.filter(mentorship=mentorship, user_id=user_id).first()
-    if previous is not None:  # back in a circle they left: one row per person, its history in `joined_at`
-        previous.status, previous.joined_at, previous.left_at, previous.request = (
-            Member.Status.ACTIVE,
-            now,
-            None,
-            request,
-        )
-        previous.save(update_fields=["status", "joined_at", "left_at", "request", "updated_at"])
-        return
+    # A new row even for someone back in a circle they left: their first stay and its request stay as they were.
     Member.objects.create(
         mentorship=mentorship,
         program_id=mentorship.program_id,
@@ -105,11 +96,13 @@ def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
 def member_leave(*, mentorship_id: int, user: User) -> Mentorship:
     """A member leaves a circle that goes on without them; their place is free for someone else."""
     mentorship = _lock(mentorship_id)
-    member = mentorship.members.filter(user=user, status=Member.Status.ACTIVE).first()
-    if member is None:
+    if mentorship.side_of(user) not in (Member.Role.MENTEE, Member.Role.PEER):
         raise PermissionDenied("Only a member of this circle can leave it.")
     if not mentorship.is_circle:
         raise Conflict("Only a group circle can be left; complete this mentorship instead.", code="not_a_circle")
+    if not mentorship.is_active:
+        raise Conflict("This circle is closed already.", code="not_active")
+    member = mentorship.members.get(user=user, status=Member.Status.ACTIVE)
     member.status, member.left_at = Member.Status.LEFT, timezone.now()
     member.save(update_fields=["status", "left_at", "updated_at"])
     directory_changed()  # a place freed
@@ -135,7 +128,7 @@ def session_log(
     attendee_ids: Iterable[int] | None = None,
 ) -> Session:
     """One record for everyone in it. `attendee_ids`: who came (everyone in it now when not given); the goals
-    worked on are attending members' goals."""
+    worked on are attending members' goals (not the mentor's)."""
     side = mentorship.side_of(author)
     if side not in ("mentor", "peer"):
         raise PermissionDenied("Only the mentor logs sessions." if not mentorship.is_peer else "Only the peers log.")
@@ -152,7 +145,8 @@ def session_log(
         raise ValidationError({"attendees": [f"{pk} is not in this mentorship." for pk in strangers]})
     if not attendees:
         raise ValidationError({"attendees": ["Name at least one person who came."]})
-    goals = _goals_of(attendees, goal_ids)
+    # The members' goals: a mentor's own (they may be mentored elsewhere) are no business of this mentorship.
+    goals = _goals_of([pk for pk in attendees if pk != mentorship.mentor_id], goal_ids)
     session = Session(
         mentorship=mentorship,
         date=date,
@@ -167,12 +161,12 @@ def session_log(
     return session
 
 
-def _goals_of(attendees: list[int], goal_ids: Iterable[int]) -> list[Goal]:
+def _goals_of(members: list[int], goal_ids: Iterable[int]) -> list[Goal]:
     goal_ids = list(dict.fromkeys(goal_ids))
-    goals = {g.pk: g for g in Goal.objects.filter(mentee_id__in=attendees, pk__in=goal_ids)}
+    goals = {g.pk: g for g in Goal.objects.filter(mentee_id__in=members, pk__in=goal_ids)}
     unknown = [pk for pk in goal_ids if pk not in goals]
     if unknown:
-        raise ValidationError({"goals": [f"No goal {pk} of anyone who came." for pk in unknown]})
+        raise ValidationError({"goals": [f"No goal {pk} of a member who came." for pk in unknown]})
     return [goals[pk] for pk in goal_ids]
 
 

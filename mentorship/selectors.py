@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
@@ -60,6 +60,29 @@ def waiting_mentees(program: Program) -> QuerySet[Membership]:
     """The mentee memberships of `program` still waiting for a mentor: active, with room under the program's
     `mentee_limit` and no pending request there (Membership.objects.waiting())."""
     return Membership.objects.in_program(program).mentees().active().waiting()
+
+
+def peer_directory(program: Program, *, viewer: User) -> QuerySet[Membership]:
+    """The active peers of `program` but `viewer`, by name: their profile (both sides' skills, approved ones only),
+    their `partners` there and `open_slots` under the program's `mentee_limit`, and whether each is the viewer's
+    partner now (`paired_with_viewer`). A constant number of queries: memberships with user, profile and industry,
+    then each side's skills."""
+    partners_of_viewer = MentorshipMember.objects.active().filter(mentorship__in=mentorships_in(viewer, program))
+    approved = Skill.objects.approved()
+    return (
+        Membership.objects.in_program(program)
+        .peers()
+        .active()
+        .exclude(user=viewer)
+        .with_partners()
+        .annotate(paired_with_viewer=Exists(partners_of_viewer.filter(user_id=OuterRef("user_id"))))
+        .select_related("user", "user__profile", "user__profile__industry")
+        .prefetch_related(
+            Prefetch("user__profile__skills", queryset=approved),
+            Prefetch("user__profile__wanted_skills", queryset=approved),
+        )
+        .order_by("user__full_name", "user_id")
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +179,7 @@ def mentorship_list_for(*, user: User) -> QuerySet[Mentorship]:
     # An aggregate drops Meta.ordering, so the order is said again.
     return (
         mentorships_visible_to(user=user)
-        .select_related("mentor", "program")
+        .select_related("mentor", "mentor__profile", "program")
         .prefetch_related(_members())
         .annotate(session_count=Count("sessions"))
         .order_by("-started_at", "-id")

@@ -291,18 +291,42 @@ def _peer_accept(people: dict, *, request_id: int, by: User) -> MentorshipReques
         raise Conflict("One of you is no longer in the program.", code="mentee_inactive")
     program = request.program
     counts = [_active_members(program, user_id=pk) for pk in sorted(sides)]
-    if any(n >= program.mentee_limit for n in counts):
-        raise Conflict("One of you already has as many peer partners as the program allows.", code="mentee_full")
+    full = {pk for pk, n in zip(sorted(sides), counts, strict=True) if n >= program.mentee_limit}
+    if by.pk in full:  # the codes of a request sent: oneself full, the other peer full
+        raise Conflict("You already have as many peer partners as the program allows.", code="mentee_full")
+    if full:
+        other = request.mentee if side == "recipient" else request.mentor
+        raise Conflict(f"{other} already has as many peer partners as the program allows.", code="peer_full")
     if peers_paired(program=program, a=people["mentee_id"], b=people["mentor_id"]):
         raise Conflict("You are already peer partners.", code="already_paired")
     now = timezone.now()
-    setattr(request, f"{side}_accepted_at", now)
+    if getattr(request, f"{side}_accepted_at") is None:  # a second click keeps the first yes
+        setattr(request, f"{side}_accepted_at", now)
     if round_offer and not (request.sender_accepted_at and request.recipient_accepted_at):
         request.save(update_fields=[f"{side}_accepted_at", "updated_at"])
         return request  # waiting for the other peer's yes
-    return _request_accepted(
+    accepted = _request_accepted(
         request, mentee_ids=sorted(sides), limits_reached=[n + 1 >= program.mentee_limit for n in counts]
     )
+    _crossing_request_close(accepted)
+    return accepted
+
+
+def _crossing_request_close(request: MentorshipRequest) -> None:
+    """Two peers who asked each other are paired by one request: the other one, now moot, closes (both know: no
+    email). Left pending, it would answer `already_paired` to whoever accepted it, and hold a round's slot."""
+    crossing = list(
+        MentorshipRequest.objects.pending()
+        .in_program(request.program)
+        .select_for_update()
+        .filter(mentee_id=request.mentor_id, mentor_id=request.mentee_id)
+    )
+    for other in crossing:
+        other.status = Status.WITHDRAWN
+        other.close_reason = MentorshipRequest.CloseReason.MENTEE_MATCHED
+        other.responded_at = other.updated_at = request.responded_at
+    MentorshipRequest.objects.bulk_update(crossing, ["status", "close_reason", "responded_at", "updated_at"])
+    _offers_answered(crossing)
 
 
 def peers_paired(*, program: Program, a: int, b: int) -> bool:
@@ -348,7 +372,7 @@ def request_decline(*, request_id: int, by: User, reason: str = "", note: str = 
     request.responded_at = timezone.now()
     request.full_clean(validate_constraints=False)
     request.save(update_fields=["status", "decline_reason", "decline_note", "responded_at", "updated_at"])
-    notify_request(request, "declined")
+    notify_request(request, "declined_by_sender" if by.pk == request.mentee_id else "declined")
     _offers_answered([request])
     return request
 
@@ -394,6 +418,8 @@ NOTIFICATIONS = {
     "received": (("mentor",), "New mentorship request from {mentee}"),
     "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
     "declined": (("mentee",), "{mentor} declined your mentorship request"),
+    # A match round's peer proposal declined by the peer it names first (`mentee`): the other one is told.
+    "declined_by_sender": (("mentor",), "{mentee} declined the proposal to pair up"),
     "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),
     "closed": (("mentor",), "{mentee} found a mentor: their request to you is closed"),
 }

@@ -141,6 +141,9 @@ class MembershipQuerySet(models.QuerySet):
     def admins(self) -> "MembershipQuerySet":
         return self.filter(role=Membership.Role.ADMIN)
 
+    def peers(self) -> "MembershipQuerySet":
+        return self.filter(role=Membership.Role.PEER)
+
     def accepting(self) -> "MembershipQuerySet":
         return self.filter(accepting_requests=True)
 
@@ -180,13 +183,27 @@ class MembershipQuerySet(models.QuerySet):
         """Mentors who take a request now: accepting, with a slot open (see with_open_slots)."""
         return self.with_open_slots().accepting().filter(open_slots__gt=0)
 
+    def with_partners(self) -> "MembershipQuerySet":
+        """Annotate `partners`: the active mentorships the person is a member of in the program (a peer's partners,
+        a mentee's mentors), and `open_slots`: how many more the program's `mentee_limit` allows, never below 0."""
+        if "partners" in self.query.annotations:
+            return self
+        members = apps.get_model("mentorship", "MentorshipMember").objects.active()
+        return self.annotate(partners=_count_per_membership(members, "user_id")).annotate(
+            open_slots=Greatest(Value(0), F("program__mentee_limit") - F("partners"))
+        )
+
     def waiting(self) -> "MembershipQuerySet":
-        """Mentees still waiting for a mentor in their program: room under its `mentee_limit` and no pending
-        request there (a round finds them a mentor; a pending request may yet give them one)."""
-        memberships = apps.get_model("mentorship", "MentorshipMember").objects.active()
+        """People still waiting for a mentor (mentees) or a partner (peers) in their program: room under its
+        `mentee_limit` and no pending request there, neither sent nor, for a peer, received (a pending request may
+        yet give them one; a round finds them one)."""
+        members = apps.get_model("mentorship", "MentorshipMember").objects.active()
         pending = apps.get_model("mentorship", "MentorshipRequest").objects.pending()
-        return self.alias(mentored_by=_count_per_membership(memberships, "user_id")).filter(
-            ~Exists(pending.filter(mentee_id=OuterRef("user_id"), program_id=OuterRef("program_id"))),
+        sent = pending.filter(mentee_id=OuterRef("user_id"), program_id=OuterRef("program_id"))
+        received = pending.filter(mentor_id=OuterRef("user_id"), program_id=OuterRef("program_id"))
+        return self.alias(mentored_by=_count_per_membership(members, "user_id")).filter(
+            ~Exists(sent),
+            ~(Q(role=Membership.Role.PEER) & Exists(received)),
             mentored_by__lt=F("program__mentee_limit"),
         )
 

@@ -153,6 +153,15 @@ def program_administered_by(user: User, slug: str) -> Program:
     return program
 
 
+def program_of_peer(user: User, slug: str) -> Program:
+    """The program `slug` if `user` is one of its active peers or administers it; a 404 otherwise: who else is
+    pairing up there is its people's business only."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not (is_program_admin(user, program) or Role.PEER in roles_in(user, program)):
+        raise Http404("No such program.")
+    return program
+
+
 CURRENT_PROGRAM_SESSION_KEY = "current_program"
 
 
@@ -236,7 +245,8 @@ def mentorships_by_person(*, program: Program, user_ids: set[int]) -> dict[int, 
         .order_by("-started_at", "-id")
     )
     for mentorship in rows:
-        people = [mentorship.mentor_id, *(member.user_id for member in mentorship.members.all())]
+        # Once each: a member who left a circle and came back has a row per stay.
+        people = dict.fromkeys([mentorship.mentor_id, *(member.user_id for member in mentorship.members.all())])
         for user_id in people:
             if user_id in user_ids:
                 found[user_id].append(mentorship)

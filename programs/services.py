@@ -156,6 +156,8 @@ def program_update(*, actor: User, program: Program, changes: dict) -> Program:
             changed[field] = value if not hasattr(value, "isoformat") else value.isoformat()
     if not changed:
         return program
+    if "format" in changed:
+        _format_require_changeable(program)
     program.full_clean()
     program.save()
     admin_action_record(
@@ -163,6 +165,28 @@ def program_update(*, actor: User, program: Program, changes: dict) -> Program:
     )
     directory_changed()  # the directory shows what a program allows (its mentee limit)
     return program
+
+
+def _format_require_changeable(program: Program) -> None:
+    """A program's format (its new value on `program`) is fixed once people were paired or asked there: a
+    mentorship keeps the shape it started in, and a pending request is answered in the format it was sent in. Nor
+    may it leave members in a role the new format has no place for (mentors and mentees in a peer program)."""
+    if program.mentorships.exists() or program.requests.pending().exists():
+        raise ValidationError(
+            {"format": ["People were paired or asked in this program: its format cannot change any more."]}
+        )
+    misplaced = (
+        program.memberships.exclude(role__in=[Role.ADMIN, *JOINABLE_ROLES[program.format]])
+        .exclude(status__in=[Status.LEFT, Status.REMOVED])
+        .values_list("role", flat=True)
+        .distinct()
+    )
+    roles = sorted(set(misplaced))
+    if roles:
+        have = " and ".join(f"{role}s" for role in roles)
+        takes = " and ".join(f"{role}s" for role in JOINABLE_ROLES[program.format])
+        kind = program.format.replace("_", "-")
+        raise ValidationError({"format": [f"This program has {have}; a {kind} program takes {takes}."]})
 
 
 # Memberships ----------------------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ def test_every_mentorship_becomes_a_one_on_one_with_its_mentee_as_member(before_
     Mentorship = apps.get_model("mentorship", "Mentorship")
     Session = apps.get_model("mentorship", "Session")
     Feedback = apps.get_model("mentorship", "Feedback")
-    main = Program.objects.get(slug="main")
+    # programs.0002 made `main`; a transactional test before this one may have flushed it.
+    main = Program.objects.get_or_create(slug="main", defaults={"name": "Mentoring program"})[0]
     otto, maya, ben = (
         User.objects.create(username=name, email=f"{name}@example.org") for name in ("otto", "maya", "ben")
     )

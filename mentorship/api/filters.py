@@ -1,6 +1,7 @@
-"""Query-string filters of the mentor directory. Unknown values are 400s, not silently ignored.
+"""Query-string filters of the mentor directory and of a peer program's peers. Unknown values are 400s, not silently
+ignored.
 
-The directory lists a program's mentor memberships (`programs.Membership`); every profile field is read through
+Both list a program's memberships (`programs.Membership`); every profile field is read through
 `mentorship.search.profile_path`, so the same filters serve a queryset of profiles too."""
 
 import datetime as dt
@@ -174,7 +175,70 @@ class _ThenDirectoryOrder(django_filters.OrderingFilter):
         return qs.order_by(*asked, *qs.query.order_by) if asked else qs
 
 
-class MentorFilter(django_filters.FilterSet):
+class _ProfileFilterSet(django_filters.FilterSet):
+    """The filter methods of a directory of people (mentors, peers): each reads the profile of a row through
+    `profile_path`."""
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    def _profile(self, queryset) -> str:
+        return profile_path(queryset.model)
+
+    def filter_skills(self, queryset, name, values):
+        return self._every_skill(queryset, "skills", values)
+
+    def filter_wanted_skills(self, queryset, name, values):
+        return self._every_skill(queryset, "wanted_skills", values)
+
+    def _every_skill(self, queryset, relation: str, values):
+        # One join per skill: a person matches only when every named skill is theirs. Approved ones only: a
+        # suggestion waiting for review is not shown to others, so nobody may find who has it either.
+        skills = f"{self._profile(queryset)}{relation}"
+        for value in values:
+            queryset = queryset.filter(_term_lookup(skills, value) & Q(**{f"{skills}__status": Skill.Status.APPROVED}))
+        return queryset
+
+    def filter_skills_any(self, queryset, name, values):
+        if not values:
+            return queryset
+        named = functools.reduce(operator.or_, (Q(pk=v) if isinstance(v, int) else Q(name__iexact=v) for v in values))
+        teaching = Profile.skills.through.objects.filter(skill__in=Skill.objects.approved().filter(named))
+        # A subquery rather than a join: a mentor with two of the skills is listed once, without DISTINCT.
+        return queryset.filter(**{f"{self._profile(queryset)}pk__in": teaching.values("profile_id")})
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(_term_lookup(f"{self._profile(queryset)}industry", value))
+
+    def filter_languages(self, queryset, name, values):
+        # The list's JSON text holds each name in quotes, as JSON writes it: PostgreSQL's jsonb prints the
+        # characters, SQLite keeps the text Django wrote (non-ASCII escaped). Any case (on SQLite, of ASCII only).
+        if not values:
+            return queryset
+        ascii_only = connection.vendor != "postgresql"
+        queryset = queryset.alias(_languages=Cast(f"{self._profile(queryset)}languages", TextField()))
+        found = functools.reduce(
+            operator.or_, (Q(_languages__icontains=json.dumps(v, ensure_ascii=ascii_only)) for v in values)
+        )
+        return queryset.filter(found)
+
+    def filter_timezone_window(self, queryset, name, hours):
+        if hours is None:
+            return queryset
+        around = self.form.cleaned_data.get("tz") or viewer_timezone(self.request)
+        hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+        zones = timezones_within(around, hours, hour)
+        return queryset.filter(**{f"{self._profile(queryset)}timezone__in": zones})
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # `tz` only says what tz_within_hours is around
+
+    def filter_text(self, queryset, name, value):
+        return search(queryset, value)
+
+
+class MentorFilter(_ProfileFilterSet):
     skill = TermsFilter(
         method="filter_skills", help_text="Repeatable; a mentor must have every one (an approved skill's name or id)."
     )
@@ -218,55 +282,41 @@ class MentorFilter(django_filters.FilterSet):
         model = Membership
         fields = []
 
-    def _profile(self, queryset) -> str:
-        return profile_path(queryset.model)
-
-    def filter_skills(self, queryset, name, values):
-        # One join per skill: a mentor matches only when every named skill is theirs. Approved ones only: a
-        # suggestion waiting for review is not shown to others, so nobody may find who has it either.
-        skills = f"{self._profile(queryset)}skills"
-        for value in values:
-            queryset = queryset.filter(_term_lookup(skills, value) & Q(**{f"{skills}__status": Skill.Status.APPROVED}))
-        return queryset
-
-    def filter_skills_any(self, queryset, name, values):
-        if not values:
-            return queryset
-        named = functools.reduce(operator.or_, (Q(pk=v) if isinstance(v, int) else Q(name__iexact=v) for v in values))
-        teaching = Profile.skills.through.objects.filter(skill__in=Skill.objects.approved().filter(named))
-        # A subquery rather than a join: a mentor with two of the skills is listed once, without DISTINCT.
-        return queryset.filter(**{f"{self._profile(queryset)}pk__in": teaching.values("profile_id")})
-
-    def filter_industry(self, queryset, name, value):
-        return queryset.filter(_term_lookup(f"{self._profile(queryset)}industry", value))
-
-    def filter_languages(self, queryset, name, values):
-        # The list's JSON text holds each name in quotes, as JSON writes it: PostgreSQL's jsonb prints the
-        # characters, SQLite keeps the text Django wrote (non-ASCII escaped). Any case (on SQLite, of ASCII only).
-        if not values:
-            return queryset
-        ascii_only = connection.vendor != "postgresql"
-        queryset = queryset.alias(_languages=Cast(f"{self._profile(queryset)}languages", TextField()))
-        found = functools.reduce(
-            operator.or_, (Q(_languages__icontains=json.dumps(v, ensure_ascii=ascii_only)) for v in values)
-        )
-        return queryset.filter(found)
-
-    def filter_timezone_window(self, queryset, name, hours):
-        if hours is None:
-            return queryset
-        around = self.form.cleaned_data.get("tz") or viewer_timezone(self.request)
-        hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-        zones = timezones_within(around, hours, hour)
-        return queryset.filter(**{f"{self._profile(queryset)}timezone__in": zones})
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset  # `tz` only says what tz_within_hours is around
-
-    def filter_text(self, queryset, name, value):
-        return search(queryset, value)
-
     @extend_schema_field({"type": "string", "enum": ["true", "false"]})
     def filter_accepting(self, queryset, name, value):
         open_now = Q(accepting_requests=True, open_slots__gt=0)
         return queryset.filter(open_now) if value else queryset.exclude(open_now)
+
+
+class PeerFilter(_ProfileFilterSet):
+    """A peer program's peers: what they can teach, what they want to grow, their industry, languages, words."""
+
+    skill = TermsFilter(
+        method="filter_skills", help_text="Repeatable; a peer must be able to teach every one (an approved skill)."
+    )
+    wanted_skill = TermsFilter(
+        method="filter_wanted_skills", help_text="Repeatable; a peer must want to grow every one (an approved skill)."
+    )
+    industry = TermFilter(method="filter_industry", help_text="Industry name (any case) or id.")
+    language = LanguagesFilter(
+        method="filter_languages", help_text="Repeatable; a peer must speak at least one (any case)."
+    )
+    q = SearchFilter(
+        method="filter_text",
+        max_length=MAX_SEARCH_LENGTH,
+        help_text="Words in name, headline, bio, skills or industry, misspelt words too; the best matches first.",
+    )
+    open = django_filters.TypedChoiceFilter(
+        method="filter_open",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        help_text="true: peers with room for another partner now; false: the others.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    @extend_schema_field({"type": "string", "enum": ["true", "false"]})
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(open_slots__gt=0) if value else queryset.filter(open_slots=0)

@@ -54,6 +54,28 @@ class MentorOutput(serializers.Serializer):
     timezone = serializers.CharField(source="user.profile.timezone")
 
 
+class PeerOutput(serializers.Serializer):
+    """A peer of the program: their person profile, and their partners there under the program's limit."""
+
+    id = serializers.IntegerField(source="user_id", help_text="The peer's user id; ask them with `peer` in a request.")
+    username = serializers.CharField(source="user.username")
+    full_name = serializers.CharField(source="user.full_name")
+    headline = serializers.CharField(source="user.profile.headline")
+    bio = serializers.CharField(source="user.profile.bio")
+    industry = serializers.StringRelatedField(source="user.profile.industry", allow_null=True)
+    skills = serializers.StringRelatedField(source="user.profile.skills", many=True, help_text="Can teach.")
+    wanted_skills = serializers.StringRelatedField(
+        source="user.profile.wanted_skills", many=True, help_text="Wants to grow."
+    )
+    languages = serializers.ListField(source="user.profile.languages", child=serializers.CharField())
+    timezone = serializers.CharField(source="user.profile.timezone")
+    partners = serializers.IntegerField(help_text="Their peer partners in this program now.")
+    open_slots = serializers.IntegerField(
+        help_text="How many more partners the program's `mentee_limit` allows them now; never below 0."
+    )
+    paired_with_me = serializers.BooleanField(source="paired_with_viewer", help_text="They are your partner now.")
+
+
 # --- Requests ---------------------------------------------------------------------------------------------
 
 
@@ -125,12 +147,16 @@ class MentorshipMemberOutput(serializers.Serializer):
     left_at = serializers.DateTimeField(allow_null=True)
 
 
+class PersonWithHeadlineOutput(PersonOutput):
+    headline = serializers.CharField(source="profile.headline")
+
+
 class MentorshipOutput(serializers.Serializer):
     id = serializers.IntegerField()
     program = serializers.CharField(source="program.slug", help_text="The program's slug.")
     format = serializers.ChoiceField(choices=Mentorship.Format.choices)
     mentee = PersonOutput(allow_null=True, help_text="The mentee of a one-on-one; null for a circle or peer pair.")
-    mentor = PersonOutput(allow_null=True, help_text="Null for a peer pair.")
+    mentor = PersonWithHeadlineOutput(allow_null=True, help_text="Null for a peer pair.")
     mentees = serializers.SerializerMethodField(help_text="One-on-one and group: the mentees in it now.")
     people = serializers.SerializerMethodField(help_text="Peer pairs: the two peers.")
     members = MentorshipMemberOutput(

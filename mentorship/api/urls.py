@@ -12,5 +12,7 @@ router.register("goals/<id:goal_pk>/milestones", views.MilestoneViewSet, basenam
 # The same directory in any program the caller may see (the flat `mentors/` is the default program's).
 in_program = Router()
 in_program.register("programs/<slug:program>/mentors", views.MentorViewSet, basename="program-mentor")
+# A peer program's peers: nested only (the default program `main` pairs mentees with mentors).
+in_program.register("programs/<slug:program>/peers", views.PeerViewSet, basename="program-peer")
 
 urlpatterns = router.urls + in_program.urls

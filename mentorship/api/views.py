@@ -1,6 +1,8 @@
 """Mentorship API: each view finds the object among those the caller may see (404 otherwise), validates the
 body, calls one service, and serializes the result. The services decide who may act (403) and when (409)."""
 
+from functools import cached_property
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -17,11 +19,11 @@ from accounts.models import Skill
 from config.schema import ConflictDetail, ErrorDetail
 from mentorship import goals, relationships, selectors, services
 from mentorship.api import serializers as s
-from mentorship.api.filters import MentorFilter
+from mentorship.api.filters import MentorFilter, PeerFilter
 from mentorship.models import Goal, Mentorship, MentorshipRequest, Milestone, Session
 from programs.api.scope import PROGRAM_KWARG, ProgramScopedMixin
 from programs.models import DEFAULT_PROGRAM_SLUG, Membership, Program
-from programs.selectors import program_default, programs_visible_to
+from programs.selectors import program_default, program_of_peer, programs_visible_to
 
 CONFLICT = {409: ConflictDetail}
 
@@ -83,6 +85,30 @@ class MentorViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
             lambda: request.accepted_renderer.render(super(MentorViewSet, self).list(request, *args, **kwargs).data),
         )
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="A peer program's active peers but you, by name: whom you may ask to pair up (`POST /requests/` "
+        "with `peer`). Each has `partners` and `open_slots` under the program's `mentee_limit`, and "
+        "`paired_with_me`. Filter by skills they can teach (`skill`) or want to grow (`wanted_skill`), industry, "
+        "language, words (`q`, the best matches first) and room (`open=true`). The program's peers and admins "
+        "(site staff for any program) only: 404 for anyone else."
+    ),
+)
+class PeerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Membership.objects.none()  # for the schema; get_queryset() scopes to the program
+    serializer_class = s.PeerOutput
+    filterset_class = PeerFilter
+
+    @cached_property
+    def program(self) -> Program:
+        return program_of_peer(self.request.user, self.kwargs[PROGRAM_KWARG])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.peer_directory(self.program, viewer=self.request.user)
 
 
 class _RequestSendThrottle(UserRateThrottle):

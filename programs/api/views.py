@@ -70,7 +70,9 @@ class ProgramViewSet(
     @extend_schema(
         request=s.ProgramUpdateInput,
         responses={200: s.ProgramOutput},
-        description="The program's admins (and site staff) change its settings; its members may only read them.",
+        description="The program's admins (and site staff) change its settings; its members may only read them. "
+        "400 `format` once people were paired or asked there, or when members hold a role the new format has no "
+        "place for.",
     )
     def partial_update(self, request, slug=None):
         program = self._program_or_404()

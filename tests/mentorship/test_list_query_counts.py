@@ -12,13 +12,17 @@ from programs.models import Membership
 from tests.conftest import client_for
 from tests.factories import (
     GoalFactory,
+    MemberFactory,
+    MembershipFactory,
     MenteeFactory,
     MentorFactory,
     MentorshipFactory,
     MilestoneFactory,
+    ProgramFactory,
     RequestFactory,
     SessionFactory,
     SkillFactory,
+    UserFactory,
     with_profile,
 )
 
@@ -73,6 +77,41 @@ LISTS = {
 def test_list_queries_do_not_grow_with_the_page(busy_program, mentor, name):
     client = client_for(mentor)
     url = LISTS[name](busy_program)
+
+    small, large = _count(client, url, 2), _count(client, url, ROWS)
+
+    assert small == large, f"{name}: {small} queries for 2 rows, {large} for {ROWS}"
+    print(f"{name}: {large} queries per page")
+
+
+@pytest.fixture
+def circles_and_pairs(db):
+    """ROWS circles of three (one member left each), ROWS peer pairs with sessions, and a peer program's peers
+    with both sides' skills."""
+    group = ProgramFactory(format="group")
+    pairs = ProgramFactory(format="peer", slug="pairs")
+    for i in range(ROWS):
+        circle = MentorshipFactory(program=group, mentee=None, mentor=UserFactory())
+        for status in ("active", "active", "left"):
+            MemberFactory(mentorship=circle, status=status)
+        SessionFactory(mentorship=circle)
+        pair = MentorshipFactory(program=pairs, mentor=None, mentee=None)
+        for _ in range(2):
+            peer = MembershipFactory(program=pairs, role="peer").user
+            peer.profile.skills.set([SkillFactory(name=f"Skill {i % 3}")])
+            peer.profile.wanted_skills.set([SkillFactory(name=f"Skill {(i + 1) % 3}")])
+            MemberFactory(mentorship=pair, user=peer)
+        SessionFactory(mentorship=pair)
+    viewer = MembershipFactory(program=pairs, role="peer").user
+    return {"viewer": viewer}
+
+
+@pytest.mark.parametrize(
+    ("name", "url"), [("mentorships", "/api/v1/mentorships/"), ("peers", "/api/v1/programs/pairs/peers/")]
+)
+def test_circles_pairs_and_peers_list_in_a_fixed_number_of_queries(circles_and_pairs, admin_user, name, url):
+    client = client_for(admin_user if name == "mentorships" else circles_and_pairs["viewer"])
+    client.get(url)  # the viewer's memberships are read once, then kept (programs.selectors.memberships_of)
 
     small, large = _count(client, url, 2), _count(client, url, ROWS)
 

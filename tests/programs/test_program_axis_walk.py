@@ -65,6 +65,8 @@ WALK += [
     ("program-match-round-cancel", "POST", {}, ADMIN_ONLY),
     ("program-participants-import", "POST", {}, ADMIN_ONLY),
     ("program-report", "GET", None, ADMIN_ONLY),
+    # A program's peers: its peers and admins only (member_a mentors in A: not a peer, so A's list is a 404 too).
+    ("program-peer-list", "GET", None, {"admin_a": (OK, 404), "member_a": (404, 404), "staff": (OK, OK)}),
 ]
 PAGES = [
     ("program-page", {"admin_a": (200, 404), "member_a": (200, 404), "staff": (200, 200)}),
@@ -110,7 +112,9 @@ def _kwargs(name: str, slug: str, world) -> dict:
         return {"program": slug, "pk": objects["round"].pk, "proposal_id": objects["proposal"].pk}
     if name.startswith("program-match-round-") and not name.endswith("-list"):
         return {"program": slug, "pk": objects["round"].pk}
-    if name.startswith(("program-mentor-", "program-match-round-", "program-participants-", "program-report")):
+    if name.startswith(
+        ("program-mentor-", "program-match-round-", "program-participants-", "program-report", "program-peer-")
+    ):
         return {"program": slug}
     if name.startswith("program-member-") and name != "program-member-list":
         return {"program": slug, "pk": world["targets"][slug].pk}

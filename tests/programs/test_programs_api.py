@@ -108,6 +108,39 @@ def test_a_program_admin_edits_their_program_and_a_member_may_not(mentee):
     assert AdminAction.objects.filter(kind="program_update", details={"mentee_limit": 3}).exists()
 
 
+def test_a_programs_format_changes_while_nobody_was_paired_or_asked_there():
+    admin = ProgramAdminFactory()
+    MentorFactory()  # mentors and mentees of one-on-one programs are at home in group ones
+
+    response = client_for(admin).patch("/api/v1/programs/main/", {"format": "group"}, format="json")
+
+    assert response.status_code == 200
+    assert Program.objects.default().format == "group"
+
+
+@pytest.mark.parametrize("made", ["mentorship", "pending_request"])
+def test_a_programs_format_is_fixed_once_people_were_paired_or_asked_there(made):
+    admin = ProgramAdminFactory()
+    MentorshipFactory() if made == "mentorship" else RequestFactory()
+
+    response = client_for(admin).patch("/api/v1/programs/main/", {"format": "group"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["format"]
+    assert Program.objects.default().format == "one_on_one"
+
+
+def test_a_program_with_mentors_and_mentees_does_not_become_a_peer_program():
+    admin = ProgramAdminFactory()
+    MenteeFactory()
+    MembershipFactory(role=Role.MENTOR, status=Status.LEFT)  # gone: not in the way
+
+    response = client_for(admin).patch("/api/v1/programs/main/", {"format": "peer"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"format": ["This program has mentees; a peer program takes peers."]}
+
+
 def test_an_admin_of_one_program_cannot_see_or_edit_another_closed_one():
     other = ProgramFactory(slug="other", enrollment="closed")
     admin = ProgramAdminFactory()
