@@ -6,7 +6,8 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
@@ -54,6 +55,40 @@ def mentor_directory_listing(program: Program) -> QuerySet[Membership]:
 def mentors_accepting(program: Program) -> QuerySet[Membership]:
     """The listed mentors of `program` who take a request now: accepting, with an open slot."""
     return mentor_directory(program).accepting_with_open_slot()
+
+
+def peer_directory(*, program: Program, viewer: User) -> QuerySet[Membership]:
+    """The active peers of a peer program but `viewer`, by name, with profile, industry and approved skills (both
+    sides), and what stands between each and the viewer: `partners` (their active pairs there), `paired` (with the
+    viewer now), `pending` (a pending request between the two, either way). A constant number of queries."""
+    members = MentorshipMember.objects.active().in_program(program)
+    partners = (
+        members.filter(user_id=OuterRef("user_id")).order_by().values("user_id").annotate(n=Count("pk")).values("n")
+    )
+    mine = members.filter(user=viewer).values("mentorship_id")
+    between = MentorshipRequest.objects.pending().in_program(program)
+    approved = Skill.objects.approved()
+    return (
+        Membership.objects.in_program(program)
+        .filter(role=Membership.Role.PEER)
+        .active()
+        .exclude(user=viewer)
+        .annotate(
+            partners=Coalesce(Subquery(partners, output_field=IntegerField()), Value(0)),
+            paired=Exists(members.filter(user_id=OuterRef("user_id"), mentorship__in=mine)),
+            pending=Exists(
+                between.filter(
+                    Q(mentee_id=OuterRef("user_id"), mentor=viewer) | Q(mentor_id=OuterRef("user_id"), mentee=viewer)
+                )
+            ),
+        )
+        .select_related("user", "user__profile", "user__profile__industry")
+        .prefetch_related(
+            Prefetch("user__profile__skills", queryset=approved),
+            Prefetch("user__profile__wanted_skills", queryset=approved),
+        )
+        .order_by("user__full_name", "user_id")
+    )
 
 
 def waiting_mentees(program: Program) -> QuerySet[Membership]:
