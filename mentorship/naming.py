@@ -48,7 +48,11 @@ def mentorship_title(mentorship: Mentorship, viewer: User) -> str:
 
 
 def mentorship_card_title(mentorship: Mentorship, viewer: User) -> str:
-    """A list's short name for it: a one-on-one by the other person; a circle or a pair by its title."""
+    """A list's short name for it (the card says its format): a one-on-one or a pair by the other person, or both
+    people to someone outside it; a circle by its title."""
+    if mentorship.is_peer:
+        people = [person for person in mentorship.people() if person.pk != viewer.pk]
+        return " and ".join(_full(person) for person in people)
     if mentorship.format == Program.Format.ONE_ON_ONE and mentorship.side_of(viewer) is not None:
         other = mentorship.mentee if mentorship.mentor_id == viewer.pk else mentorship.mentor
         return _full(other)

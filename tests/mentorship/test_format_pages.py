@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mentorship import relationships
 from mentorship.models import Feedback, MentorshipRequest
 from tests.factories import (
     GoalFactory,
@@ -149,6 +150,22 @@ def test_a_member_who_left_still_reads_the_circle_but_no_longer_acts_in_it(clien
     assert "Hire my first engineer" not in text  # the members' goals are theirs and their mentor's
 
 
+def test_a_closed_circle_takes_no_places_and_its_members_goals_are_theirs_again(client, circle):
+    relationships.mentorship_complete(mentorship_id=circle["circle"].pk, user=circle["mentor"])
+
+    text = _text(_page(client, circle["mentor"], _url(circle["circle"])))
+
+    assert "3 members" in text and "places taken" not in text
+    assert "The circle is closed: goals are their owners’ again." in text
+    assert "Hire my first engineer" not in text and "Close the circle" not in text and "Log a session" not in text
+
+
+def test_who_came_reads_mentor_first_then_members_in_the_order_they_joined(client, circle):
+    SessionFactory(mentorship=circle["circle"], attendees=[circle["cy"], circle["ana"], circle["mentor"]])
+
+    assert "Came: Otto, Ana, Cy" in _text(_page(client, circle["ben"], _url(circle["circle"])))
+
+
 # --- Peer pairs -------------------------------------------------------------------------------------------
 
 
@@ -196,7 +213,7 @@ def test_the_lists_name_circles_and_pairs_from_each_side_and_never_say_none(clie
 
     assert "Your circle Group circle" in mentor_list and "3 of 4 places taken" in mentor_list
     assert "Otto's circle" in member_list and "3 members" in member_list
-    assert "Peer pair: Ivy and Jon Peer pair" in peer_list
+    assert "Jon Jones Peer pair" in peer_list
     for text in (mentor_list, member_list, peer_list):
         assert not _says_none(text)
 
@@ -275,7 +292,7 @@ def test_the_peers_page_says_who_is_taken_and_what_is_waiting(client, peers):
     as_ivy = _page(client, peers["ivy"], "/programs/peers/peers/")
 
     assert "Request waiting" in as_kai and f'name="peer" value="{peers["lea"].pk}"' not in as_kai
-    assert "Has all the partners the program allows" in as_kai  # Ivy and Jon, with a limit of 1
+    assert "Fully paired" in as_kai  # Ivy and Jon, with a limit of 1
     assert "Your partner" in as_ivy and "as many as the program allows" in as_ivy
     assert 'name="peer"' not in as_ivy  # at the limit: nobody to ask
 
