@@ -208,7 +208,7 @@ def test_a_mentor_accepts_one_request_and_declines_another_with_a_reason(page):
     card.get_by_role("button", name="Send decline").click()
 
     expect(page.locator("table")).to_contain_text("My experience is not a good fit")
-    assert Mentorship.objects.filter(mentor=mentor, mentee=first.mentee, status="active").exists()
+    assert Mentorship.objects.filter(mentor=mentor, members__user=first.mentee, status="active").exists()
     second.refresh_from_db()
     assert (second.status, second.decline_note) == ("declined", "Lou knows this field better.")
     assert page.console_errors == []
