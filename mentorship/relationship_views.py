@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from mentorship import naming, relationships, selectors
+from mentorship import goals, naming, relationships, selectors
 from mentorship.models import Goal, MentorshipRequest
 from mentorship.views import directory_url, mentored_somewhere
 from programs.models import Membership, Program
-from programs.selectors import current_program, membership_in, roles_in
+from programs.selectors import current_program, membership_in, memberships_of, roles_in
 
 Role = Membership.Role
+SHARED_IN = (Program.Format.GROUP, Program.Format.PEER)  # the formats where members see each other's goals
 
 
 def _finder(request) -> tuple[str, str] | None:
@@ -112,7 +113,7 @@ def mentorship_detail(request, mentorship_id: int):
         item.can_rate = item.own_rating is None and relationships.can_rate(item, viewer)
         item.missed_it = side in ("mentee", "peer") and viewer.pk not in attendees
         item.came = sorted(attendees.values(), key=lambda person: order.get(person.pk, len(order)))
-    goals = _goals_by_person(viewer, current)
+    shown_goals = _goals_by_person(viewer, current)
     partner = naming.partners_of(mentorship, viewer) if mentorship.is_peer else []
     leaving = mentorship.is_circle and side == "mentee" and mentorship.is_active
     return render(
@@ -129,10 +130,10 @@ def mentorship_detail(request, mentorship_id: int):
             "former_members": [m for m in mentorship.members.all() if m.status == m.Status.LEFT],
             "places": naming.circle_places(mentorship, _capacity(viewer, mentorship)) if mentorship.is_circle else "",
             # Once it ended, the others' goals are their owners' again (selectors.goals_visible_to).
-            "goals_closed": not mentorship.is_active and not any(goals for _, goals in goals["goals_of_others"]),
+            "goals_closed": not mentorship.is_active and not any(owned for _, owned in shown_goals["goals_of_others"]),
             "viewer_left": _left(mentorship, viewer),
             "sessions": sessions,
-            **goals,
+            **shown_goals,
             "can_log_session": relationships.can_log_sessions(mentorship, viewer),
             # A circle's sessions say who came (the mentor ticks them); a one-on-one or a pair is everyone.
             "attendees_to_choose": mentorship.people() if mentorship.is_circle else [],
@@ -162,14 +163,14 @@ def _goals_by_person(viewer, current) -> dict:
     in_it = viewer.pk in by_person
     own = by_person.pop(viewer.pk, [])
     others = [(m.user, by_person[m.user_id]) for m in current if m.user_id in by_person]
-    to_log = ([("My goals", own)] if own else []) + [(person.full_name, goals) for person, goals in others if goals]
+    to_log = ([("My goals", own)] if own else []) + [(person.full_name, owned) for person, owned in others if owned]
     if len(to_log) == 1:
         to_log = [("", to_log[0][1])]
     return {
         "in_it": in_it,
         "own_goals": own,
         "goals_of_others": others,
-        "shared_by_others": [(person, goals) for person, goals in others if goals],
+        "shared_by_others": [(person, owned) for person, owned in others if owned],
         "goals_to_log": to_log,
     }
 
@@ -185,5 +186,10 @@ def goal_list(request):
         {
             "goals": selectors.goal_list_for(user=request.user).filter(mentee=request.user),
             "statuses": Goal.Status.choices,
+            # Sharing shows a goal to one's circle or peer partner: offered to who has a program of either format.
+            "can_share": any(
+                m.is_active and m.role in goals.MENTORED_ROLES and m.program.format in SHARED_IN
+                for m in memberships_of(request.user)
+            ),
         },
     )

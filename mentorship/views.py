@@ -80,6 +80,7 @@ def _directory_body(params, program: Program) -> SafeString:
         "params": params,
         "query": query.urlencode(),
         "chosen_skills": params.getlist("skill"),
+        "circles": program.format == Program.Format.GROUP,  # a mentor's places are in their circle
     }
     return render_to_string("mentorship/_mentor_directory_body.html", context)
 
@@ -101,6 +102,7 @@ def mentor_detail(request, mentor_id: int, program: str | None = None):
         "profile": profile,
         "directory_url": directory_url(program),
         "can_request": can_request,
+        "circles": program.format == Program.Format.GROUP,
         "refusal": None,
         "goals": [],
     }
@@ -124,7 +126,13 @@ def _mentor_profile(program: Program, mentor_id: int) -> tuple[Membership | None
 
 def _mentor_profile_html(mentor: Membership, suggested_skills=()) -> SafeString:
     skills = [skill for skill in mentor.user.profile.skills.all() if not skill.is_suggestion]
-    context = {"mentor": mentor, "person": mentor.user.profile, "skills": skills, "suggested_skills": suggested_skills}
+    context = {
+        "mentor": mentor,
+        "person": mentor.user.profile,
+        "skills": skills,
+        "suggested_skills": suggested_skills,
+        "circles": mentor.program.format == Program.Format.GROUP,
+    }
     return render_to_string("mentorship/_mentor_profile.html", context)
 
 

@@ -101,10 +101,15 @@ WALK = {
         visit(*SIGNED_IN, mentor_id="otto"),  # Maya's own mentor: she may not ask again, and is told why
         visit(MENTEE, mentor_id="pia"),  # the request form
     ],
-    "program-mentor-directory": [visit(*SIGNED_IN, program="main"), visit(MENTEE, program="spring")],
+    "program-mentor-directory": [
+        visit(*SIGNED_IN, program="main"),
+        visit(MENTEE, program="spring"),
+        visit(MENTEE, program="circles"),  # places in circles
+    ],
     "program-mentor-page": [
         visit(*SIGNED_IN, program="main", mentor_id="otto"),
         visit(MENTEE, program="main", mentor_id="pia"),
+        visit(MENTEE, program="circles", mentor_id="otto"),
     ],
     "request-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?sent=1")],
     "mentorship-list-page": [visit(*SIGNED_IN)],
@@ -220,6 +225,7 @@ def world():
         "circle": circle.pk,
         "pair": pair.pk,
         "peers": "peers",
+        "circles": "circles",
         "no_such_id": 0,
         "proposed_round": proposed.pk,
         "running_round": running.pk,

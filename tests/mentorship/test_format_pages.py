@@ -166,6 +166,29 @@ def test_who_came_reads_mentor_first_then_members_in_the_order_they_joined(clien
     assert "Came: Otto, Ana, Cy" in _text(_page(client, circle["ben"], _url(circle["circle"])))
 
 
+def test_a_group_programs_mentor_is_joined_by_a_place_in_their_circle(client, circle):
+    newcomer = person("eve", "Eve Evans", circle["program"], "mentee")
+    mentor_id = circle["mentor"].pk
+
+    directory = _text(_page(client, newcomer, "/programs/circles/mentors/"))
+    page = _text(_page(client, newcomer, f"/programs/circles/mentors/{mentor_id}/"))
+
+    assert "Otto Mentor" in directory and "1 place in the circle" in directory
+    assert "Places in the circle 1 of 4" in page
+    assert "Join Otto's circle" in page and "Ask to join the circle" in page
+
+
+def test_a_member_shares_a_goal_from_their_goals_page_too(client, circle, mentee):
+    member_page = _page(client, circle["ana"], "/goals/")
+    assert 'name="shared" type="checkbox"' in member_page
+    assert "Share with my circle or peer partner" in _text(member_page)
+    assert "Shared ·" in _text(member_page)  # "Run better one-on-ones"
+
+    GoalFactory(mentee=mentee, title="Mentored one-on-one")
+    one_on_one = _page(client, mentee, "/goals/")
+    assert "Mentored one-on-one" in one_on_one and 'name="shared"' not in one_on_one  # nobody to share with
+
+
 # --- Peer pairs -------------------------------------------------------------------------------------------
 
 
