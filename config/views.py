@@ -2,11 +2,13 @@
 program needs first, assembled from every app's selectors."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 
 from matching import recommendations
 from matching.selectors import round_list
+from mentorship import naming
 from mentorship import selectors as mentorship
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs import selectors as programs
@@ -49,6 +51,7 @@ def home(request):
     roles = programs.roles_in(user, program)
     everywhere = {m.role for m in programs.memberships_of(user) if m.is_active}
     can_request = Role.MENTEE in roles
+    pairs_here = Role.PEER in roles
     mentors_here = Role.MENTOR in roles
     profile = user.profile
     parts, profile_ready = _profile_meter(
@@ -60,15 +63,14 @@ def home(request):
         checklist.insert(0, ("Join a program", reverse("program-list-page"), False))
     if not participates and (user.is_staff or Role.ADMIN in everywhere):
         checklist = []  # someone who runs programs has no first steps as a participant to take
-    if can_request:
+    if can_request or pairs_here:
         checklist.append(("Set a goal", reverse("goal-list-page"), Goal.objects.filter(mentee=user).exists()))
-        checklist.append(
-            (
-                "Ask a mentor",
-                reverse("mentor-directory"),
-                MentorshipRequest.objects.filter(mentee=user, program=program).exists(),
-            )
-        )
+        if pairs_here:  # asked, or asked by a peer: either way a pair is in the making
+            asked = MentorshipRequest.objects.filter(Q(mentee=user) | Q(mentor=user), program=program).exists()
+            checklist.append(("Ask a peer", reverse("peer-directory", args=[program.slug]), asked))
+        else:
+            asked = MentorshipRequest.objects.filter(mentee=user, program=program).exists()
+            checklist.append(("Ask a mentor", reverse("mentor-directory"), asked))
     context = {
         "account": user,
         "program": program,
@@ -78,27 +80,45 @@ def home(request):
         "profile_filled": sum(done for _, done in parts),
         "profile_share": sum(done for _, done in parts) / len(parts),
         "can_request": can_request,
+        "pairs_here": pairs_here,
         "mentors_here": mentors_here,
         "is_admin_here": programs.is_program_admin(user, program),
     }
+    mine_here = mentorship.mentorship_list_for(user=user).filter(pk__in=mentorship.mentorships_in(user, program))
     if can_request:
         context["recommended"] = recommendations.recommended_mentors(
             mentee=user, program=program, limit=RECOMMENDED_ON_HOME
         )
         context["requests"] = mentorship.request_list_for(user=user).filter(mentee=user, program=program)[:5]
-        context["mentorship"] = (
-            mentorship.mentorship_list_for(user=user).filter(pk__in=mentorship.mentorships_in(user, program)).first()
-        )
+        context["mentorship"] = mine_here.first()
+    if can_request or pairs_here:
         context["goals"] = mentorship.goal_list_for(user=user).filter(mentee=user)
+    if pairs_here:
+        pairs = list(mine_here)
+        for pair in pairs:
+            pair.partners = ", ".join(str(person) for person in naming.partners_of(pair, user))
+        context["pairs"] = pairs
+        peer_requests = list(
+            mentorship.request_list_for(user=user).filter(Q(mentee=user) | Q(mentor=user), program=program)[:5]
+        )
+        for item in peer_requests:
+            item.heading = naming.request_heading(item, user)
+        context["peer_requests"] = peer_requests
     if mentors_here:
         membership = programs.membership_in(user, program, Role.MENTOR)
         context["capacity"] = membership.capacity
         context["pending"] = mentorship.request_list_for(user=user).filter(
             mentor=user, program=program, status=MentorshipRequest.Status.PENDING
         )
-        context["mentorships"] = mentorship.mentorship_list_for(user=user).filter(
-            mentor=user, program=program, status=Mentorship.Status.ACTIVE
+        mentoring = list(
+            mentorship.mentorship_list_for(user=user).filter(
+                mentor=user, program=program, status=Mentorship.Status.ACTIVE
+            )
         )
+        context["mentorships"] = mentoring
+        # A circle holds several of the mentor's places; a one-on-one, one.
+        context["taken"] = sum(len(m.current_members()) for m in mentoring)
+        context["circle"] = next((m for m in mentoring if m.is_circle), None)
     if context["is_admin_here"]:
         context["rounds"] = round_list(program)[:5]
     return render(request, "home.html", context)

@@ -264,6 +264,16 @@ class Mentorship(TimeStampedModel):
         mentee = self.mentee
         return mentee.pk if mentee else None
 
+    @property
+    def label(self) -> str:
+        """Its name for someone outside it (a program admin's lists): "Otto Mentor and Maya Mentee", "Otto Mentor's
+        circle", "Peer pair: Ana Alvarez and Ben Brown". mentorship.naming names it to the people in it."""
+        if self.is_circle:
+            return f"{self.mentor}'s circle"
+        if self.is_peer:
+            return "Peer pair: " + " and ".join(str(m.user) for m in self.current_members())
+        return " and ".join(str(person) for person in (self.mentor, self.mentee) if person is not None)
+
     def people(self) -> list:
         """Everyone in it now: the mentor (when there is one), then the current members."""
         return ([self.mentor] if self.mentor_id else []) + [m.user for m in self.current_members()]

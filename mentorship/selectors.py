@@ -6,7 +6,8 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
@@ -64,10 +65,11 @@ def waiting_mentees(program: Program) -> QuerySet[Membership]:
 
 def peer_directory(program: Program, *, viewer: User) -> QuerySet[Membership]:
     """The active peers of `program` but `viewer`, by name: their profile (both sides' skills, approved ones only),
-    their `partners` there and `open_slots` under the program's `mentee_limit`, and whether each is the viewer's
-    partner now (`paired_with_viewer`). A constant number of queries: memberships with user, profile and industry,
-    then each side's skills."""
+    their `partners` there and `open_slots` under the program's `mentee_limit`, whether each is the viewer's partner
+    now (`paired_with_viewer`) and whether a request between the two is pending, either way (`pending_with_viewer`).
+    A constant number of queries: memberships with user, profile and industry, then each side's skills."""
     partners_of_viewer = MentorshipMember.objects.active().filter(mentorship__in=mentorships_in(viewer, program))
+    between = MentorshipRequest.objects.pending().in_program(program)
     approved = Skill.objects.approved()
     return (
         Membership.objects.in_program(program)
@@ -75,7 +77,14 @@ def peer_directory(program: Program, *, viewer: User) -> QuerySet[Membership]:
         .active()
         .exclude(user=viewer)
         .with_partners()
-        .annotate(paired_with_viewer=Exists(partners_of_viewer.filter(user_id=OuterRef("user_id"))))
+        .annotate(
+            paired_with_viewer=Exists(partners_of_viewer.filter(user_id=OuterRef("user_id"))),
+            pending_with_viewer=Exists(
+                between.filter(
+                    Q(mentee_id=OuterRef("user_id"), mentor=viewer) | Q(mentor_id=OuterRef("user_id"), mentee=viewer)
+                )
+            ),
+        )
         .select_related("user", "user__profile", "user__profile__industry")
         .prefetch_related(
             Prefetch("user__profile__skills", queryset=approved),

@@ -1,7 +1,8 @@
-"""Pages of the mentorship lifecycle. They read through selectors; every action on them goes through the API.
+"""Pages where people find each other: a program's mentor directory and mentor pages, a peer program's peers. They
+read through selectors; every action on them goes through the API (a person's requests, mentorships and goals:
+relationship_views.py).
 
-Templates branch on what the view tells them (`can_request`, `can_log_session`, which side of a relationship the
-viewer is on), never on a role."""
+Templates branch on what the view tells them (`can_request`, `askable`), never on a role."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,19 +11,25 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.directory import directory_cached
 from accounts.models import Skill
-from mentorship import goals, relationships, selectors, services
+from mentorship import goals, selectors, services
 from mentorship.api.filters import MentorFilter
-from mentorship.models import Goal, MentorshipRequest
+from mentorship.models import Goal
 from programs.models import Membership, Program
-from programs.selectors import current_program, memberships_of, program_for, roles_in
+from programs.selectors import (
+    current_program,
+    is_program_admin,
+    memberships_of,
+    program_for,
+    roles_in,
+)
 
 MENTORS_PER_PAGE = 12
+PEERS_PER_PAGE = 24
 Role = Membership.Role
 
 
@@ -34,7 +41,7 @@ def _program(request, slug: str | None) -> Program:
     return current_program(request)
 
 
-def _directory_url(program: Program, mentor_id: int | None = None) -> str:
+def directory_url(program: Program, mentor_id: int | None = None) -> str:
     """The default program's directory keeps its flat addresses; every other program's lives under its own."""
     if program.is_default:
         return reverse("mentor-page", args=[mentor_id]) if mentor_id else reverse("mentor-directory")
@@ -43,7 +50,7 @@ def _directory_url(program: Program, mentor_id: int | None = None) -> str:
     return reverse("program-mentor-directory", kwargs={"program": program.slug})
 
 
-def _mentored_somewhere(user) -> bool:
+def mentored_somewhere(user) -> bool:
     return any(m.role in goals.MENTORED_ROLES and m.is_active for m in memberships_of(user))
 
 
@@ -62,17 +69,18 @@ def _directory_body(params, program: Program) -> SafeString:
     mentors = filters.qs if filters.is_valid() else selectors.mentor_directory(program).none()
     page = Paginator(mentors, MENTORS_PER_PAGE).get_page(params.get("page"))
     for mentor in page:
-        mentor.page_url = _directory_url(program, mentor.user_id)
+        mentor.page_url = directory_url(program, mentor.user_id)
     query = params.copy()
     query.pop("page", None)
     context = {
         "program": program,
-        "directory_url": _directory_url(program),
+        "directory_url": directory_url(program),
         "page": page,
         "filters": filters,
         "params": params,
         "query": query.urlencode(),
         "chosen_skills": params.getlist("skill"),
+        "circles": program.format == Program.Format.GROUP,  # a mentor's places are in their circle
     }
     return render_to_string("mentorship/_mentor_directory_body.html", context)
 
@@ -92,8 +100,9 @@ def mentor_detail(request, mentor_id: int, program: str | None = None):
         "program": program,
         "mentor": mentor,
         "profile": profile,
-        "directory_url": _directory_url(program),
+        "directory_url": directory_url(program),
         "can_request": can_request,
+        "circles": program.format == Program.Format.GROUP,
         "refusal": None,
         "goals": [],
     }
@@ -117,87 +126,42 @@ def _mentor_profile(program: Program, mentor_id: int) -> tuple[Membership | None
 
 def _mentor_profile_html(mentor: Membership, suggested_skills=()) -> SafeString:
     skills = [skill for skill in mentor.user.profile.skills.all() if not skill.is_suggestion]
-    context = {"mentor": mentor, "person": mentor.user.profile, "skills": skills, "suggested_skills": suggested_skills}
+    context = {
+        "mentor": mentor,
+        "person": mentor.user.profile,
+        "skills": skills,
+        "suggested_skills": suggested_skills,
+        "circles": mentor.program.format == Program.Format.GROUP,
+    }
     return render_to_string("mentorship/_mentor_profile.html", context)
 
 
 @login_required
 @ensure_csrf_cookie
-def request_list(request):
-    requests = list(selectors.request_list_for(user=request.user)[:200])
-    for item in requests:  # the viewer's side: they received it, sent it, or watch it as a program admin
-        item.received = item.mentor_id == request.user.pk
-        item.sent = item.mentee_id == request.user.pk
-        item.mentor_url = _directory_url(item.program, item.mentor_id)
-    pending = [r for r in requests if r.status == MentorshipRequest.Status.PENDING]
-    answered = [r for r in requests if r.status != MentorshipRequest.Status.PENDING]
+def peer_directory(request, program: str):
+    """A peer program's peers, for its peers (to find someone to pair with) and its admins."""
+    program = program_for(request.user, program)
+    is_peer = Role.PEER in roles_in(request.user, program)
+    if program.format != Program.Format.PEER:
+        raise Http404("This program pairs mentees with mentors: see its mentors.")
+    if not is_peer and not is_program_admin(request.user, program):
+        raise PermissionDenied("Only the program's peers and admins see its peers.")
+    peers = Paginator(selectors.peer_directory(program, viewer=request.user), PEERS_PER_PAGE)
+    page = peers.get_page(request.GET.get("page"))
+    partners = selectors.mentorships_in(request.user, program).count() if is_peer else 0
+    can_ask = is_peer and not program.has_ended() and partners < program.mentee_limit
+    for peer in page:  # whom the viewer may ask now (services.peer_request_refusal says why not, as a 409)
+        peer.full = peer.open_slots == 0
+        peer.askable = can_ask and not (peer.paired_with_viewer or peer.pending_with_viewer or peer.full)
     return render(
         request,
-        "mentorship/request_list.html",
+        "mentorship/peer_directory.html",
         {
-            "pending": pending,
-            "answered": answered,
-            "decline_reasons": MentorshipRequest.DeclineReason.choices,
-            "can_find_mentor": _mentored_somewhere(request.user),
-        },
-    )
-
-
-@login_required
-def mentorship_list(request):
-    mentorships = list(selectors.mentorship_list_for(user=request.user)[:200])
-    for item in mentorships:
-        item.mentoring = item.mentor_id == request.user.pk
-    return render(
-        request,
-        "mentorship/mentorship_list.html",
-        {"mentorships": mentorships, "can_find_mentor": _mentored_somewhere(request.user)},
-    )
-
-
-@login_required
-@ensure_csrf_cookie
-def mentorship_detail(request, mentorship_id: int):
-    mentorship = selectors.mentorship_list_for(user=request.user).filter(pk=mentorship_id).first()
-    if mentorship is None:
-        raise Http404("No such mentorship.")
-    side = mentorship.side_of(request.user)
-    members = [m.user_id for m in mentorship.current_members()]
-    goals = selectors.goal_list_for(user=request.user).filter(mentee_id__in=members)
-    sessions = list(selectors.session_list(mentorship=mentorship))
-    for item in sessions:  # what the viewer sees of the ratings: their own, or else the first one given
-        ratings = list(item.feedback.all())
-        own = next((f for f in ratings if f.author_id == request.user.pk), None)
-        item.rating_shown = own or (ratings[0] if ratings else None)
-        item.can_rate = own is None and relationships.can_rate(item, request.user)
-    return render(
-        request,
-        "mentorship/mentorship_detail.html",
-        {
-            "mentorship": mentorship,
-            "sessions": sessions,
-            "goals": goals,
-            "mentoring": side == "mentor",
-            "mentored": side in ("mentee", "peer"),
-            "can_log_session": relationships.can_log_sessions(mentorship, request.user),
-            "can_complete": side is not None
-            and mentorship.is_active
-            and not (mentorship.is_circle and side != "mentor"),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-@ensure_csrf_cookie
-def goal_list(request):
-    if not _mentored_somewhere(request.user):
-        raise PermissionDenied("Goals belong to mentees; mentors see their mentees' goals on each mentorship.")
-    return render(
-        request,
-        "mentorship/goal_list.html",
-        {
-            "goals": selectors.goal_list_for(user=request.user).filter(mentee=request.user),
-            "statuses": Goal.Status.choices,
+            "program": program,
+            "page": page,
+            "is_peer": is_peer,
+            "has_ended": program.has_ended(),
+            "viewer_full": is_peer and partners >= program.mentee_limit,
+            "partners": partners,
         },
     )

@@ -1,7 +1,7 @@
 """What the navigation of every page needs to know about programs (templates/base.html)."""
 
 from programs import selectors
-from programs.models import Membership
+from programs.models import Membership, Program
 
 
 def navigation(request) -> dict:
@@ -19,6 +19,8 @@ def navigation(request) -> dict:
             "current": current,
             "switcher": len(programs) > 1,
             "is_admin_here": selectors.is_program_admin(user, current),
+            # A peer program's people find each other on its peers page, where another program lists its mentors.
+            "finds_peers": current.format == Program.Format.PEER,
             "in_a_program": bool(active_roles - {Membership.Role.ADMIN}),
             "has_goals": bool(active_roles & {Membership.Role.MENTEE, Membership.Role.PEER}),
             # user.is_program_admin, from the memberships already read (it would cost a query of its own).

@@ -23,12 +23,16 @@ from tests.factories import (
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
+    MemberFactory,
+    MembershipFactory,
     MenteeFactory,
     MentorFactory,
     MentorshipFactory,
+    ProgramFactory,
     RequestFactory,
     SessionFactory,
     SkillFactory,
+    UserFactory,
 )
 from tests.test_permission_walk import OK as API_OK
 from tests.test_permission_walk import TABLE as API_TABLE
@@ -63,7 +67,8 @@ TO_ITS_PAGE = row(*[302] * len(PERSONAS))
 PROGRAM_ADMINS_ONLY = row(SIGN_IN, 404, 404, 404, 404, OK)  # a program's people are its admins' business
 
 # Maya is mentored by Otto, Oscar by Olga; Wendy waits for Otto's answer and is in Ada's match round with Tara.
-# The mentorship, mentor and round pages are Maya and Otto's, Otto's and the round's.
+# The mentorship, mentor and round pages are Maya and Otto's, Otto's and the round's. In other formats: Maya and Gus
+# are in Otto's circle (a group program), Maya and Pax are a peer pair (a peer program, whose peers page is walked).
 TABLE = {
     "landing": SIGNED_OUT_ONLY,
     "signup": SIGNED_OUT_ONLY,
@@ -123,6 +128,8 @@ TABLE = {
         404,
         shows("maya", "otto", "maya_goal", "maya_notes"),
     ),
+    # A peer program's peers page is its peers' and admins' (the program is open: others may see that it exists).
+    "peer-directory": row(SIGN_IN, shows("pax"), 403, 403, 403, shows("maya", "pax")),
     # Mentors read their mentees' goals on each mentorship page; admins have no goals of their own.
     "goal-list-page": row(SIGN_IN, shows("maya_goal"), 403, shows("oscar_goal"), 403, 403),
     "round-list-page": {**ADMINS_ONLY, "admin": shows("round")},
@@ -141,6 +148,20 @@ TABLE = {
     "program-settings-page": PROGRAM_ADMINS_ONLY,
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
+}
+
+# The mentorship page of a circle and of a peer pair: a member reads the others' names and shared goals, never their
+# private ones; the mentor and the program's admins read every member's goals.
+FORMAT_PAGES = {
+    "circle": row(
+        SIGN_IN,
+        shows("otto", "gus", "gus_shared_goal"),
+        shows("maya", "gus", "gus_goal", "gus_shared_goal"),
+        404,
+        404,
+        shows("otto", "maya", "gus", "gus_goal"),
+    ),
+    "pair": row(SIGN_IN, shows("pax", "pax_shared_goal"), 404, 404, 404, shows("maya", "pax", "pax_goal")),
 }
 
 # Not walked: the reset link's page needs a token mailed to one person (its owner check is below).
@@ -166,8 +187,14 @@ CAST = {
     "wendy_message": "Could you help me change careers?",
     "round": "Spring cohort",
     "otto_suggestion": "Quantum gardening",
+    "gus": "Gus Groupmember",
+    "gus_goal": "Negotiate a budget",
+    "gus_shared_goal": "Chair the weekly meeting",
+    "pax": "Pax Peerpartner",
+    "pax_goal": "Learn Rust macros",
+    "pax_shared_goal": "Write a small compiler",
 }
-PEOPLE = {"maya", "otto", "oscar", "olga", "ada", "tara", "wendy"}
+PEOPLE = {"maya", "otto", "oscar", "olga", "ada", "tara", "wendy", "gus", "pax"}
 MENTORS = {"otto", "olga", "tara"}
 RECOMMENDS_MENTORS = {"home"}  # a mentee's home may recommend any mentor with room
 OWN = {
@@ -182,8 +209,10 @@ OWN = {
 # with. Anything else of the world on the page is a leak.
 MAY_KNOW = {
     "anonymous": set(),
-    "mentee": OWN["mentee"] | {"otto", "maya_goal", "maya_notes"},
-    "mentor": OWN["mentor"] | {"maya", "maya_goal", "maya_notes", "wendy", "wendy_message"},
+    "mentee": OWN["mentee"] | {"otto", "maya_goal", "maya_notes", "gus", "gus_shared_goal", "pax", "pax_shared_goal"},
+    "mentor": OWN["mentor"]
+    | {"maya", "maya_goal", "maya_notes", "wendy", "wendy_message", "gus", "gus_goal"}
+    | {"gus_shared_goal"},
     "outsider_mentee": OWN["outsider_mentee"] | {"olga", "oscar_goal", "oscar_notes"},
     "outsider_mentor": OWN["outsider_mentor"] | {"oscar", "oscar_goal", "oscar_notes"},
     "admin": set(CAST),
@@ -261,6 +290,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
     MatchProposalFactory(round=match_round, mentee=wendy, mentor=tara)
     suggestion = SkillFactory(name=CAST["otto_suggestion"], status="suggested", suggested_by=mentor)
     mentor.profile.skills.add(suggestion, SkillFactory(name="Public speaking"))
+    circle, pair = _other_formats(mentee, mentor)
     return {
         "people": {
             "mentee": mentee,
@@ -282,8 +312,34 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-participants-page": {"slug": "main"},
             "program-settings-page": {"slug": "main"},
             "invitation-link": {"token": "no-such-link"},
+            "peer-directory": {"program": "peers"},
         },
+        "formats": {"circle": circle.pk, "pair": pair.pk},
     }
+
+
+def _other_formats(maya, otto):
+    """Otto's circle in a group program, with Maya and Gus (a private goal and a shared one); Maya and Pax's pair in
+    a peer program (Pax: a private goal and a shared one)."""
+    circles = ProgramFactory(slug="circles", name="Circles", format="group")
+    peers = ProgramFactory(slug="peers", name="Peers", format="peer")
+    MembershipFactory(user=otto, program=circles, role="mentor", capacity=3)
+    gus, pax = UserFactory(username="gus", full_name=CAST["gus"]), UserFactory(username="pax", full_name=CAST["pax"])
+    for user, program, role in (
+        (maya, circles, "mentee"),
+        (gus, circles, "mentee"),
+        (maya, peers, "peer"),
+        (pax, peers, "peer"),
+    ):
+        MembershipFactory(user=user, program=program, role=role)
+    circle = MentorshipFactory(program=circles, mentor=otto, mentee=maya)
+    MemberFactory(mentorship=circle, user=gus)
+    pair = MentorshipFactory(program=peers, mentor=None, mentee=maya)
+    MemberFactory(mentorship=pair, user=pax)
+    for owner, private, shared in ((gus, "gus_goal", "gus_shared_goal"), (pax, "pax_goal", "pax_shared_goal")):
+        GoalFactory(mentee=owner, title=CAST[private])
+        GoalFactory(mentee=owner, title=CAST[shared], shared=True)
+    return circle, pair
 
 
 def _in(thing: str, body: str) -> bool:
@@ -318,6 +374,28 @@ def test_who_sees_which_page(client: Client, world, page, persona):
         else:
             assert response.status_code == expected, f"{persona} on {page}: {response.status_code}"
         assert [t for t in CAST if t not in OWN[persona] and _in(t, body)] == [], f"{persona} on {page}: leaked"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("kind", sorted(FORMAT_PAGES))
+def test_who_sees_a_circle_and_a_peer_pair(client: Client, world, kind, persona):
+    expected = FORMAT_PAGES[kind][persona]
+    if persona != "anonymous":
+        client.force_login(world["people"][persona])
+
+    response = client.get(reverse("mentorship-page", kwargs={"mentorship_id": world["formats"][kind]}))
+
+    body = response.content.decode()
+    if isinstance(expected, Shows):
+        assert response.status_code == 200, f"{persona} on the {kind}: {response.status_code}"
+        assert [t for t in expected.things if not _in(t, body)] == [], f"{persona} on the {kind}: missing"
+        allowed = MAY_KNOW[persona] | set(expected.things)
+        assert [t for t in CAST if t not in allowed and _in(t, body)] == [], f"{persona} on the {kind}: leaked"
+    elif expected == SIGN_IN:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected, f"{persona} on the {kind}: {response.status_code}"
+        assert [t for t in CAST if t not in OWN[persona] and _in(t, body)] == [], f"{persona} on the {kind}: leaked"
 
 
 def test_someone_elses_mentorship_reads_like_one_that_does_not_exist(client, world):

@@ -74,6 +74,9 @@ class PeerOutput(serializers.Serializer):
         help_text="How many more partners the program's `mentee_limit` allows them now; never below 0."
     )
     paired_with_me = serializers.BooleanField(source="paired_with_viewer", help_text="They are your partner now.")
+    request_pending = serializers.BooleanField(
+        source="pending_with_viewer", help_text="A request between you and them waits for an answer, either way."
+    )
 
 
 # --- Requests ---------------------------------------------------------------------------------------------

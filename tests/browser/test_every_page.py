@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from mentorship.models import Feedback
 from programs.models import Invitation
+from tests import formats
 from tests.browser.conftest import axe_violations, serve_axe_core
 from tests.browser.test_sign_in import sign_in
 from tests.factories import (
@@ -29,6 +30,7 @@ from tests.factories import (
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
+    MemberFactory,
     MembershipFactory,
     MenteeFactory,
     MentorFactory,
@@ -92,21 +94,32 @@ WALK = {
         visit(ANONYMOUS, uidb64="maya_uid", token="dead_token"),
     ],
     "password_reset_complete": [visit(ANONYMOUS)],
-    "home": [visit(*SIGNED_IN)],
+    # ?program= picks the current program: a peer's home, a circle's mentor's home.
+    "home": [visit(*SIGNED_IN), visit(MENTEE, then="?program=peers"), visit(MENTOR, then="?program=circles")],
     "profile-page": [visit(*SIGNED_IN), visit(MENTEE, then="?saved=1")],
     "mentor-directory": [visit(*SIGNED_IN), visit(MENTEE, then="?q=nobody-by-this-name")],
     "mentor-page": [
         visit(*SIGNED_IN, mentor_id="otto"),  # Maya's own mentor: she may not ask again, and is told why
         visit(MENTEE, mentor_id="pia"),  # the request form
     ],
-    "program-mentor-directory": [visit(*SIGNED_IN, program="main"), visit(MENTEE, program="spring")],
+    "program-mentor-directory": [
+        visit(*SIGNED_IN, program="main"),
+        visit(MENTEE, program="spring"),
+        visit(MENTEE, program="circles"),  # places in circles
+    ],
     "program-mentor-page": [
         visit(*SIGNED_IN, program="main", mentor_id="otto"),
         visit(MENTEE, program="main", mentor_id="pia"),
+        visit(MENTEE, program="circles", mentor_id="otto"),
     ],
     "request-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?sent=1")],
     "mentorship-list-page": [visit(*SIGNED_IN)],
-    "mentorship-page": [visit(*SIGNED_IN, mentorship_id="mentorship")],
+    "mentorship-page": [
+        visit(*SIGNED_IN, mentorship_id="mentorship"),
+        visit(*SIGNED_IN, mentorship_id="circle"),  # Otto's circle: Maya is a member
+        visit(MENTEE, ADMIN, mentorship_id="pair"),  # Maya and Pax, peers
+    ],
+    "peer-directory": [visit(MENTEE, ADMIN, program="peers")],
     "goal-list-page": [visit(MENTEE)],
     "round-list-page": [visit(ADMIN), visit(ADMIN, then="?program=circles")],  # a group program: circle size
     "round-page": [
@@ -221,6 +234,7 @@ def world():
     MembershipFactory(user=UserFactory(username="pat", full_name="Pat Pending"), role="mentor", status="pending")
     invited = MembershipFactory(user=UserFactory(username="nina", full_name="Nina Invited"), status="invited")
     Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
+    circle, pair = _circle_and_pair(maya, otto)
     return {
         "main": "main",
         "spring": "spring",
@@ -228,6 +242,10 @@ def world():
         "otto": otto.pk,
         "pia": pia.pk,
         "mentorship": mentorship.pk,
+        "circle": circle.pk,
+        "pair": pair.pk,
+        "peers": "peers",
+        "circles": "circles",
         "no_such_id": 0,
         "proposed_round": proposed.pk,
         "running_round": running.pk,
@@ -242,6 +260,43 @@ def world():
         "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
         "maya_reset_token": default_token_generator.make_token(maya),
     }
+
+
+def _circle_and_pair(maya, otto):
+    """Otto's circle in a group program (Maya, Gus and Hana in it, Ivo left; a session two of them came to, rated by
+    one, and someone asking to join); Maya's pair with Pax in a peer program, with peers to ask, a peer asking Maya
+    and a round's proposal Rosa has accepted."""
+    circles = ProgramFactory(slug="circles", name="Leadership circles", format="group")
+    peers = ProgramFactory(slug="peers", name="Peer learning", format="peer", mentee_limit=2)
+    MembershipFactory(user=otto, program=circles, role="mentor", capacity=4)
+    circle = MentorshipFactory(program=circles, mentor=otto, mentee=None)
+    people = {}
+    for name, headline in (("gus", "Team lead in logistics"), ("hana", "New manager at a bank"), ("ivo", "")):
+        people[name] = formats.person(name, f"{name.title()} Groupmember", circles, "mentee", headline=headline)
+    MembershipFactory(user=maya, program=circles, role="mentee")
+    for member in (maya, people["gus"], people["hana"]):
+        MemberFactory(mentorship=circle, user=member)
+    MemberFactory(mentorship=circle, user=people["ivo"], status="left", left_at=timezone.now())
+    GoalFactory(mentee=people["gus"], title="Chair the weekly meeting", shared=True)
+    GoalFactory(mentee=people["hana"], title="Ask for a raise")
+    session = SessionFactory(mentorship=circle, notes="Hard conversations.", attendees=[otto, maya, people["gus"]])
+    Feedback.objects.create(session=session, author=people["gus"], rating=4, comment="Good practice")
+    RequestFactory(program=circles, mentee=formats.person("jo", "Jo Joiner", circles, "mentee"), mentor=otto)
+
+    MembershipFactory(user=maya, program=peers, role="peer")
+    pax = formats.person("pax", "Pax Peerpartner", peers, "peer", headline="Backend developer")
+    pair = MentorshipFactory(program=peers, mentor=None, mentee=maya)
+    MemberFactory(mentorship=pair, user=pax)
+    GoalFactory(mentee=pax, title="Write a small compiler", shared=True)
+    SessionFactory(mentorship=pair, notes="Paired on the parser.")
+    quinn = formats.person("quinn", "Quinn Questioner", peers, "peer", headline="Product designer")
+    quinn.profile.skills.set([SkillFactory(name="Figma"), SkillFactory(name="User research")])
+    quinn.profile.wanted_skills.set([SkillFactory(name="Python")])
+    rosa = formats.person("rosa", "Rosa Roundpicked", peers, "peer", headline="Data analyst")
+    formats.person("sol", "Sol Solo", peers, "peer")
+    RequestFactory(program=peers, mentee=quinn, mentor=maya, message="Shall we pair on research skills?")
+    RequestFactory(program=peers, mentee=rosa, mentor=maya, origin="match_round", sender_accepted_at=timezone.now())
+    return circle, pair
 
 
 def _urls(who: str, world: dict) -> list[tuple[str, int]]:

@@ -429,6 +429,14 @@ def test_the_list_shows_who_is_paired_and_who_has_room(pairs, ana, ben, cy):
     assert peers(cy)[0]["paired_with_me"] is False
 
 
+def test_the_list_shows_a_request_waiting_between_the_two_either_way(pairs, ana, ben, cy):
+    assert ask(ana, ben.pk).status_code == 201
+
+    assert {p["username"]: p["request_pending"] for p in peers(ana)} == {"ben": True, "cy": False}
+    assert {p["username"]: p["request_pending"] for p in peers(ben)} == {"ana": True, "cy": False}
+    assert {p["username"]: p["request_pending"] for p in peers(cy)} == {"ana": False, "ben": False}
+
+
 def test_peers_filter_by_skill_words_and_room(ana, ben, cy):
     profile(ben, headline="Data engineer", skills=["SQL"], wanted=["Design"], industry="Retail")
     profile(cy, headline="Product designer", skills=["Design"], wanted=["SQL"], industry="Media")
