@@ -28,6 +28,7 @@ from tests.factories import (
     GoalFactory,
     MatchProposalFactory,
     MatchRoundFactory,
+    MemberFactory,
     MembershipFactory,
     MenteeFactory,
     MentorFactory,
@@ -114,7 +115,8 @@ WALK = {
         visit(ADMIN, round_id="failed_round"),
     ],
     "import-page": [visit(ADMIN)],
-    "reports-page": [visit(ADMIN)],
+    # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
+    "reports-page": [visit(ADMIN), visit(ADMIN, then="?program=circles"), visit(ADMIN, then="?program=pairs")],
     "taxonomy-page": [visit(ADMIN)],
     "program-list-page": [visit(*SIGNED_IN)],
     "program-switch": [],  # the navigation's switcher posts to it; no page to GET
@@ -201,6 +203,7 @@ def world():
     MembershipFactory(user=UserFactory(username="pat", full_name="Pat Pending"), role="mentor", status="pending")
     invited = MembershipFactory(user=UserFactory(username="nina", full_name="Nina Invited"), status="invited")
     Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
+    _group_and_peer_programs()
     return {
         "main": "main",
         "spring": "spring",
@@ -219,6 +222,24 @@ def world():
         "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
         "maya_reset_token": default_token_generator.make_token(maya),
     }
+
+
+def _group_and_peer_programs() -> None:
+    """A group program with a circle that met, and a peer program with peers not paired yet, for their reports:
+    people of their own, so that the others' pages stay as they are (by invitation: nobody else is offered them).
+    A peer program's report with pairs is walked by tests/browser/test_admin_import_and_reports.py."""
+    circles = ProgramFactory(slug="circles", name="Leadership circles", format="group", enrollment="invite")
+    gus = UserFactory(username="gus", full_name="Gus Group")
+    MembershipFactory(user=gus, program=circles, role="mentor", capacity=4)
+    circle = MentorshipFactory(program=circles, mentor=gus, mentee=None)
+    members = [MemberFactory(mentorship=circle, user=UserFactory(full_name=f"Member {i}")).user for i in range(3)]
+    for member in members:
+        MembershipFactory(user=member, program=circles)
+    met = SessionFactory(mentorship=circle, attendees=[gus, *members[:2]])
+    Feedback.objects.create(session=met, author=members[0], rating=4)
+    pairs = ProgramFactory(slug="pairs", name="Peer learning", format="peer", enrollment="invite")
+    for i in range(2):
+        MembershipFactory(user=UserFactory(full_name=f"Peer {i}"), program=pairs, role="peer")
 
 
 def _urls(who: str, world: dict) -> list[tuple[str, int]]:

@@ -231,8 +231,8 @@ def test_the_reports_page_lists_the_circles_and_shows_each_charts_figures(client
 
     assert "<h2>Circle sizes</h2>" in page
     assert '<h2 id="circles-heading">Circles</h2>' in page
-    assert '<th scope="row">Ann Archer</th>' in page
-    assert "<td>3 of 4</td>" in page and "<td>100%</td>" in page
+    assert '<th scope="row">Ann Archer<span class="meta circle-size">3 of 4 members</span></th>' in page
+    assert "<td>100%</td>" in page
     assert '<th scope="col">Members</th><th scope="col">Circles</th>' in page  # the sizes chart's table
 
 
