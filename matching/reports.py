@@ -208,7 +208,9 @@ def _circles(program: Program) -> list[CircleFigures]:
         .filter(format=Format.GROUP)
         .select_related("mentor")
         .annotate(
-            member_count=_count_of(MentorshipMember.objects.filter(in_circle).exclude(status="left"), "mentorship"),
+            member_count=_count_of(
+                MentorshipMember.objects.filter(in_circle).exclude(status=MentorshipMember.Status.LEFT), "mentorship"
+            ),
             capacity=Subquery(
                 Membership.objects.in_program(program)
                 .mentors()
@@ -226,7 +228,7 @@ def _circles(program: Program) -> list[CircleFigures]:
                 output_field=FloatField(),
             ),
         )
-        .order_by("status", "mentor__full_name", "pk")
+        .order_by("status", "mentor__full_name", "pk")  # "active" before "completed"
     )
     attendance = _attendance_by_circle(program)
     return [
