@@ -23,6 +23,7 @@ DEMO_MENTOR = "mentor"
 DEMO_MENTEE = "mentee"
 DEMO_COORDINATOR = "coordinator"  # administers the cohort only
 DEMO_LOGINS = [DEMO_ADMIN, DEMO_COORDINATOR, DEMO_MENTOR, DEMO_MENTEE]
+DEMO_PEERS = 24  # the peer program's people: the demo mentee and the last mentees, who can teach too
 
 INDUSTRY_SKILLS: dict[str, list[str]] = {
     "Software & Internet": ["Python", "JavaScript", "System design", "Cloud architecture", "DevOps", "Code review"],
@@ -223,9 +224,19 @@ class DemoPeople:
         who asks to mentor in the invite-only program) can also teach: the reverse-mentoring program pairs them."""
         return both_sides_count(len(self.mentors), len(self.mentees))
 
+    @property
+    def peers(self) -> list[User]:
+        """Who learns from each other in the peer program: the demo mentee and the last mentees (each can teach
+        something too)."""
+        return [self.mentees[0], *self.mentees[first_peer_index(len(self.mentees)) :]]
+
 
 def both_sides_count(mentors: int, mentees: int) -> int:
     return max(1, min(mentors, mentees) // 6)
+
+
+def first_peer_index(mentees: int) -> int:
+    return max(1, mentees - (DEMO_PEERS - 1))
 
 
 def demo_is_loaded() -> bool:
@@ -309,6 +320,7 @@ def demo_people_build(
     progress(len(mentor_users))
 
     mentee_users = _create_users(mentee_names, DEMO_MENTEE, password)
+    first_peer = first_peer_index(mentees)
     for index, user in enumerate(mentee_users):
         industry_name = rng.choice(list(INDUSTRY_SKILLS))
         wanted = rng.sample(INDUSTRY_SKILLS[industry_name], k=2) + rng.sample(GENERAL_SKILLS, k=rng.randint(1, 2))
@@ -324,7 +336,13 @@ def demo_people_build(
                 headline="Early-career and keen to share what I know" if index <= both else "",
             )
         )
-        teach.append(rng.sample([s for s in REVERSE_SKILLS if s not in wanted], k=2) if index <= both else [])
+        if index <= both:
+            teach.append(rng.sample([s for s in REVERSE_SKILLS if s not in wanted], k=2))
+        elif index >= first_peer:  # a peer: what they can share with the others
+            shared = [s for s in INDUSTRY_SKILLS[industry_name] + GENERAL_SKILLS if s not in wanted]
+            teach.append(rng.sample(shared, k=2))
+        else:
+            teach.append([])
         learn.append(wanted)
     Profile.objects.bulk_create(profiles)
     _link_skills(Profile.skills, profiles, teach, skills)

@@ -63,4 +63,4 @@ def participants_import(request):
 @program_admin_required
 def program_reports(request):
     program = _program(request)
-    return render(request, "matching/reports.html", {"program": program, "charts": reports.program_report(program)})
+    return render(request, "matching/reports.html", {"program": program, "report": reports.program_report(program)})

@@ -1,12 +1,16 @@
 """The demo programs' history: goals with milestones, requests in every state, mentorships with sessions and
-feedback, most of it in `main` and some in the cohort and the reverse-mentoring program. Written in bulk with past
-dates (a service would stamp everything "now"), keeping every invariant the services keep, per program: a mentor's
-capacity there, the program's mentee limit, one pending request per pair, sessions within the mentorship.
+feedback, most of it in `main` and some in the cohort and the reverse-mentoring program; circles in the group
+program and pairs in the peer program. Written in bulk with past dates (a service would stamp everything "now"),
+keeping every invariant the services keep, per program: a mentor's capacity there (a circle's members), the
+program's mentee limit (a peer's partners), one circle per mentor, one pending request per pair, sessions within
+the mentorship and attended by its members of the day, ratings by those who came.
 """
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +36,21 @@ SESSION_NOTES = [
 ]
 TOPICS = ["career planning", "feedback", "confidence", "networking", "prioritisation", "interviews", "delegation"]
 FEEDBACK_COMMENTS = ["Very helpful, thank you!", "Clear next steps.", "Good session.", "Eye-opening.", ""]
+CIRCLE_NOTES = [
+    "Each member brought a situation from their team; the circle suggested a first step for each.",
+    "Practised giving feedback in pairs, then shared what felt hard.",
+    "Delegating without losing track: two members showed the checklists they use.",
+    "One member's difficult one-to-one, role-played by the circle.",
+    "Planned the quarter: each member named one habit to build before the next session.",
+]
+CIRCLE_TOPICS = ["feedback", "delegation", "one-to-ones", "hiring", "prioritisation", "difficult conversations"]
+PEER_NOTES = [
+    "Half an hour on each other's goal, with one thing to try before next time.",
+    "Reviewed each other's work and wrote down what to change.",
+    "Rehearsed a presentation on each other and traded notes.",
+    "Shared what worked since last time and what did not.",
+]
+Role = Membership.Role
 
 
 @transaction.atomic
@@ -136,6 +155,10 @@ def demo_lifecycle_build(
     _sessions(rng, mentorships, goals_of, today)
     progress(1)
 
+    _group_history(rng, people, programs.group, goals_of, now, today)
+    _peer_history(rng, people, programs.peer, goals_of, now, today)
+    progress(1)
+
 
 def _other_programs(rng, people: DemoPeople, programs: DemoPrograms, goals_of, requests, mentorships, now) -> None:
     """A little history outside main: in the cohort, a mentorship of the demo mentor's and a request of the demo
@@ -188,14 +211,20 @@ def _pair(program, mentee, mentor, started, goals_of, requests, mentorships, *, 
 
 
 def _request(
-    program: Program, mentee: User, mentor: User, status: str, sent: dt.datetime, goals_of
+    program: Program, mentee: User, mentor: User, status: str, sent: dt.datetime, goals_of, *, peer: bool = False
 ) -> MentorshipRequest:
+    """`mentee` asks `mentor` (a peer asks a peer, when `peer`)."""
+    goal = goals_of[mentee.pk][0].title.lower()
     request = MentorshipRequest(
         program=program,
         mentee=mentee,
         mentor=mentor,
         status=status,
-        message=f"Hello {mentor.get_short_name()}, I would love your help to {goals_of[mentee.pk][0].title.lower()}.",
+        message=(
+            f"Hello {mentor.get_short_name()}, shall we pair up? I want to {goal}, and I am glad to help you too."
+            if peer
+            else f"Hello {mentor.get_short_name()}, I would love your help to {goal}."
+        ),
         expires_at=sent + dt.timedelta(days=program.request_expiry_days),
     )
     request.created_at = sent
@@ -303,3 +332,266 @@ def _sessions(rng: random.Random, mentorships: list[Mentorship], goals_of, today
             if rng.random() < 0.7
         ]
     )
+
+
+@dataclass
+class _Together:
+    """A mentorship being written in bulk, with its member rows (which need its id)."""
+
+    mentorship: Mentorship
+    members: list[MentorshipMember]
+
+
+def _group_history(rng, people: DemoPeople, program: Program, goals_of, now, today) -> None:
+    """The group program's circles: each mentor's circle of three to six (the demo mentor's with room for the
+    request waiting for them; the demo mentee in another mentor's), a member who left, a circle closed before its
+    mentor's present one, mentees still waiting; sessions not every member came to, rated by some of those who
+    came; a shared goal or two."""
+    demo_mentor, demo_mentee = people.mentors[0], people.mentees[0]
+    mentors = Membership.objects.in_program(program).mentors().active().select_related("user")
+    mentors = sorted(mentors, key=lambda m: (m.user_id != demo_mentor.pk, m.user_id))
+    queue = [u for u in _members(program, Role.MENTEE) if u.pk != demo_mentee.pk]
+    requests: list[MentorshipRequest] = []
+    circles: list[_Together] = []
+
+    def circle(mentor: User, members: list[User], started: dt.datetime, ended: dt.datetime | None = None):
+        mentorship = Mentorship(
+            program=program,
+            format=Program.Format.GROUP,
+            mentor=mentor,
+            started_at=started,
+            status="completed" if ended else "active",
+            ended_at=ended,
+            ended_by=mentor if ended else None,
+        )
+        span = ((ended or now) - started).days
+        rows = []
+        for index, user in enumerate(members):  # three start it, the others join as it goes
+            joined = started if index < 3 else started + dt.timedelta(days=rng.randint(7, max(7, span - 14)))
+            request = _request(
+                program, user, mentor, "accepted", joined - dt.timedelta(days=rng.randint(1, 5)), goals_of
+            )
+            request.responded_at = joined
+            requests.append(request)
+            rows.append(
+                MentorshipMember(
+                    program=program,
+                    mentor=mentor,
+                    user=user,
+                    role=MentorshipMember.Role.MENTEE,
+                    status="ended" if ended else "active",
+                    joined_at=joined,
+                    left_at=ended,
+                    request=request,
+                )
+            )
+        circles.append(_Together(mentorship, rows))
+        return rows
+
+    if len(mentors) > 1 and len(queue) >= 12:  # a circle that met for three months and closed
+        started = now - dt.timedelta(days=rng.randint(170, 200))
+        circle(mentors[-1].user, [queue.pop() for _ in range(3)], started, started + dt.timedelta(days=90))
+    for index, mentor in enumerate(mentors):
+        if mentor.user_id == demo_mentor.pk:
+            size = mentor.capacity - 1
+        else:
+            size = min(mentor.capacity, max(3, rng.choice([mentor.capacity, mentor.capacity, mentor.capacity - 1])))
+        members = [demo_mentee] if index == 1 or len(mentors) == 1 else []
+        members += [queue.pop(0) for _ in range(min(size - len(members), len(queue)))]
+        if not members:
+            continue
+        rows = circle(mentor.user, members, now - dt.timedelta(days=rng.randint(60, 150)))
+        if index == 2 and queue:  # someone who came for a while, then left the circle
+            leaver = queue.pop(0)
+            joined = rows[0].joined_at
+            request = _request(program, leaver, mentor.user, "accepted", joined - dt.timedelta(days=2), goals_of)
+            request.responded_at = joined
+            requests.append(request)
+            rows.append(
+                MentorshipMember(
+                    program=program,
+                    mentor=mentor.user,
+                    user=leaver,
+                    role=MentorshipMember.Role.MENTEE,
+                    status="left",
+                    joined_at=joined,
+                    left_at=now - dt.timedelta(days=rng.randint(15, 30)),
+                    request=request,
+                )
+            )
+
+    # Still waiting: one asks the demo mentor (their circle has room for one), one asked a full mentor and was
+    # turned down; the others wait for a match round.
+    members_of = Counter(m.mentor.pk for c in circles for m in c.members if m.status == "active")
+    if queue and any(m.user_id == demo_mentor.pk and m.capacity > members_of[m.user_id] for m in mentors):
+        requests.append(_request(program, queue[0], demo_mentor, "pending", now - dt.timedelta(days=1), goals_of))
+    full = [m.user for m in mentors if members_of[m.user_id] >= m.capacity]
+    if len(queue) > 1 and full:
+        sent = now - dt.timedelta(days=rng.randint(10, 30))
+        declined = _request(program, queue[1], full[0], "declined", sent, goals_of)
+        declined.responded_at, declined.decline_reason = sent + dt.timedelta(days=1), "no_capacity"
+        requests.append(declined)
+
+    _together_write(requests, circles, goals_of)
+    planned = []
+    for together in circles:
+        came_often = rng.uniform(0.55, 0.95)  # some circles come more faithfully than others
+        for day in _meeting_days(rng, together.mentorship, today, every=(12, 16)):
+            here = [m for m in together.members if _member_on(m, day)]
+            if not here:
+                continue
+            came = [m.user_id for m in here if rng.random() < came_often] or [rng.choice(here).user_id]
+            planned.append((together.mentorship, day, rng.choice(CIRCLE_NOTES), rng.sample(CIRCLE_TOPICS, k=2), came))
+    _sessions_write(rng, planned, goals_of)
+
+    # Shared with the circle: the demo mentee's first goal and one of a member of the demo mentor's circle.
+    shared = [goals_of[demo_mentee.pk][0].pk]
+    demo_circle = next((c for c in circles if c.mentorship.mentor_id == demo_mentor.pk and c.members), None)
+    if demo_circle is not None:
+        shared.append(goals_of[demo_circle.members[0].user_id][0].pk)
+    Goal.objects.filter(pk__in=shared).update(shared=True)
+
+
+def _peer_history(rng, people: DemoPeople, program: Program, goals_of, now, today) -> None:
+    """The peer program's pairs: the demo mentee with a partner (and a request from another peer to answer), most
+    peers in one pair, a few in two (the program's limit), two pairs that ended, a pair too new to have met, two
+    peers not paired yet (one of them turned down); sessions rated by one, both or neither of the peers."""
+    demo_mentee = people.mentees[0]
+    others = [u for u in _members(program, Role.PEER) if u.pk != demo_mentee.pk]
+    unpaired = others[-2:] if len(others) >= 6 else []
+    rest = others[1 : len(others) - len(unpaired)]
+    # Who asked whom, when it started, when it ended.
+    current = [(demo_mentee, others[0])] if others else []
+    current += list(zip(rest[0::2], rest[1::2], strict=False))
+    current += [(rest[i], rest[i + 2]) for i in (0, 4) if i + 3 < len(rest)]  # a second partner for these four
+    couples = [(a, b, now - dt.timedelta(days=rng.randint(30, 120)), None) for a, b in current[:-1]]
+    couples += [(a, b, now - dt.timedelta(days=3), None) for a, b in current[-1:]]  # too new to have met
+    for i in (1, 5):
+        if i + 2 < len(rest):
+            started = now - dt.timedelta(days=rng.randint(100, 140))
+            couples.append((rest[i], rest[i + 2], started, started + dt.timedelta(days=45)))
+    requests: list[MentorshipRequest] = []
+    pairs: list[_Together] = []
+    for asker, asked, started, ended in couples:
+        request = _request(
+            program, asker, asked, "accepted", started - dt.timedelta(days=rng.randint(1, 4)), goals_of, peer=True
+        )
+        request.responded_at = started
+        requests.append(request)
+        mentorship = Mentorship(
+            program=program,
+            format=Program.Format.PEER,
+            mentor=None,
+            started_at=started,
+            status="completed" if ended else "active",
+            ended_at=ended,
+            ended_by=asked if ended else None,
+        )
+        members = [
+            MentorshipMember(
+                program=program,
+                mentor=None,
+                user=user,
+                role=MentorshipMember.Role.PEER,
+                status="ended" if ended else "active",
+                joined_at=started,
+                left_at=ended,
+                request=request,
+            )
+            for user in (asker, asked)
+        ]
+        pairs.append(_Together(mentorship, members))
+    if unpaired:  # the demo mentee has room for a second partner: someone asks
+        sent = now - dt.timedelta(days=2)
+        requests.append(_request(program, unpaired[-1], demo_mentee, "pending", sent, goals_of, peer=True))
+        if rest:
+            sent = now - dt.timedelta(days=rng.randint(10, 30))
+            declined = _request(program, unpaired[0], rest[0], "declined", sent, goals_of, peer=True)
+            declined.responded_at, declined.decline_reason = sent + dt.timedelta(days=1), "no_capacity"
+            requests.append(declined)
+
+    _together_write(requests, pairs, goals_of)
+    planned = []
+    for pair in pairs:
+        both = [m.user_id for m in pair.members]
+        for day in _meeting_days(rng, pair.mentorship, today, every=(10, 24)):
+            planned.append((pair.mentorship, day, rng.choice(PEER_NOTES), rng.sample(TOPICS, k=2), both))
+    _sessions_write(rng, planned, goals_of)
+    if others:  # the demo mentee's partner shares a goal with them
+        Goal.objects.filter(pk=goals_of[others[0].pk][0].pk).update(shared=True)
+
+
+def _member_on(member: MentorshipMember, day: dt.date) -> bool:
+    """In the mentorship on `day`: joined by then, not left before."""
+    return member.joined_at.date() <= day and (member.left_at is None or member.left_at.date() >= day)
+
+
+def _meeting_days(rng, mentorship: Mentorship, today: dt.date, *, every: tuple[int, int]) -> list[dt.date]:
+    """Days it met: a few days after it started, then every so often, until it ended (or yesterday)."""
+    last = mentorship.ended_at.date() if mentorship.ended_at else today - dt.timedelta(days=1)
+    day = mentorship.started_at.date() + dt.timedelta(days=rng.randint(4, 10))
+    days = []
+    while day <= last:
+        days.append(day)
+        day += dt.timedelta(days=rng.randint(*every))
+    return days
+
+
+def _together_write(requests: list[MentorshipRequest], together: list[_Together], goals_of) -> None:
+    """The requests, then the mentorships they started (each the request of its first member), then the members."""
+    _bulk_create_dated(MentorshipRequest, requests)
+    MentorshipRequest.goals.through.objects.bulk_create(
+        [
+            MentorshipRequest.goals.through(mentorshiprequest_id=r.pk, goal_id=goals_of[r.mentee_id][0].pk)
+            for r in requests
+        ]
+    )
+    for item in together:
+        item.mentorship.request = item.members[0].request
+        item.mentorship.created_at = item.mentorship.started_at
+    _bulk_create_dated(Mentorship, [item.mentorship for item in together])
+    rows = []
+    for item in together:
+        for member in item.members:
+            member.mentorship = item.mentorship
+            rows.append(member)
+    MentorshipMember.objects.bulk_create(rows)
+
+
+def _sessions_write(rng, planned: list[tuple], goals_of) -> None:
+    """Sessions (mentorship, day, notes, topics, the members who came), each attended by its mentor (if any) and
+    those members, touching a goal of up to two of them, rated by some of them."""
+    sessions = [
+        Session(
+            mentorship=mentorship,
+            date=day,
+            duration_minutes=rng.choice([45, 60, 60, 90]),
+            notes=notes,
+            topics=topics,
+        )
+        for mentorship, day, notes, topics, _ in planned
+    ]
+    for session in sessions:
+        session.created_at = dt.datetime.combine(session.date, dt.time(18), tzinfo=dt.UTC)
+    _bulk_create_dated(Session, sessions)
+    attendees, goals, feedback = [], [], []
+    for session, (mentorship, _, _, _, came) in zip(sessions, planned, strict=True):
+        people = ([mentorship.mentor_id] if mentorship.mentor_id else []) + came
+        attendees += [Session.attendees.through(session_id=session.pk, user_id=person) for person in people]
+        goals += [
+            Session.goals.through(session_id=session.pk, goal_id=goals_of[person][0].pk)
+            for person in rng.sample(came, k=min(2, len(came)))
+        ]
+        feedback += [
+            Feedback(
+                session=session,
+                author_id=person,
+                rating=rng.choices([5, 4, 3, 2], weights=[6, 4, 1, 0.3])[0],
+                comment=rng.choice(FEEDBACK_COMMENTS),
+            )
+            for person in came
+            if rng.random() < 0.65
+        ]
+    Session.attendees.through.objects.bulk_create(attendees)
+    Session.goals.through.objects.bulk_create(goals)
+    Feedback.objects.bulk_create(feedback)

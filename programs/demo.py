@@ -1,4 +1,4 @@
-"""The demo's four programs and who does what in each (people from accounts.demo, history from mentorship.demo):
+"""The demo's six programs and who does what in each (people from accounts.demo, history from mentorship.demo):
 
 - `main`, the evergreen one-on-one program: every demo mentor and mentee, as before programs; the demo `admin` (site
   staff) is its admin.
@@ -7,6 +7,9 @@
   is a mentor there, the demo `mentor` a mentee.
 - an invite-only circle whose mentors wait for approval: an admin who mentors in main, a pending mentor (in no
   directory) and an invited person.
+- group circles for new managers: a few mentors (the demo `mentor` among them), each with a circle of mentees (the
+  demo `mentee` among them).
+- peer learning: peers (the demo `mentee` and the last mentees) in pairs, two partners at most each.
 
 Written in bulk through the models, as the rest of the demo: the services would check enrolment and stamp now.
 """
@@ -30,6 +33,13 @@ DEMO_MENTOR_CAPACITY = 3
 COHORT_DAYS_BEFORE, COHORT_DAYS_AFTER = 21, 100  # the cohort runs around today
 REVERSE_SLUG = "reverse-mentoring"
 CIRCLE_SLUG = "leadership-circle"
+GROUP_SLUG = "new-manager-circles"
+PEER_SLUG = "peer-learning"
+GROUP_MENTORS = 6  # the demo mentor and the last five mentors
+GROUP_MENTEES = 36  # the demo mentee and the mentees just before the peers
+GROUP_CAPACITIES = [4, 5, 5, 6]
+DEMO_MENTOR_CIRCLE = 5  # four members now: room for the request waiting for them
+PEER_LIMIT = 2  # partners at once
 SEASONS = {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring", 6: "Summer", 7: "Summer"}
 
 
@@ -39,6 +49,8 @@ class DemoPrograms:
     cohort: Program
     reverse: Program
     circle: Program
+    group: Program
+    peer: Program
 
 
 def cohort_named(starts_on: dt.date) -> tuple[str, str]:
@@ -77,6 +89,21 @@ def demo_programs_build(*, people: DemoPeople, seed: int = 2026, today: dt.date 
         enrollment=Program.Enrollment.INVITE,
         mentor_approval=True,
     )
+    group = Program.objects.create(
+        slug=GROUP_SLUG,
+        name="Circles for new managers",
+        description="A mentor and a circle of up to six first-time managers meet every two weeks: the members learn "
+        "from the mentor and from each other.",
+        format=Program.Format.GROUP,
+    )
+    peer = Program.objects.create(
+        slug=PEER_SLUG,
+        name="Peer learning",
+        description="Pair up with a colleague at your level: each of you helps the other with what you know best.",
+        format=Program.Format.PEER,
+        mentee_limit=PEER_LIMIT,
+        session_cadence_days=21,
+    )
 
     mentors, mentees, both = people.mentors, people.mentees, people.both_sides
     demo_mentor, demo_mentee = mentors[0], mentees[0]
@@ -114,6 +141,26 @@ def demo_programs_build(*, people: DemoPeople, seed: int = 2026, today: dt.date 
     for user in mentees[both + 2 : both + 8]:
         member(user, circle, Role.MENTEE, invited_by=circle_admin)
 
+    member(people.admin, group, Role.ADMIN)
+    member(demo_mentor, group, Role.MENTOR, capacity=DEMO_MENTOR_CIRCLE)
+    for user in [u for u in mentors[-(GROUP_MENTORS - 1) :] if u is not demo_mentor]:
+        member(user, group, Role.MENTOR, capacity=rng.choice(GROUP_CAPACITIES))
+    for user in group_mentees(people):
+        member(user, group, Role.MENTEE)
+
+    member(people.admin, peer, Role.ADMIN)
+    for user in people.peers:
+        member(user, peer, Role.PEER)
+
     Membership.objects.bulk_create(rows, batch_size=5_000)
     memberships_changed()  # written in bulk: no signal told the memberships' cache
-    return DemoPrograms(main=main, cohort=cohort, reverse=reverse, circle=circle)
+    return DemoPrograms(main=main, cohort=cohort, reverse=reverse, circle=circle, group=group, peer=peer)
+
+
+def group_mentees(people: DemoPeople) -> list[User]:
+    """The group program's mentees: the demo mentee and the mentees just before the peers (in a small demo, every
+    other mentee)."""
+    mentees = people.mentees
+    first_peer = len(mentees) - len(people.peers) + 1
+    before_peers = mentees[max(1, first_peer - (GROUP_MENTEES - 1)) : first_peer]
+    return [mentees[0], *(before_peers or mentees[1:])]

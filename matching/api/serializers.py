@@ -7,6 +7,7 @@ from config.api import IdField, SingleLineField
 from matching.models import MatchProposal, MatchRound
 from matching.publishing import publish_report
 from mentorship.api.serializers import MentorOutput, PersonOutput
+from programs.models import Program
 
 
 class WeightsInput(StrictInputSerializer):
@@ -178,6 +179,25 @@ class ChartOutput(serializers.Serializer):
     bars = BarOutput(many=True)
 
 
+class CircleFiguresOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The circle's mentorship.")
+    mentor = serializers.CharField(help_text="The mentor's name.")
+    active = serializers.BooleanField(help_text="False once its mentor closed it.")
+    members = serializers.IntegerField(help_text="Its members now (once closed: those who were in it at the end).")
+    capacity = serializers.IntegerField(allow_null=True, help_text="Its mentor's capacity in the program.")
+    sessions = serializers.IntegerField()
+    attendance = serializers.FloatField(
+        allow_null=True,
+        help_text="0..1: the share of its members on the day who came to a session, averaged over its sessions; "
+        "null before its first session.",
+    )
+    attended = serializers.IntegerField(help_text="A member at a session, counted once per session.")
+    ratings = serializers.IntegerField(help_text="Ratings its members gave its sessions.")
+    average_rating = serializers.FloatField(allow_null=True)
+
+
 class ReportOutput(serializers.Serializer):
     program = serializers.SlugField()
-    charts = ChartOutput(many=True)
+    format = serializers.ChoiceField(choices=Program.Format.choices)
+    charts = ChartOutput(many=True, help_text="Every program's, then its format's (circles; peer pairs).")
+    circles = CircleFiguresOutput(many=True, help_text="A group program's circles, open ones first; empty otherwise.")

@@ -208,6 +208,14 @@ class ProgramReportView(AdministeredProgramMixin, APIView):
 
     @extend_schema(responses=s.ReportOutput)
     def get(self, request, program=None):
+        report = reports.program_report(self.program)
         return Response(
-            s.ReportOutput({"program": self.program.slug, "charts": reports.program_report(self.program)}).data
+            s.ReportOutput(
+                {
+                    "program": self.program.slug,
+                    "format": report.format,
+                    "charts": report.charts,
+                    "circles": report.circles,
+                }
+            ).data
         )

@@ -131,7 +131,8 @@ WALK = {
         visit(ADMIN, round_id="cancelled_round"),
     ],
     "import-page": [visit(ADMIN)],
-    "reports-page": [visit(ADMIN)],
+    # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
+    "reports-page": [visit(ADMIN), visit(ADMIN, then="?program=circles"), visit(ADMIN, then="?program=peers")],
     "taxonomy-page": [visit(ADMIN)],
     "program-list-page": [visit(*SIGNED_IN)],
     "program-switch": [],  # the navigation's switcher posts to it; no page to GET

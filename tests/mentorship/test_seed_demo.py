@@ -48,7 +48,7 @@ def test_seed_demo_builds_a_believable_program_and_prints_the_logins(capsys):
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_four_programs_each_with_its_people():
+def test_seed_demo_creates_six_programs_each_with_its_people():
     call_command("seed_demo")
 
     today = timezone.localdate()
@@ -59,10 +59,16 @@ def test_seed_demo_creates_four_programs_each_with_its_people():
     reverse = Program.objects.get(slug="reverse-mentoring")
     circle = Program.objects.get(enrollment="invite")
     assert circle.mentor_approval
-    assert Program.objects.count() == 4
-    for program in (main, cohort, reverse, circle):
+    group = Program.objects.get(format="group")
+    peer = Program.objects.get(format="peer")
+    assert Program.objects.count() == 6
+    for program in (main, cohort, reverse, circle, group):
         assert _members(program, Role.MENTOR).active().exists(), program
         assert _members(program, Role.MENTEE).active().exists(), program
+    # A peer program's people are peers: no mentor, no mentee.
+    assert _members(peer, Role.PEER).active().count() >= 20
+    assert not _members(peer, Role.MENTOR).exists() and not _members(peer, Role.MENTEE).exists()
+    assert peer.mentee_limit == 2
     assert MentorshipRequest.objects.filter(program=cohort).exists()
     assert Mentorship.objects.filter(program=reverse, status="active").exists()
     # The circle: a mentor waiting for approval, someone invited who has not answered yet.
@@ -139,12 +145,13 @@ def test_demo_logins_work_with_the_printed_password():
 @pytest.mark.django_db
 def test_seed_demo_twice_adds_nothing_the_second_time(capsys):
     call_command("seed_demo")
-    count = User.objects.count()
+    models = (User, Program, Membership, MentorshipRequest, Mentorship, MentorshipMember, Session, Feedback, Goal)
+    counts = [model.objects.count() for model in models]
 
     call_command("seed_demo")
 
-    assert User.objects.count() == count
-    assert Program.objects.count() == 4
+    assert [model.objects.count() for model in models] == counts
+    assert Program.objects.count() == 6
     assert "already loaded" in capsys.readouterr().out
 
 
@@ -197,6 +204,100 @@ def test_the_demo_history_keeps_every_rule_of_each_program():
 
 
 @pytest.mark.django_db
+def test_the_demo_group_program_keeps_the_rules_of_circles():
+    call_command("seed_demo")
+
+    group = Program.objects.get(format="group")
+    circles = Mentorship.objects.filter(program=group)
+    assert set(circles.values_list("format", flat=True)) == {"group"}
+    assert not circles.filter(mentor=None).exists()
+    # One open circle per mentor, of three to six members, within the mentor's capacity there.
+    open_circles = circles.active()
+    assert open_circles.count() >= 4
+    per_mentor = open_circles.values("mentor").annotate(n=Count("id"))
+    assert not per_mentor.filter(n__gt=1).exists()
+    capacity = dict(_members(group, Role.MENTOR).values_list("user", "capacity"))
+    for circle in open_circles.annotate(size=Count("members", filter=Q(members__status="active"))):
+        assert 3 <= circle.size <= 6, circle
+        assert circle.size <= capacity[circle.mentor_id], circle
+    # A circle that closed (its members ended with it), a member who left one that goes on.
+    closed = circles.get(status="completed")
+    assert set(closed.members.values_list("status", flat=True)) == {"ended"}
+    left = MentorshipMember.objects.get(program=group, status="left")
+    assert left.mentorship.is_active and left.left_at > left.joined_at
+    # Every member is a mentee of the program, brought in by an accepted request of theirs to the circle's mentor.
+    for member in MentorshipMember.objects.filter(program=group).select_related("request", "mentorship"):
+        assert member.role == "mentee"
+        assert member.mentor_id == member.mentorship.mentor_id
+        assert (member.request.status, member.request.mentee_id) == ("accepted", member.user_id)
+        assert member.request.mentor_id == member.mentor_id
+    # Not every member came to every session; some of those who came rated it.
+    attended = Session.attendees.through.objects.filter(session__mentorship__program=group)
+    members_at = Count("mentorship__members", filter=Q(mentorship__members__status="active"))
+    sessions = Session.objects.filter(mentorship__program=group, mentorship__status="active").annotate(n=members_at)
+    assert any(attended.filter(session=s).count() - 1 < s.n for s in sessions)  # the mentor is an attendee too
+    assert Feedback.objects.filter(session__mentorship__program=group).exists()
+    # Someone waits, asking the demo mentor; a goal or two is shared with the circle.
+    assert MentorshipRequest.objects.pending().filter(program=group, mentor__username="mentor").exists()
+    waiting = _members(group, Role.MENTEE).exclude(user__in=MentorshipMember.objects.active().values("user"))
+    assert waiting.exists()
+    assert Goal.objects.filter(shared=True, mentee__in=MentorshipMember.objects.filter(program=group).values("user"))
+
+
+@pytest.mark.django_db
+def test_the_demo_peer_program_keeps_the_rules_of_pairs():
+    call_command("seed_demo")
+
+    peer = Program.objects.get(format="peer")
+    pairs = Mentorship.objects.filter(program=peer)
+    assert pairs.active().count() >= 10 and pairs.filter(status="completed").exists()
+    assert set(pairs.values_list("format", flat=True)) == {"peer"}
+    assert not pairs.exclude(mentor=None).exists()
+    for pair in pairs.prefetch_related("members"):
+        members = list(pair.members.all())
+        assert len(members) == 2 and {m.role for m in members} == {"peer"}, pair
+        assert members[0].user_id != members[1].user_id
+        assert members[0].request_id == members[1].request_id == pair.request_id
+        assert {pair.request.mentee_id, pair.request.mentor_id} == {m.user_id for m in members}
+    # No two peers in two active pairs together; nobody over the program's limit of partners, some at it.
+    active = MentorshipMember.objects.active().filter(program=peer)
+    couples = [frozenset(m.user_id for m in p.members.all()) for p in pairs.active().prefetch_related("members")]
+    assert len(couples) == len(set(couples))
+    partners = active.values("user").annotate(n=Count("id"))
+    assert max(row["n"] for row in partners) == peer.mentee_limit
+    # A pair too new to have met, and peers not paired yet.
+    assert pairs.active().filter(sessions=None).exists()
+    assert _members(peer, Role.PEER).exclude(user__in=active.values("user")).count() >= 2
+    # Sessions are attended by both and rated by one, both or neither.
+    ratings = Session.objects.filter(mentorship__program=peer).annotate(n=Count("feedback")).values_list("n", flat=True)
+    assert set(ratings) == {0, 1, 2}
+    attended = Session.objects.filter(mentorship__program=peer).annotate(n=Count("attendees"))
+    assert set(attended.values_list("n", flat=True)) == {2}
+
+
+@pytest.mark.django_db
+def test_every_demo_session_is_attended_and_rated_by_its_people_of_the_day():
+    call_command("seed_demo")
+
+    members_of = {}
+    for member in MentorshipMember.objects.all():
+        members_of.setdefault(member.mentorship_id, []).append(member)
+    sessions = Session.objects.select_related("mentorship").prefetch_related("attendees", "feedback", "goals")
+    for session in sessions:
+        there = {
+            m.user_id
+            for m in members_of[session.mentorship_id]
+            if m.joined_at.date() <= session.date and (m.left_at is None or m.left_at.date() >= session.date)
+        }
+        came = {user.pk for user in session.attendees.all()}
+        mentor = {session.mentorship.mentor_id} - {None}
+        assert mentor <= came and came - mentor, session  # its mentor, and at least one member
+        assert came - mentor <= there, f"{session}: an attendee who was not a member that day"
+        assert {f.author_id for f in session.feedback.all()} <= came - mentor, session
+        assert {g.mentee_id for g in session.goals.all()} <= came - mentor, session
+
+
+@pytest.mark.django_db
 def test_the_demo_logins_have_something_to_do():
     call_command("seed_demo")
 
@@ -209,6 +310,16 @@ def test_the_demo_logins_have_something_to_do():
     assert active_in_main.filter(mentor=mentor.user).exists()
     assert not active_in_main.filter(members__user__username="mentee").exists()
     assert Goal.objects.filter(mentee__username="mentee").exists()
+    # The demo mentor runs a circle with room for the request waiting; the demo mentee is in another circle, and
+    # in a peer pair with a request from another peer to answer.
+    group, peer = Program.objects.get(format="group"), Program.objects.get(format="peer")
+    circle = Mentorship.objects.active().get(program=group, mentor__username="mentor")
+    assert circle.members.filter(status="active").count() < _members(group, Role.MENTOR).get(user=mentor.user).capacity
+    in_circle = MentorshipMember.objects.active().get(program=group, user__username="mentee")
+    assert in_circle.mentorship.mentor != mentor.user and in_circle.mentorship.sessions.exists()
+    paired = MentorshipMember.objects.active().get(program=peer, user__username="mentee")
+    assert paired.mentorship.sessions.exists()
+    assert MentorshipRequest.objects.pending().filter(program=peer, mentor__username="mentee").exists()
     # In more than one program each, so they see the program switcher.
     for username in ("mentor", "mentee"):
         assert Membership.objects.filter(user__username=username).values("program").distinct().count() >= 3
@@ -243,9 +354,13 @@ def test_seed_demo_loads_under_production_settings_when_forced(settings):
     call_command("seed_demo", "--force", "--mentors", "3", "--mentees", "6")
 
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
-    assert Program.objects.count() == 4  # small, yet every program has its people
-    for program in Program.objects.all():
+    assert Program.objects.count() == 6  # small, yet every program has its people
+    for program in Program.objects.exclude(format="peer"):
         assert _members(program, Role.MENTOR).exists() and _members(program, Role.MENTEE).exists(), program
+    peer = Program.objects.get(format="peer")
+    assert _members(peer, Role.PEER).count() >= 2
+    assert Mentorship.objects.filter(program=peer).exists()
+    assert Mentorship.objects.filter(program__format="group").exists()
 
 
 @pytest.mark.django_db

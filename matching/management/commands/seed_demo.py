@@ -14,16 +14,16 @@ from programs import demo as programs
 from programs.models import AdminAction
 from programs.services import admin_action_record
 
-LIFECYCLE_STEPS = 4
+LIFECYCLE_STEPS = 5
 DEMO_ROUND = "Autumn matching (demo)"
 MIN_MENTORS, MIN_MENTEES = 3, 6  # enough for every program to have someone in each role
 
 
 class Command(BaseCommand):
     help = (
-        "Load four believable demo programs (an evergreen one, a cohort, reverse mentoring, an invite-only circle) "
-        "with mentors, mentees, goals, requests in every state, mentorships, sessions and feedback, and print the "
-        "demo logins."
+        "Load six believable demo programs (an evergreen one, a cohort, reverse mentoring, an invite-only circle, "
+        "group circles, peer pairs) with mentors, mentees, peers, goals, requests in every state, mentorships, "
+        "sessions and feedback, and print the demo logins."
     )
 
     def add_arguments(self, parser):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 bar.update(1)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Created {mentors} mentors and {mentees} mentees in four programs with their history."
+                    f"Created {mentors} mentors and {mentees} mentees in six programs with their history."
                 )
             )
         self.stdout.write(f"Demo logins (password for all: {people.DEMO_PASSWORD}):")
