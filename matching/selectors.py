@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import Profile, Skill
 from matching.engine import Participants
-from matching.models import MatchProposal, MatchRound
+from matching.models import MatchProposal, MatchRound, UnmatchedMentee
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs.models import Membership, Program
 
@@ -138,7 +138,8 @@ def mentor_pool(program: Program, open_slots: dict[int, int] | None = None) -> t
 
 
 def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs never to propose in `program`: they had a mentorship there, or the mentor declined the mentee there."""
+    """Pairs never to propose in `program`: they had a mentorship there, or the mentor declined the mentee there; and
+    a person with themselves (one may mentor and be mentored in the same program)."""
     past = _rows_of(
         Mentorship.objects.filter(program=program).values_list("mentee_id", "mentor_id"), "mentee_id", mentee_ids
     )
@@ -149,7 +150,7 @@ def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, in
         "mentee_id",
         mentee_ids,
     )
-    return set(past) | set(declined)
+    return set(past) | set(declined) | {(mentee_id, mentee_id) for mentee_id in mentee_ids}
 
 
 def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
@@ -166,11 +167,34 @@ def round_list(program: Program) -> QuerySet[MatchRound]:
     return MatchRound.objects.filter(program=program).select_related("program", "created_by", "published_by")
 
 
-def proposal_list(*, round_id: int) -> QuerySet[MatchProposal]:
+def proposal_list(*, round_id: int, by_mentee: bool = False) -> QuerySet[MatchProposal]:
+    """Best score first; or `by_mentee` name, an order an override does not change (the review page's)."""
+    ordering = ("mentee__full_name", "id") if by_mentee else ("-score", "id")
     return (
         MatchProposal.objects.filter(round_id=round_id)
         .select_related("mentee", "mentor", "proposed_mentor")
-        .order_by("-score", "id")
+        .order_by(*ordering)
+    )
+
+
+def mentor_room_after_round(
+    match_round: MatchRound, *, except_proposal_id: int | None = None, mentor_ids: Iterable[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """(open slots now, open slots once this round's proposals are counted) of the round's program's mentors with a
+    slot open now, by user id. A proposal being changed (`except_proposal_id`) does not count: its slot is the one
+    an override moves."""
+    open_now = mentor_open_slots(match_round.program, mentor_ids)
+    proposals = MatchProposal.objects.filter(round=match_round).exclude(pk=except_proposal_id).order_by()
+    if len(open_now) <= IN_LIST_MAX:
+        proposals = proposals.filter(mentor_id__in=list(open_now))
+    taken = dict(proposals.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    return {mentor_id: (slots, max(slots - taken.get(mentor_id, 0), 0)) for mentor_id, slots in open_now.items()}
+
+
+def unmatched_list(*, round_id: int) -> QuerySet[UnmatchedMentee]:
+    """The mentees a round proposed nobody to, with why, by name."""
+    return (
+        UnmatchedMentee.objects.filter(round_id=round_id).select_related("mentee").order_by("mentee__full_name", "id")
     )
 
 

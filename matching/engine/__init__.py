@@ -5,6 +5,7 @@ can be tested, benchmarked and run at scale without a database.
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -12,14 +13,18 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.engine.assignment import assign_optimal, assign_stable, blocking_pairs
-from matching.engine.candidates import Candidates, Rules, top_candidates
+from matching.engine.candidates import SAME_INDUSTRY, TIMEZONE_GAP, Candidates, Rules, rule_masks, top_candidates
 from matching.engine.explain import explanations
 from matching.engine.features import Scorer, normalise_tag
-from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participants, Proposal, Weights
+from matching.engine.types import BLOCKS, MODES, MatchResult, Options, Participants, Proposal, Unmatched, Weights
+from matching.engine.unmatched import REASONS, unmatched_reasons
 
 __all__ = [
     "BLOCKS",
     "MODES",
+    "REASONS",
+    "SAME_INDUSTRY",
+    "TIMEZONE_GAP",
     "Candidates",
     "MatchResult",
     "Options",
@@ -27,7 +32,9 @@ __all__ = [
     "Prepared",
     "Proposal",
     "Scorer",
+    "Unmatched",
     "Weights",
+    "broken_rules",
     "match",
     "rank",
     "recommend",
@@ -105,7 +112,7 @@ def search(prepared: Prepared, rows: range | None = None, progress: Progress | N
 
 
 def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
-    """Stage 3: assign on the candidate graph and explain each proposal."""
+    """Stage 3: assign on the candidate graph, explain each proposal and say why each mentee left out was."""
     seconds = dict(prepared.seconds)
     mentees, mentors, capacities = prepared.mentees, prepared.mentors, prepared.capacities
     clock = time.perf_counter()
@@ -123,9 +130,21 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         Proposal(int(mentees.ids[a]), int(mentors.ids[b]), float(score), explanation)
         for a, b, score, explanation in zip(mentee_index, mentor_index, scores, why, strict=True)
     ]
+    unmatched = unmatched_reasons(
+        mentee_ids=mentees.ids,
+        mentee_x=prepared.mentee_x,
+        mentor_x=prepared.mentor_x,
+        capacities=capacities,
+        rules=prepared.rules,
+        candidates=candidates,
+        chosen=chosen,
+        top_k=prepared.options.top_k,
+        chunk_elements=prepared.options.chunk_elements,
+    )
     seconds["explain"] = time.perf_counter() - clock
 
     total = float(np.sum(scores)) if len(proposals) else 0.0
+    why = Counter(u.reason for u in unmatched)
     stats = {
         "mode": prepared.options.mode,
         "mentees": len(mentees),
@@ -135,8 +154,9 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
         "blocking_pairs": blocking,
         "candidate_pairs": len(candidates),
+        "unmatched": {reason: why[reason] for reason in REASONS if why[reason]},
     }
-    return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
+    return MatchResult(proposals=proposals, stats=stats, seconds=seconds, unmatched=unmatched)
 
 
 def merge(parts: Sequence[Candidates]) -> Candidates:
@@ -185,6 +205,20 @@ def score_pairs(
         Proposal(int(a), int(b), float(score), explanation)
         for (a, b), score, explanation in zip(pairs, scores, why, strict=True)
     ]
+
+
+def broken_rules(
+    mentees: Participants, mentors: Participants, pairs: Sequence[tuple[int, int]], *, options: Options
+) -> list[list[str]]:
+    """The hard rules of `options` that each (mentee id, mentor id) pair breaks, by name ("same_industry",
+    "timezone_gap"): what a round would never have proposed, for an admin who chooses by hand."""
+    rules = _rules(mentees, mentors, (), options)
+    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    mentee_index = np.array([mentee_at[a] for a, _ in pairs], dtype=np.int64)
+    mentor_index = np.array([mentor_at[b] for _, b in pairs], dtype=np.int64)
+    masks = rule_masks(rules, mentee_index, mentor_index)
+    return [[rule for rule, barred in masks.items() if barred[k]] for k in range(len(pairs))]
 
 
 def recommend(mentee: Participants, mentors: Participants, *, weights: Weights, limit: int) -> list[Proposal]:

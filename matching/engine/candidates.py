@@ -11,6 +11,9 @@ import numpy as np
 import scipy.sparse as sp
 
 NOT_ALLOWED = -1.0
+# Scores are searched in float32 and are sums of rounded terms: a pair sharing exactly an industry scores 0.19999999
+# there. A pair at the round's minimum score is kept, not lost to the rounding.
+MIN_SCORE_TOLERANCE = 1e-6
 # The mentors' features as a dense float32 matrix when it fits in this many bytes: a sparse chunk times a dense
 # matrix is several times faster than a sparse product that comes out dense anyway.
 DENSE_MENTORS_BYTES = 512 * 2**20
@@ -78,7 +81,7 @@ def top_candidates(
         order = np.lexsort((best, -best_scores), axis=1)
         best = np.take_along_axis(best, order, axis=1)
         best_scores = np.take_along_axis(best_scores, order, axis=1)
-        usable = (best_scores > 0) & (best_scores >= rules.min_score)
+        usable = (best_scores > 0) & (best_scores >= rules.min_score - MIN_SCORE_TOLERANCE)
         mentee_index = np.broadcast_to(np.arange(start, stop)[:, None], best.shape)
         parts.append((mentee_index[usable], best[usable], best_scores[usable]))
         if progress:
@@ -93,10 +96,22 @@ def top_candidates(
 def _apply_rules(scores: np.ndarray, start: int, stop: int, rules: Rules) -> None:
     excluded = rules.excluded[start:stop].tocoo()
     scores[excluded.row, excluded.col] = NOT_ALLOWED
+    for barred in rule_masks(rules, np.arange(start, stop)[:, None], np.arange(scores.shape[1])[None, :]).values():
+        scores[barred] = NOT_ALLOWED
+
+
+SAME_INDUSTRY, TIMEZONE_GAP = "same_industry", "timezone_gap"
+
+
+def rule_masks(rules: Rules, mentee, mentor) -> dict[str, np.ndarray]:
+    """Where each hard rule of the round bars a pair, for mentee and mentor indices that broadcast together (a
+    chunk of mentees against every mentor, one mentee against all, or pairs side by side), by the rule's name."""
+    masks = {}
     if rules.mentee_industry is not None:
-        mentee = rules.mentee_industry[start:stop, None]
-        scores[(mentee != rules.mentor_industry[None, :]) | (mentee < 0)] = NOT_ALLOWED
+        industry = rules.mentee_industry[mentee]
+        masks[SAME_INDUSTRY] = (industry != rules.mentor_industry[mentor]) | (industry < 0)
     if rules.max_timezone_hours is not None:
-        gap = np.abs(rules.mentee_offset[start:stop, None] - rules.mentor_offset[None, :])
+        gap = np.abs(rules.mentee_offset[mentee] - rules.mentor_offset[mentor])
         # An unknown time zone (NaN) never passes a time-zone rule: the admin asked for a guarantee.
-        scores[~(gap <= rules.max_timezone_hours)] = NOT_ALLOWED
+        masks[TIMEZONE_GAP] = ~(gap <= rules.max_timezone_hours)
+    return masks
