@@ -21,7 +21,7 @@ class MatchRound(TimeStampedModel):
 
     class Mode(models.TextChoices):
         OPTIMAL = "optimal", "Best total score"
-        STABLE = "stable", "Stable: no mentor and mentee would both rather be together"
+        STABLE = "stable", "Stable pairs"
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="match_rounds")
     name = models.CharField(max_length=120, validators=[validate_single_line])

@@ -196,11 +196,3 @@ def unmatched_list(*, round_id: int) -> QuerySet[UnmatchedMentee]:
     return (
         UnmatchedMentee.objects.filter(round_id=round_id).select_related("mentee").order_by("mentee__full_name", "id")
     )
-
-
-def mentors_with_open_slots(program: Program) -> list[tuple[int, str, int]]:
-    """(user id, name, open slots) of the mentors an admin may propose instead, by name: the round page's choice."""
-    slots = mentor_open_slots(program)
-    names = Membership.objects.in_program(program).mentors().active().accepting()
-    names = names.order_by("user__full_name", "user_id").values_list("user_id", "user__full_name")
-    return [(user_id, name, slots[user_id]) for user_id, name in names if user_id in slots]
