@@ -3,13 +3,15 @@ round's own proposals are counted) with the new pair's score, reasons and warnin
 round in plain words (its figures, its rules, why each mentee left out was). Writes are matching.rounds'.
 
 A pair is scored against the pool's vocabulary as the round was (every waiting mentee, every mentor with a slot
-open), so that a new score compares with the round's others; the override scores what it saves the same way.
+open), so that a new score compares with the round's others; the override scores what it saves the same way, with
+the same fitted scorer.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Q
 
+from accounts.directory import directory_cached
 from accounts.models import User
 from matching import engine, selectors
 from matching.models import MatchProposal, MatchRound, UnmatchedMentee
@@ -82,19 +84,51 @@ def _warnings(match_round: MatchRound, score: float, broken: list[str]) -> list[
     return found
 
 
-def pair_reviews(match_round: MatchRound, mentee_id: int, mentor_ids: list[int]) -> dict[int, PairReview]:
-    """The mentee with each of `mentor_ids` (those with a slot open now; others are left out), scored and
-    explained as the round would, with what an admin is warned of before proposing them."""
+@dataclass(frozen=True)
+class _FittedRound:
+    """A round's scorer fitted on the pool as it is now, and the mentors' side of it."""
+
+    scorer: engine.Scorer
+    options: engine.Options
+    mentors: engine.Participants  # every mentor with a slot open
+    mentor_blocks: dict
+
+
+def _fit(match_round: MatchRound) -> _FittedRound:
     program = match_round.program
     weights, options = engine_settings(match_round)
-    mentees = selectors.mentee_pool(program, [mentee_id, *selectors.waiting_mentee_ids(program)])
+    mentees = selectors.mentee_pool(program)
     mentors, _ = selectors.mentor_pool(program)
-    pool = set(mentors.ids)
-    pairs = [(mentee_id, mentor_id) for mentor_id in mentor_ids if mentor_id in pool]
-    if mentee_id not in set(mentees.ids) or not pairs:
+    scorer = engine.Scorer(weights)
+    _, mentor_blocks = scorer.fit_blocks(mentees, mentors)
+    return _FittedRound(scorer, options, mentors, mentor_blocks)
+
+
+def _fitted(match_round: MatchRound, mentor_ids: list[int]) -> _FittedRound:
+    """The round's fitted scorer, kept in the directory's cache until a mentor or a slot changes: fitting reads the
+    whole pool (seconds in a large program), and a search asks at every keystroke. Fitted afresh should a mentor
+    asked for have had a slot open since."""
+    fitted = directory_cached(f"round-review:{match_round.pk}", lambda: _fit(match_round))
+    if not set(mentor_ids) <= set(fitted.mentors.ids):
+        fitted = _fit(match_round)
+    return fitted
+
+
+def pair_reviews(match_round: MatchRound, mentee_id: int, mentor_ids: list[int]) -> dict[int, PairReview]:
+    """The mentee with each of `mentor_ids` (mentors with a slot open now; others are left out), scored and
+    explained as the round would, with what an admin is warned of before proposing them."""
+    fitted = _fitted(match_round, mentor_ids)
+    mentee = selectors.mentee_pool(match_round.program, [mentee_id])
+    pool = set(fitted.mentors.ids)
+    wanted = [mentor_id for mentor_id in mentor_ids if mentor_id in pool]
+    if not len(mentee) or not wanted:
         return {}
-    scored = engine.score_pairs(mentees, mentors, pairs, weights=weights)
-    broken = engine.broken_rules(mentees, mentors, pairs, options=options)
+    scored = engine.score_against(
+        mentee, fitted.mentors, wanted, scorer=fitted.scorer, mentor_blocks=fitted.mentor_blocks
+    )
+    broken = engine.broken_rules(
+        mentee, fitted.mentors, [(mentee_id, mentor_id) for mentor_id in wanted], options=fitted.options
+    )
     return {
         p.mentor_id: PairReview(p.mentor_id, p.score, p.explanation, _warnings(match_round, p.score, b))
         for p, b in zip(scored, broken, strict=True)

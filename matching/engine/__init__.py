@@ -38,7 +38,7 @@ __all__ = [
     "match",
     "rank",
     "recommend",
-    "score_pairs",
+    "score_against",
 ]
 
 Progress = Callable[[float], None]
@@ -189,21 +189,32 @@ def match(
     return result
 
 
-def score_pairs(
-    mentees: Participants, mentors: Participants, pairs: Sequence[tuple[int, int]], *, weights: Weights
+def score_against(
+    mentee: Participants,
+    mentors: Participants,
+    mentor_ids: Sequence[int],
+    *,
+    scorer: Scorer,
+    mentor_blocks: dict[str, sp.csr_matrix],
 ) -> list[Proposal]:
-    """Score and explain given (mentee id, mentor id) pairs, with vocabularies fitted on both sides as a round's."""
-    scorer = Scorer(weights).fit(mentees, mentors)
-    mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
+    """Score and explain one mentee with each of `mentor_ids`, by a scorer already fitted (a round's pool) and the
+    mentors' blocks it gave: what an admin choosing a mentor by hand sees, and what the choice then stores."""
+    if len(mentee) != 1:
+        raise ValueError("score_against() scores one mentee.")
     mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
-    mentee_index = np.array([mentee_at[a] for a, _ in pairs], dtype=np.int64)
-    mentor_index = np.array([mentor_at[b] for _, b in pairs], dtype=np.int64)
+    mentor_index = np.array([mentor_at[b] for b in mentor_ids], dtype=np.int64)
     scores, why = explanations(
-        scorer, mentees, mentors, scorer.blocks(mentees), scorer.blocks(mentors), mentee_index, mentor_index
+        scorer,
+        mentee,
+        mentors,
+        scorer.blocks(mentee),
+        mentor_blocks,
+        np.zeros(len(mentor_index), dtype=np.int64),
+        mentor_index,
     )
     return [
-        Proposal(int(a), int(b), float(score), explanation)
-        for (a, b), score, explanation in zip(pairs, scores, why, strict=True)
+        Proposal(int(mentee.ids[0]), int(b), float(score), explanation)
+        for b, score, explanation in zip(mentor_ids, scores, why, strict=True)
     ]
 
 

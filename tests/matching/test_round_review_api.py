@@ -69,6 +69,20 @@ def test_a_proposals_own_slot_is_free_for_its_override(run_round, admin_client_a
     assert "pia" not in candidates(admin_client_api, round_id, proposal_of(round_id, "amy"))
 
 
+def test_a_mentor_who_opens_a_slot_after_a_first_search_is_offered_at_once(run_round, admin_client_api, program):
+    """The round's fitted scorer is kept between keystrokes: a mentor it did not know of is scored all the same."""
+    round_id = run_round().json()["id"]
+    sam = person(MentorFactory, "sam", skills=["Leadership"], capacity=1, accepting=False)
+    bo = proposal_of(round_id, "bo")
+    assert "sam" not in candidates(admin_client_api, round_id, bo)
+    sam.memberships.filter(role="mentor").update(accepting_requests=True)  # behind the services' back: no signal
+
+    found = candidates(admin_client_api, round_id, bo)
+
+    assert found["sam"]["open_slots_after_round"] == 1
+    assert found["sam"]["explanation"]["shared_skills"] == ["Leadership"]
+
+
 def test_candidates_are_found_by_name_best_score_first(run_round, admin_client_api, program):
     round_id = run_round().json()["id"]
     person(MentorFactory, "sam", skills=["Python"], industry="Healthcare", capacity=1)
