@@ -25,7 +25,7 @@ class MatchRound(TimeStampedModel):
 
     class Mode(models.TextChoices):
         OPTIMAL = "optimal", "Best total score"
-        STABLE = "stable", "Stable (no pair would rather swap)"
+        STABLE = "stable", "Stable pairs"
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="match_rounds")
     name = models.CharField(max_length=120, validators=[validate_single_line])
@@ -135,3 +135,34 @@ class MatchProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor} ({self.score:.2f})"
+
+
+class UnmatchedMentee(TimeStampedModel):
+    """A mentee of a round's pool whom it proposed nobody to, and why (matching.engine.unmatched), as of the run."""
+
+    class Reason(models.TextChoices):
+        NO_MENTOR = "no_mentor", "No mentor had room"
+        EXCLUDED = "excluded", "Every mentor with room is or was their mentor, or declined them"
+        SAME_INDUSTRY = "same_industry", "No mentor with room in their industry"
+        TIMEZONE_GAP = "timezone_gap", "No mentor with room close enough in time zone"
+        NO_COMMON_GROUND = "no_common_ground", "Nothing in common with any mentor with room"
+        BELOW_MIN_SCORE = "below_min_score", "No pair reaches the round's minimum score"
+        MENTORS_FULL = "mentors_full", "Every mentor who fits them was given to others"
+        CIRCLES_TOO_SMALL = "circles_too_small", "The circles that fit them stayed under the smallest size"
+        # Peer rounds (matching.engine.peers.unmatched); `excluded` too
+        NO_CANDIDATE = "no_candidate", "No peer they may pair with fits them"
+        LEFT_OVER = "left_over", "The peers who fit them were paired with others"
+
+    round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="unmatched")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.JSONField(default=dict, blank=True, help_text="The counts behind the reason.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "mentee"], name="one_unmatched_row_per_mentee_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ({self.reason})"

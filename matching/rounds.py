@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict
-from matching import engine, selectors
+from matching import engine, review, selectors
 from matching.models import MatchProposal, MatchRound
 from matching.runner import engine_settings, round_enqueue
 from programs.models import AdminAction, Membership, Program
@@ -123,8 +123,10 @@ def round_cancel(*, round_id: int, by: User) -> MatchRound:
 
 
 @transaction.atomic
-def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchProposal:
-    """An admin proposes another mentor, one with a slot still open once this round's proposals are counted."""
+def proposal_override(*, proposal_id: int, mentor_id: int, by: User, confirm: bool = False) -> MatchProposal:
+    """An admin proposes another mentor: one of the program's, with a slot still open once this round's other
+    proposals are counted, never the mentee themselves nor a pair excluded. A pair the candidates list warns of (a low
+    score, a rule of the round broken: matching.review) is refused with that warning's code unless `confirm`."""
     proposal = MatchProposal.objects.select_related("round").get(pk=proposal_id)
     match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=proposal.round_id)
     program = match_round.program
@@ -133,34 +135,42 @@ def proposal_override(*, proposal_id: int, mentor_id: int, by: User) -> MatchPro
         raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
     if mentor_id == proposal.mentor_id:
         return proposal
-    open_slots = selectors.mentor_open_slots(program, [mentor_id]).get(mentor_id, 0)
-    if not open_slots:
+    if mentor_id == proposal.mentee_id:
+        raise ValidationError({"mentor": ["A mentee cannot be their own mentor."]})
+    room = selectors.mentor_room_after_round(match_round, except_proposal_id=proposal.pk, mentor_ids=[mentor_id])
+    if mentor_id not in room:
         if not Membership.objects.in_program(program).mentors().active().filter(user_id=mentor_id).exists():
             raise ValidationError({"mentor": [f"No mentor of {program} with id {mentor_id}."]})
         raise Conflict("That mentor has no open slot or is not accepting requests.", code="mentor_full")
-    in_this_round = match_round.proposals.filter(mentor_id=mentor_id).exclude(pk=proposal.pk).count()
-    if in_this_round >= open_slots:
+    if room[mentor_id][1] <= 0:
         raise Conflict("That mentor's open slots are all taken by this round's proposals.", code="mentor_full")
     if (proposal.mentee_id, mentor_id) in selectors.excluded_pairs(program, [proposal.mentee_id]):
         raise Conflict("This mentee and mentor were paired before, or the mentor declined the mentee.", code="excluded")
 
-    # Scored against the pool's vocabulary, as the round was, so the new score compares with the others.
-    weights, _ = engine_settings(match_round)
-    mentees = selectors.mentee_pool(program, [proposal.mentee_id, *selectors.waiting_mentee_ids(program)])
-    mentors, _ = selectors.mentor_pool(program)
-    (scored,) = engine.score_pairs(mentees, mentors, [(proposal.mentee_id, mentor_id)], weights=weights)
+    pair = review.pair_reviews(match_round, proposal.mentee_id, [mentor_id])[mentor_id]
+    if pair.warnings and not confirm:
+        raise Conflict(
+            f"{pair.warnings[0].detail} Confirm to propose them anyway.",
+            code=pair.warnings[0].code,
+            warnings=[{"code": w.code, "detail": w.detail} for w in pair.warnings],
+        )
     previous_mentor = proposal.mentor_id
     proposal.proposed_mentor_id = proposal.proposed_mentor_id or proposal.mentor_id
     proposal.mentor_id = mentor_id
     proposal.overridden_by = by
-    proposal.score = scored.score
-    proposal.explanation = scored.explanation
+    proposal.score = pair.score
+    proposal.explanation = pair.explanation
     proposal.save(update_fields=["mentor", "proposed_mentor", "overridden_by", "score", "explanation", "updated_at"])
     admin_action_record(
         actor=by,
         kind=AdminAction.Kind.PROPOSAL_OVERRIDE,
         program=program,
         target=f"proposal {proposal.pk} of match round {match_round.pk}",
-        details={"mentee": proposal.mentee_id, "from_mentor": previous_mentor, "to_mentor": mentor_id},
+        details={
+            "mentee": proposal.mentee_id,
+            "from_mentor": previous_mentor,
+            "to_mentor": mentor_id,
+            **({"confirmed": [w.code for w in pair.warnings]} if pair.warnings else {}),
+        },
     )
     return proposal

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, Skill
 from matching.engine import Participants, Peers
-from matching.models import MatchProposal, MatchRound
+from matching.models import MatchProposal, MatchRound, UnmatchedMentee
 from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from programs.models import Membership, Program
 
@@ -149,7 +149,7 @@ def circle_sizes(program: Program, mentor_ids: Iterable[int]) -> dict[int, int]:
 
 def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, int]]:
     """Pairs never to propose in `program`: they had a mentorship there (a circle left counts), or the mentor
-    declined the mentee there."""
+    declined the mentee there; and a person with themselves (one may mentor and be mentored in the same program)."""
     past = _rows_of(
         MentorshipMember.objects.filter(program=program, mentor__isnull=False).values_list("user_id", "mentor_id"),
         "user_id",
@@ -162,7 +162,7 @@ def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, in
         "mentee_id",
         mentee_ids,
     )
-    return set(past) | set(declined)
+    return set(past) | set(declined) | {(mentee_id, mentee_id) for mentee_id in mentee_ids}
 
 
 # --- Peer programs ------------------------------------------------------------------------------------------
@@ -230,17 +230,32 @@ def round_list(program: Program) -> QuerySet[MatchRound]:
     return MatchRound.objects.filter(program=program).select_related("program", "created_by", "published_by")
 
 
-def proposal_list(*, round_id: int) -> QuerySet[MatchProposal]:
+def proposal_list(*, round_id: int, by_mentee: bool = False) -> QuerySet[MatchProposal]:
+    """Best score first; or `by_mentee` name, an order an override does not change (the review page's)."""
+    ordering = ("mentee__full_name", "id") if by_mentee else ("-score", "id")
     return (
         MatchProposal.objects.filter(round_id=round_id)
         .select_related("mentee", "mentor", "proposed_mentor")
-        .order_by("-score", "id")
+        .order_by(*ordering)
     )
 
 
-def mentors_with_open_slots(program: Program) -> list[tuple[int, str, int]]:
-    """(user id, name, open slots) of the mentors an admin may propose instead, by name: the round page's choice."""
-    slots = mentor_open_slots(program)
-    names = Membership.objects.in_program(program).mentors().active().accepting()
-    names = names.order_by("user__full_name", "user_id").values_list("user_id", "user__full_name")
-    return [(user_id, name, slots[user_id]) for user_id, name in names if user_id in slots]
+def mentor_room_after_round(
+    match_round: MatchRound, *, except_proposal_id: int | None = None, mentor_ids: Iterable[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """(open slots now, open slots once this round's proposals are counted) of the round's program's mentors with a
+    slot open now, by user id. A proposal being changed (`except_proposal_id`) does not count: its slot is the one
+    an override moves."""
+    open_now = mentor_open_slots(match_round.program, mentor_ids)
+    proposals = MatchProposal.objects.filter(round=match_round).exclude(pk=except_proposal_id).order_by()
+    if len(open_now) <= IN_LIST_MAX:
+        proposals = proposals.filter(mentor_id__in=list(open_now))
+    taken = dict(proposals.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    return {mentor_id: (slots, max(slots - taken.get(mentor_id, 0), 0)) for mentor_id, slots in open_now.items()}
+
+
+def unmatched_list(*, round_id: int) -> QuerySet[UnmatchedMentee]:
+    """The mentees a round proposed nobody to, with why, by name."""
+    return (
+        UnmatchedMentee.objects.filter(round_id=round_id).select_related("mentee").order_by("mentee__full_name", "id")
+    )

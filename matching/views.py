@@ -1,16 +1,20 @@
 """Program admin pages: match rounds, importing participants, reports, each of the current program. Actions go
 through the API (the program's nested paths)."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import program_admin_required
-from matching import publishing, reports, selectors
+from matching import publishing, reports, review, selectors
 from matching.models import MatchRound
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
 
 PROPOSALS_PER_PAGE = 50
+UNMATCHED_PER_PAGE = 50
+LEFT_OUT_PAGE = "left_out"  # the page parameter of the mentees left without a proposal
 
 
 def _program(request) -> Program:
@@ -27,7 +31,7 @@ def round_list(request):
         {
             "program": program,
             "rounds": selectors.round_list(program)[:100],
-            "modes": MatchRound.Mode.choices,
+            "modes": [(value, label, review.MODE_HELP[value]) for value, label in MatchRound.Mode.choices],
             "circles": program.format == Program.Format.GROUP,
         },
     )
@@ -35,12 +39,16 @@ def round_list(request):
 
 @program_admin_required
 def round_detail(request, round_id: int):
+    """A round to review: its figures and rules in words, the proposals by mentee name (an override keeps a row
+    where it is), each with a search of the mentors it may go to instead, and the mentees left without one."""
     program = _program(request)
     match_round = get_object_or_404(selectors.round_list(program), pk=round_id)
-    page = Paginator(selectors.proposal_list(round_id=round_id), PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
-    mentors = []
-    if match_round.status == MatchRound.Status.PROPOSED:
-        mentors = selectors.mentors_with_open_slots(program)
+    proposals = selectors.proposal_list(round_id=round_id, by_mentee=True)
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    left_out = Paginator(selectors.unmatched_list(round_id=round_id), UNMATCHED_PER_PAGE).get_page(
+        request.GET.get(LEFT_OUT_PAGE)
+    )
+    threshold, why = review.low_score_threshold(match_round)
     return render(
         request,
         "matching/round_detail.html",
@@ -48,7 +56,17 @@ def round_detail(request, round_id: int):
             "program": program,
             "round": match_round,
             "page": page,
-            "mentors": mentors,
+            # Each list's pages keep the other's place.
+            "proposals_query": urlencode({LEFT_OUT_PAGE: left_out.number}) if left_out.number > 1 else "",
+            "left_out": left_out,
+            "left_out_rows": [(row, review.unmatched_reason(row, match_round)) for row in left_out],
+            "left_out_query": urlencode({"page": page.number}) if page.number > 1 else "",
+            "left_out_param": LEFT_OUT_PAGE,
+            "reasons_recorded": "unmatched" in (match_round.stats or {}),
+            "figures": review.round_figures(match_round),
+            "rules": review.round_rules(match_round),
+            "can_override": match_round.status == MatchRound.Status.PROPOSED,
+            "low_score": {"threshold": threshold, "why": why},
             "running": match_round.status in ("queued", "running"),
             "publish_report": publishing.publish_report(match_round.stats),
         },

@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, User
 from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Industry, Skill
+from matching.models import UnmatchedMentee
 from tests.factories import GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, RequestFactory, with_profile
 
 PAGES = ["/home/", "/mentors/", "/requests/"]
@@ -121,7 +122,7 @@ def test_detail_pages_cost_the_same_queries_however_much_they_hold(client, mento
     )
 
     mentorship = MentorshipFactory(mentor=mentor, mentee=mentee)
-    match_round = MatchRoundFactory(status="proposed", stats={"matched": 1, "mean_score": 0.5})
+    match_round = MatchRoundFactory(status="proposed", stats={"matched": 1, "mean_score": 0.5, "unmatched": {}})
 
     def add_rows(n):
         for _ in range(n):
@@ -131,6 +132,7 @@ def test_detail_pages_cost_the_same_queries_however_much_they_hold(client, mento
             session.goals.set([goal])
             MilestoneFactory.create_batch(2, goal=goal)
             MatchProposalFactory(round=match_round, mentor=with_profile(MentorFactory(), skills=["Python"]))
+            UnmatchedMentee.objects.create(round=match_round, mentee=MenteeFactory(), reason="mentors_full")
 
     pages = [
         (mentor, f"/mentorships/{mentorship.pk}/"),

@@ -1,10 +1,11 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.api.serializers import StrictInputSerializer
 from accounts.models import MAX_CAPACITY
 from config.api import IdField, SingleLineField
-from matching.models import MatchProposal, MatchRound
+from matching import review
+from matching.models import MatchProposal, MatchRound, UnmatchedMentee
 from matching.publishing import publish_report
 from mentorship.api.serializers import MentorOutput, PersonOutput
 from programs.models import Program
@@ -43,7 +44,16 @@ class RoundStats(serializers.Serializer):
     matched = serializers.IntegerField(required=False)
     mean_score = serializers.FloatField(required=False)
     total_score = serializers.FloatField(required=False)
-    blocking_pairs = serializers.IntegerField(required=False)
+    blocking_pairs = serializers.IntegerField(
+        required=False,
+        help_text="Pairs who would both rather be with each other than with their proposals: a stable round has none.",
+    )
+    unmatched = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Mentees left without a proposal, by reason (see the round's `unmatched/`); rounds run since "
+        "reasons are recorded.",
+    )
     seconds = serializers.FloatField(required=False, help_text="The whole round, load to save.")
     stage_seconds = serializers.DictField(
         child=serializers.FloatField(),
@@ -144,7 +154,72 @@ class ProposalOutput(serializers.Serializer):
 
 
 class ProposalOverrideInput(StrictInputSerializer):
-    mentor = IdField(help_text="The mentor's id.")
+    mentor = IdField(
+        help_text="The mentor's id: one with a slot open once this round's other proposals are counted (409 "
+        "`mentor_full` otherwise; `excluded` for a pair who were together before or a decline)."
+    )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Propose the pair despite its warnings (see the candidates' `warnings`). Without it, such a pair "
+        "is 409 `low_score` (under the round's minimum score, or 20% when it has none) or `breaks_round_rule` (other "
+        "industries in a same-industry round, time zones too far apart), with every `warnings` entry.",
+    )
+
+
+class OverrideWarningOutput(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[review.LOW_SCORE_CODE, review.BROKEN_RULE_CODE])
+    detail = serializers.CharField()
+
+
+OverrideConflict = inline_serializer(
+    "OverrideConflict",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(
+            help_text="`not_proposed`, `mentor_full`, `excluded`, or a warning's: `low_score`, `breaks_round_rule`."
+        ),
+        "warnings": OverrideWarningOutput(many=True, required=False, help_text="What `confirm: true` accepts."),
+    },
+)
+
+
+class CandidateOutput(serializers.Serializer):
+    mentor = PersonOutput()
+    open_slots = serializers.IntegerField(help_text="Open now (capacity less active mentorships and held offers).")
+    open_slots_after_round = serializers.IntegerField(
+        help_text="Still open once this round's other proposals take theirs: always at least 1 here."
+    )
+    score = serializers.FloatField(source="pair.score", help_text="0..1, scored as the round scored its pairs.")
+    explanation = ExplanationOutput(source="pair.explanation")
+    warnings = OverrideWarningOutput(
+        source="pair.warnings", many=True, help_text="Empty when the pair needs no confirmation."
+    )
+
+
+class UnmatchedOutput(serializers.Serializer):
+    mentee = PersonOutput()
+    reason = serializers.ChoiceField(
+        choices=UnmatchedMentee.Reason.choices,
+        help_text="The step of the round that left them with no mentor: `excluded` (every mentor with room is or "
+        "was their mentor, or declined them), `same_industry` or `timezone_gap` (a rule of the round), "
+        "`no_common_ground` (no mentor left shares anything with them), `below_min_score`, `mentors_full` (the "
+        "mentors who fit went to others), `no_mentor`.",
+    )
+    detail = serializers.SerializerMethodField(help_text="The reason in a sentence.")
+    best_score = serializers.SerializerMethodField(
+        help_text="Their best possible score with a mentor the rules allow (`no_common_ground`, `below_min_score`)."
+    )
+    candidates = serializers.SerializerMethodField(help_text="How many mentors fit them (`mentors_full`).")
+
+    def get_detail(self, row) -> str:
+        return review.unmatched_reason(row, self.context["round"])
+
+    def get_best_score(self, row) -> float | None:
+        return row.details.get("best_score")
+
+    def get_candidates(self, row) -> int | None:
+        return row.details.get("candidates")
 
 
 class RecommendedMentorOutput(serializers.Serializer):

@@ -17,9 +17,10 @@ from rest_framework.views import APIView
 
 from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
-from config.inputs import parse_whole_number
+from config.errors import Conflict
+from config.inputs import clean_term, parse_whole_number
 from config.schema import ConflictDetail
-from matching import exports, imports, publishing, recommendations, reports, rounds, selectors
+from matching import exports, imports, publishing, recommendations, reports, review, rounds, selectors
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
@@ -81,16 +82,50 @@ class MatchRoundViewSet(
         page = self.paginate_queryset(proposals)
         return self.get_paginated_response(s.ProposalOutput(page, many=True).data)
 
-    @extend_schema(request=s.ProposalOverrideInput, responses={200: s.ProposalOutput, **CONFLICT})
+    @extend_schema(request=s.ProposalOverrideInput, responses={200: s.ProposalOutput, 409: s.OverrideConflict})
     @action(detail=True, methods=["patch"], url_path="proposals/<id:proposal_id>")
     def override(self, request, pk=None, proposal_id=None, program=None):
-        """Propose another mentor to this mentee, one with a slot still open."""
+        """Propose another mentor to this mentee, one with a slot still open once this round's other proposals are
+        counted (its `candidates/` lists them). A pair with warnings needs `confirm: true`."""
         match_round = self.get_object()
         get_object_or_404(MatchProposal, pk=proposal_id, round=match_round)
         data = s.ProposalOverrideInput(data=request.data)
         data.is_valid(raise_exception=True)
-        rounds.proposal_override(proposal_id=proposal_id, mentor_id=data.validated_data["mentor"], by=request.user)
+        rounds.proposal_override(
+            proposal_id=proposal_id,
+            mentor_id=data.validated_data["mentor"],
+            by=request.user,
+            confirm=data.validated_data["confirm"],
+        )
         return Response(s.ProposalOutput(selectors.proposal_list(round_id=match_round.pk).get(pk=proposal_id)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Only mentors whose name or username contains this.")],
+        responses={200: s.CandidateOutput(many=True), **CONFLICT},
+    )
+    @action(detail=True, methods=["get"], url_path="proposals/<id:proposal_id>/candidates")
+    def candidates(self, request, pk=None, proposal_id=None, program=None):
+        """The mentors this proposal's mentee may be given instead, best score first: the program's mentors with a
+        slot still open once this round's other proposals are counted, each with the new pair's score, reasons and
+        warnings, before anything is saved. Never the proposal's own mentor, a pair excluded, or the mentee."""
+        match_round = self.get_object()
+        proposal = get_object_or_404(
+            MatchProposal.objects.select_related("round__program"), pk=proposal_id, round=match_round
+        )
+        query = clean_term(request.query_params.get("q", ""), max_length=100, field="q")
+        if match_round.status != MatchRound.Status.PROPOSED:
+            raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
+        page = self.paginate_queryset(review.proposal_candidates(proposal=proposal, query=query))
+        return self.get_paginated_response(s.CandidateOutput(page, many=True).data)
+
+    @extend_schema(responses=s.UnmatchedOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def unmatched(self, request, pk=None, program=None):
+        """The mentees of the round's pool it proposed nobody to, by name, each with why (as of the run). Empty for
+        a round run before the reasons were recorded: its `stats` has no `unmatched`."""
+        match_round = self.get_object()
+        page = self.paginate_queryset(selectors.unmatched_list(round_id=match_round.pk))
+        return self.get_paginated_response(s.UnmatchedOutput(page, many=True, context={"round": match_round}).data)
 
     @extend_schema(request=None, responses={200: s.RoundOutput, **CONFLICT})
     @action(detail=True, methods=["post"])

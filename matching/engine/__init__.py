@@ -11,6 +11,7 @@ Peer programs (everyone on both sides, pairs in a general graph): matching.engin
 """
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.engine.assignment import assign_optimal, assign_stable, blocking_pairs
-from matching.engine.candidates import Candidates, Rules, pair_rules, top_candidates
+from matching.engine.candidates import (
+    SAME_INDUSTRY,
+    TIMEZONE_GAP,
+    Candidates,
+    Rules,
+    pair_rules,
+    rule_masks,
+    top_candidates,
+)
 from matching.engine.circles import assign_circles, circle_explanations
 from matching.engine.explain import explanations
 from matching.engine.features import Scorer
@@ -35,13 +44,18 @@ from matching.engine.types import (
     Peers,
     PeerWeights,
     Proposal,
+    Unmatched,
     Weights,
 )
+from matching.engine.unmatched import REASONS, unmatched_reasons
 
 __all__ = [
     "BLOCKS",
     "MODES",
     "PEER_BLOCKS",
+    "REASONS",
+    "SAME_INDUSTRY",
+    "TIMEZONE_GAP",
     "Candidates",
     "MatchResult",
     "Options",
@@ -51,13 +65,15 @@ __all__ = [
     "Prepared",
     "Proposal",
     "Scorer",
+    "Unmatched",
     "Weights",
+    "broken_rules",
     "describe_pair",
     "match",
     "match_peers",
     "rank",
     "recommend",
-    "score_pairs",
+    "score_against",
 ]
 
 
@@ -139,7 +155,7 @@ def search(prepared: Prepared, rows: range | None = None, progress: Progress | N
 
 
 def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
-    """Stage 3: assign on the candidate graph and explain each proposal."""
+    """Stage 3: assign on the candidate graph, explain each proposal and say why each mentee left out was."""
     seconds = dict(prepared.seconds)
     mentees, mentors, capacities = prepared.mentees, prepared.mentors, prepared.capacities
     clock = time.perf_counter()
@@ -162,6 +178,18 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         chosen = assign(candidates, capacities, len(mentees))
     blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
     seconds["assignment"] = time.perf_counter() - clock
+    unmatched = unmatched_reasons(
+        mentee_ids=mentees.ids,
+        mentee_x=prepared.mentee_x,
+        mentor_x=prepared.mentor_x,
+        capacities=prepared.capacities,
+        rules=prepared.rules,
+        candidates=candidates,
+        chosen=chosen,
+        top_k=prepared.options.top_k,
+        chunk_elements=prepared.options.chunk_elements,
+        closed=(prepared.capacities > 0) & (capacities == 0) if prepared.circles else None,
+    )
 
     clock = time.perf_counter()
     mentee_index, mentor_index = candidates.mentee[chosen], candidates.mentor[chosen]
@@ -181,6 +209,7 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
     seconds["explain"] = time.perf_counter() - clock
 
     total = float(np.sum(scores)) if len(proposals) else 0.0
+    why_left_out = Counter(u.reason for u in unmatched)
     stats = {
         "mode": prepared.options.mode,
         "mentees": len(mentees),
@@ -191,8 +220,9 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         "blocking_pairs": blocking,
         "candidate_pairs": len(candidates),
         **circle_stats,
+        "unmatched": {reason: why_left_out[reason] for reason in REASONS if why_left_out[reason]},
     }
-    return MatchResult(proposals=proposals, stats=stats, seconds=seconds)
+    return MatchResult(proposals=proposals, stats=stats, seconds=seconds, unmatched=unmatched)
 
 
 def merge(parts: Sequence[Candidates]) -> Candidates:
@@ -229,22 +259,47 @@ def match(
     return result
 
 
-def score_pairs(
-    mentees: Participants, mentors: Participants, pairs: Sequence[tuple[int, int]], *, weights: Weights
+def score_against(
+    mentee: Participants,
+    mentors: Participants,
+    mentor_ids: Sequence[int],
+    *,
+    scorer: Scorer,
+    mentor_blocks: dict[str, sp.csr_matrix],
 ) -> list[Proposal]:
-    """Score and explain given (mentee id, mentor id) pairs, with vocabularies fitted on both sides as a round's."""
-    scorer = Scorer(weights).fit(mentees, mentors)
+    """Score and explain one mentee with each of `mentor_ids`, by a scorer already fitted (a round's pool) and the
+    mentors' blocks it gave: what an admin choosing a mentor by hand sees, and what the choice then stores."""
+    if len(mentee) != 1:
+        raise ValueError("score_against() scores one mentee.")
+    mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
+    mentor_index = np.array([mentor_at[b] for b in mentor_ids], dtype=np.int64)
+    scores, why = explanations(
+        scorer,
+        mentee,
+        mentors,
+        scorer.blocks(mentee),
+        mentor_blocks,
+        np.zeros(len(mentor_index), dtype=np.int64),
+        mentor_index,
+    )
+    return [
+        Proposal(int(mentee.ids[0]), int(b), float(score), explanation)
+        for b, score, explanation in zip(mentor_ids, scores, why, strict=True)
+    ]
+
+
+def broken_rules(
+    mentees: Participants, mentors: Participants, pairs: Sequence[tuple[int, int]], *, options: Options
+) -> list[list[str]]:
+    """The hard rules of `options` that each (mentee id, mentor id) pair breaks, by name ("same_industry",
+    "timezone_gap"): what a round would never have proposed, for an admin who chooses by hand."""
+    rules = pair_rules(mentees, mentors, (), options)
     mentee_at = {pid: i for i, pid in enumerate(mentees.ids)}
     mentor_at = {pid: j for j, pid in enumerate(mentors.ids)}
     mentee_index = np.array([mentee_at[a] for a, _ in pairs], dtype=np.int64)
     mentor_index = np.array([mentor_at[b] for _, b in pairs], dtype=np.int64)
-    scores, why = explanations(
-        scorer, mentees, mentors, scorer.blocks(mentees), scorer.blocks(mentors), mentee_index, mentor_index
-    )
-    return [
-        Proposal(int(a), int(b), float(score), explanation)
-        for (a, b), score, explanation in zip(pairs, scores, why, strict=True)
-    ]
+    masks = rule_masks(rules, mentee_index, mentor_index)
+    return [[rule for rule, barred in masks.items() if barred[k]] for k in range(len(pairs))]
 
 
 def recommend(mentee: Participants, mentors: Participants, *, weights: Weights, limit: int) -> list[Proposal]:

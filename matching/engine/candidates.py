@@ -18,6 +18,9 @@ NOT_ALLOWED = -1.0
 DENSE_COLUMN_USE = 0.05
 # The best of every this-many-th column bound the whole row's best from below (see _best_per_row).
 SAMPLE_STRIDE = 4
+# Scores are searched in float32 and are sums of rounded terms: a pair sharing exactly an industry scores 0.19999999
+# there. A pair at the round's minimum score is kept, not lost to the rounding.
+MIN_SCORE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def _best_per_row(scores: np.ndarray, keep: int, min_score: float) -> tuple[np.n
     own `keep`-th best, so every entry that can make the cut is at or above it; only those (about
     SAMPLE_STRIDE × keep a row) are sorted."""
     n_columns = scores.shape[1]
-    floor = max(min_score, float(np.finfo(np.float32).tiny))
+    floor = max(min_score - MIN_SCORE_TOLERANCE, float(np.finfo(np.float32).tiny))
     sample = scores[:, ::SAMPLE_STRIDE]
     if sample.shape[1] > keep:
         threshold = np.partition(sample, sample.shape[1] - keep, axis=1)[:, sample.shape[1] - keep]
@@ -147,13 +150,25 @@ class _Product:
 def _apply_rules(scores: np.ndarray, start: int, stop: int, rules: Rules) -> None:
     excluded = rules.excluded[start:stop].tocoo()
     scores[excluded.row, excluded.col] = NOT_ALLOWED
+    for barred in rule_masks(rules, np.arange(start, stop)[:, None], np.arange(scores.shape[1])[None, :]).values():
+        scores[barred] = NOT_ALLOWED
+
+
+SAME_INDUSTRY, TIMEZONE_GAP = "same_industry", "timezone_gap"
+
+
+def rule_masks(rules: Rules, mentee, mentor) -> dict[str, np.ndarray]:
+    """Where each hard rule of the round bars a pair, for mentee and mentor indices that broadcast together (a
+    chunk of mentees against every mentor, one mentee against all, or pairs side by side), by the rule's name."""
+    masks = {}
     if rules.mentee_industry is not None:
-        mentee = rules.mentee_industry[start:stop, None]
-        scores[(mentee != rules.mentor_industry[None, :]) | (mentee < 0)] = NOT_ALLOWED
+        industry = rules.mentee_industry[mentee]
+        masks[SAME_INDUSTRY] = (industry != rules.mentor_industry[mentor]) | (industry < 0)
     if rules.max_timezone_hours is not None:
-        gap = np.abs(rules.mentee_offset[start:stop, None] - rules.mentor_offset[None, :])
+        gap = np.abs(rules.mentee_offset[mentee] - rules.mentor_offset[mentor])
         # An unknown time zone (NaN) never passes a time-zone rule: the admin asked for a guarantee.
-        scores[~(gap <= rules.max_timezone_hours)] = NOT_ALLOWED
+        masks[TIMEZONE_GAP] = ~(gap <= rules.max_timezone_hours)
+    return masks
 
 
 def pair_rules(mentees: Participants, mentors: Participants, excluded, options: Options) -> Rules:

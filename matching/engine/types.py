@@ -160,8 +160,18 @@ class Proposal:
     explanation: dict
 
 
+@dataclass(frozen=True)
+class Unmatched:
+    """A mentee of the pool left without a proposal: `reason` (see engine.unmatched) and the counts behind it."""
+
+    mentee_id: int
+    reason: str
+    details: dict
+
+
 @dataclass
 class MatchResult:
     proposals: list[Proposal]
     stats: dict
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: features, candidates, assignment, explain
+    unmatched: list[Unmatched] = field(default_factory=list)

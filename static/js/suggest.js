@@ -8,13 +8,36 @@
 // Down and Up move through them, Enter picks one, Escape closes the list; a click picks one too. In a
 // comma-separated field (data-list) the item being typed is the one completed. How many terms match, or that none
 // does (data-suggest-none, "{q}" standing for the text typed), is said in a status line under the field.
+//
+// Other lists use the same combobox with a kind of their own: window.mentorshipSuggest.enhance(input, kind), where
+// `kind` may say how an item reads (text, render), what picking it does (picked), what typing again undoes
+// (typed), and whether an empty field lists the best items at once (askEmpty). static/js/round-review.js does.
 (function () {
   "use strict";
 
   const LIMIT = 8;
   const DELAY_MS = 150;
 
-  function enhance(input) {
+  // Taxonomy terms ({name, status}): the default kind.
+  const TERMS = {
+    askEmpty: false,
+    text: (term) => term.name,
+    render: function (option, term) {
+      option.textContent = term.name;
+      if (term.status === "suggested") {
+        const mark = document.createElement("span");
+        mark.className = "suggested-mark";
+        mark.textContent = " · suggested, waiting for review";
+        option.appendChild(mark);
+      }
+    },
+    picked: function () {},
+    typed: function () {},
+  };
+
+  function enhance(input, ownKind) {
+    const kind = Object.assign({}, TERMS, ownKind || {});
+    const url = input.dataset.suggest || kind.url;
     const listId = input.id + "-suggestions";
     const box = document.createElement("div");
     box.className = "combobox";
@@ -46,6 +69,7 @@
     let active = -1;
     let timer = null;
     let asked = 0;
+    let shown = [];
 
     function items() {
       return input.value.split(",");
@@ -87,7 +111,8 @@
     }
 
     function pick(option) {
-      const name = option.dataset.value;
+      const item = shown[Number(option.dataset.index)];
+      const name = kind.text(item);
       if (many) {
         const kept = items().slice(0, -1).map((item) => item.trim()).filter(Boolean);
         input.value = kept.concat([name]).join(", ");
@@ -97,25 +122,21 @@
       close();
       say(name + " chosen.", false);
       input.focus();
+      kind.picked(item, input);
     }
 
     function show(terms, query) {
       const chosen = many ? items().slice(0, -1).map((item) => item.trim().toLowerCase()) : [];
-      const fresh = terms.filter((term) => !chosen.includes(term.name.toLowerCase()));
+      const fresh = terms.filter((term) => !chosen.includes(kind.text(term).toLowerCase()));
+      shown = fresh;
       listbox.replaceChildren(
         ...fresh.map(function (term, i) {
           const option = document.createElement("li");
           option.id = listId + "-" + i;
           option.setAttribute("role", "option");
           option.setAttribute("aria-selected", "false");
-          option.dataset.value = term.name;
-          option.textContent = term.name;
-          if (term.status === "suggested") {
-            const mark = document.createElement("span");
-            mark.className = "suggested-mark";
-            mark.textContent = " · suggested, waiting for review";
-            option.appendChild(mark);
-          }
+          option.dataset.index = String(i);
+          kind.render(option, term);
           return option;
         })
       );
@@ -127,20 +148,19 @@
         say(count + ": use the Down and Up arrows to choose, Enter to pick.", false);
       } else {
         close();
-        const none = input.dataset.suggestNone || "Nothing matches “{q}”.";
+        const none = (!query && input.dataset.suggestEmpty) || input.dataset.suggestNone || "Nothing matches “{q}”.";
         say(terms.length ? "" : none.replace("{q}", query), true);
       }
     }
 
     async function ask() {
       const query = typed();
-      if (!query) {
+      if (!query && !kind.askEmpty) {
         close();
         say("", false);
         return;
       }
       const number = ++asked;
-      const url = input.dataset.suggest;
       const separator = url.includes("?") ? "&" : "?";
       let result;
       try {
@@ -156,9 +176,17 @@
     }
 
     input.addEventListener("input", function () {
+      kind.typed(input);
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
     });
+
+    if (kind.askEmpty) {
+      // The best items at once, before anything is typed.
+      input.addEventListener("focus", function () {
+        if (!typed() && listbox.hidden) ask();
+      });
+    }
 
     input.addEventListener("keydown", function (event) {
       const expanded = !listbox.hidden;
@@ -195,4 +223,6 @@
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     if (input.id) enhance(input);
   });
+
+  window.mentorshipSuggest = { enhance: enhance };
 })();

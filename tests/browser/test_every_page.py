@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
+from matching.models import UnmatchedMentee
 from mentorship.models import Feedback
 from programs.models import Invitation
 from tests import formats
@@ -201,9 +202,19 @@ def world():
         name="Spring cohort",
         status="proposed",
         created_by=ada,
-        stats={"matched": 1, "mentees": 1, "mentors": 2, "mean_score": 0.5, "blocking_pairs": 0},
+        stats={
+            "matched": 1,
+            "mentees": 2,
+            "mentors": 2,
+            "mean_score": 0.5,
+            "blocking_pairs": 0,
+            "unmatched": {"no_common_ground": 1},
+        },
     )
     MatchProposalFactory(round=proposed, mentee=wendy, mentor=pia)
+    UnmatchedMentee.objects.create(
+        round=proposed, mentee=moved, reason="no_common_ground", details={"best_score": 0, "empty_profile": True}
+    )
     # Skills waiting for review: on their authors' profile, goals and own mentor page, and in the admin's review.
     suggestion = SkillFactory(name="Quantum gardening", status="suggested", suggested_by=maya)
     maya.profile.wanted_skills.add(suggestion)

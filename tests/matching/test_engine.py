@@ -270,3 +270,101 @@ def test_the_candidate_search_keeps_each_rows_best_exactly_ties_by_column(seed):
         usable = [(-row[j], j) for j in range(len(row)) if row[j] > 0 and row[j] >= min_score]
         expected += [(i, j, -s) for s, j in sorted(usable)[:keep]]
     assert list(zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True)) == expected
+
+
+def reasons_by_brute_force(mentees, mentors, capacities, excluded, options, result) -> dict[int, str]:
+    """Why each mentee without a proposal has none, found on the dense scores one mentor at a time."""
+    scores = dense_scores(mentees, mentors)
+    proposed = {p.mentee_id for p in result.proposals}
+    taken = {}
+    for p in result.proposals:
+        taken[p.mentor_id] = taken.get(p.mentor_id, 0) + 1
+
+    def passes(step: str, i: int, j: int) -> bool:
+        if step == "excluded":
+            return (mentees.ids[i], mentors.ids[j]) not in excluded
+        if step == "same_industry":
+            industry = mentees.industry[i]
+            return not options.same_industry or (industry is not None and industry == mentors.industry[j])
+        gap = abs(mentees.utc_offset_hours[i] - mentors.utc_offset_hours[j])
+        return options.max_timezone_hours is None or gap <= options.max_timezone_hours
+
+    expected = {}
+    for i, mentee in enumerate(mentees.ids):
+        if mentee in proposed:
+            continue
+        left = [j for j in range(len(mentors)) if capacities[j] > 0]
+        reason = None
+        for step in ("excluded", "same_industry", "timezone_gap"):
+            left = [j for j in left if passes(step, i, j)]
+            if not left:
+                reason = step
+                break
+        if reason is None:
+            best = max(scores[i, j] for j in left)
+            if best <= 1e-6:
+                reason = "no_common_ground"
+            elif best < options.min_score - 1e-6:
+                reason = "below_min_score"
+            else:  # they fit someone: each one they fit is full, or was beyond their top_k candidates
+                usable = [j for j in left if scores[i, j] > 1e-6 and scores[i, j] >= options.min_score - 1e-6]
+                assert all(taken.get(mentors.ids[j], 0) >= capacities[j] for j in usable) or len(usable) > options.top_k
+                reason = "mentors_full"
+        expected[mentee] = reason
+    return expected
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("mode", ["optimal", "stable"])
+def test_every_mentee_left_out_is_told_the_step_that_left_them_out(seed, mode):
+    mentees, mentors, capacities = program(seed, n_mentees=30, n_mentors=8)
+    rng = np.random.default_rng(seed)
+    excluded = {(int(a), int(b)) for a, b in zip(rng.choice(mentees.ids, 40), rng.choice(mentors.ids, 40), strict=True)}
+    options = Options(
+        mode=mode,
+        top_k=int(rng.integers(2, 9)),
+        min_score=float(rng.choice([0.0, 0.2, 0.4])),
+        same_industry=bool(seed % 3 == 0),
+        max_timezone_hours=[None, 4.0, 8.0][seed % 3 - 1] if seed % 3 else None,
+    )
+
+    result = match(mentees, mentors, capacities, weights=Weights(), options=options, excluded=excluded)
+
+    left_out = {u.mentee_id: u.reason for u in result.unmatched}
+    assert not left_out.keys() & {p.mentee_id for p in result.proposals}
+    assert len(left_out) + len(result.proposals) == len(mentees)
+    assert left_out == reasons_by_brute_force(mentees, mentors, capacities, excluded, options, result)
+    assert sum(result.stats["unmatched"].values()) == len(left_out)
+
+
+def test_a_mentee_who_fits_mentors_full_up_is_told_how_many_fit():
+    mentees = Participants(ids=[1, 2, 3], skills=[["A"], ["A"], []], industry=[None] * 3, text=["", "", ""])
+    mentors = Participants(ids=[10], skills=[["A"]], industry=[None], text=[""])
+
+    result = match(mentees, mentors, [1], weights=Weights(), options=Options(top_k=1))
+
+    why = {u.mentee_id: u for u in result.unmatched}
+    assert why.keys() == {2, 3} or why.keys() == {1, 3}
+    full = why.get(2) or why.get(1)
+    assert (full.reason, full.details["candidates"], full.details["top_k_reached"]) == ("mentors_full", 1, True)
+    assert (why[3].reason, why[3].details["empty_profile"]) == ("no_common_ground", True)
+
+
+def test_with_no_mentor_every_mentee_is_told_so():
+    mentees, _, _ = program(1, n_mentees=3, n_mentors=1)
+    empty = Participants(ids=[], skills=[], industry=[], text=[])
+
+    result = match(mentees, empty, [], weights=Weights(), options=Options())
+
+    assert [u.reason for u in result.unmatched] == ["no_mentor"] * 3
+
+
+def test_a_pair_at_exactly_the_minimum_score_is_proposed():
+    """Sharing an industry alone scores 0.2 with the default weights: 0.19999999 once summed in float32."""
+    mentees = Participants(ids=[1], skills=[["A"]], industry=["Retail"], text=[""])
+    mentors = Participants(ids=[10], skills=[["B"]], industry=["Retail"], text=[""])
+
+    result = match(mentees, mentors, [1], weights=Weights(), options=Options(min_score=0.2))
+
+    assert [(p.mentee_id, p.mentor_id) for p in result.proposals] == [(1, 10)]
+    assert result.proposals[0].score == pytest.approx(0.2)

@@ -8,6 +8,7 @@ from matching.runner import round_run, round_search_slice
 from mentorship.models import MentorshipRequest
 from tests.factories import (
     MatchRoundFactory,
+    MembershipFactory,
     MentorFactory,
     MentorshipFactory,
     RequestFactory,
@@ -286,3 +287,19 @@ def test_a_slice_that_loses_the_shared_state_fails_the_round_with_the_reason(pro
     match_round.refresh_from_db()
     assert match_round.status == "failed"
     assert "was lost" in match_round.error
+
+
+def test_someone_who_mentors_and_is_mentored_in_a_program_is_never_proposed_to_themselves(
+    run_round, admin_client_api, program
+):
+    """Amy teaches what she wants to learn, and her bio says what her goal does: her own best match, on paper."""
+    amy = program["amy"]
+    MembershipFactory(user=amy, role="mentor", capacity=1)
+    amy.profile.skills.set(amy.profile.wanted_skills.all())
+    amy.profile.bio = "I build data pipelines in Python."
+    amy.profile.save(update_fields=["bio"])
+
+    round_id = run_round().json()["id"]
+
+    pairs = MatchProposal.objects.filter(round_id=round_id).values_list("mentee_id", "mentor_id")
+    assert pairs and all(mentee != mentor for mentee, mentor in pairs)

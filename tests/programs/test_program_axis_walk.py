@@ -61,6 +61,8 @@ WALK += [
     ("program-match-round-detail", "GET", None, ADMIN_ONLY),
     ("program-match-round-proposals", "GET", None, ADMIN_ONLY),
     ("program-match-round-override", "PATCH", "override", ADMIN_ONLY),
+    ("program-match-round-candidates", "GET", None, ADMIN_ONLY),
+    ("program-match-round-unmatched", "GET", None, ADMIN_ONLY),
     ("program-match-round-publish", "POST", {}, ADMIN_ONLY),
     ("program-match-round-cancel", "POST", {}, ADMIN_ONLY),
     ("program-participants-import", "POST", {}, ADMIN_ONLY),
@@ -108,7 +110,7 @@ def _kwargs(name: str, slug: str, world) -> dict:
     objects = world["objects"][slug]
     if name == "program-mentor-detail":
         return {"program": slug, "id": objects["mentor"].pk}
-    if name == "program-match-round-override":
+    if name in ("program-match-round-override", "program-match-round-candidates"):
         return {"program": slug, "pk": objects["round"].pk, "proposal_id": objects["proposal"].pk}
     if name.startswith("program-match-round-") and not name.endswith("-list"):
         return {"program": slug, "pk": objects["round"].pk}
