@@ -88,7 +88,7 @@ def run_one(n: int, top_k: int, mode: str, exact_check_max: int) -> dict:
         "peak_mb": round(max(mb for _, mb in sampler.samples), 1),
         "baseline_mb": round(baseline, 1),
         "pairs": stats["matched"],
-        "unmatched": len(stats["unmatched"]),
+        "unmatched": sum(stats["unmatched"].values()),
         "candidate_pairs": stats["candidate_pairs"],
         "total_score": stats["total_score"],
         "stable": stats["stable"],

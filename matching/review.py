@@ -13,10 +13,11 @@ from django.db.models import Q
 
 from accounts.directory import directory_cached
 from accounts.models import User
+from config.errors import Conflict
 from matching import engine, selectors
 from matching.models import MatchProposal, MatchRound, UnmatchedMentee
 from matching.runner import engine_settings
-from programs.models import Membership
+from programs.models import Membership, Program
 
 # Under this score (when the round sets no minimum of its own) a pair has little in common: less than sharing an
 # industry alone, or half of their skills, with the default weights. Overriding to it asks for a confirmation.
@@ -53,6 +54,19 @@ class Candidate:
 
 def _percent(value: float) -> str:
     return f"{round(value * 100)}%"
+
+
+def require_overridable(match_round: MatchRound) -> None:
+    """409 unless an admin may still change this round's proposals by hand: a proposed round of mentors and
+    mentees. A peer round's pairs are changed by running it again (each peer is in one pair: moving one breaks
+    another), with other settings or after excluding a pair by declining it."""
+    if match_round.status != MatchRound.Status.PROPOSED:
+        raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
+    if match_round.program.format == Program.Format.PEER:
+        raise Conflict(
+            "A peer round's pairs cannot be changed one by one: run the round again with other settings.",
+            code="peer_round",
+        )
 
 
 def low_score_threshold(match_round: MatchRound) -> tuple[float, str]:
@@ -166,6 +180,18 @@ MODE_HELP = {
 }
 
 
+PEER_MODE_HELP = {
+    MatchRound.Mode.OPTIMAL: "The largest total score over the whole program: the exact best pairing (a fast method "
+    "proven close to it above 3,000 peers). A few peers may both prefer each other to their partners.",
+    MatchRound.Mode.STABLE: "No two peers left who would both rather be together than with their partners. Some "
+    "programs have no such pairing: the round then says so and gives the best total instead.",
+}
+
+
+def mode_help(mode: str, program: Program) -> str:
+    return (PEER_MODE_HELP if program.format == Program.Format.PEER else MODE_HELP)[mode]
+
+
 @dataclass(frozen=True)
 class Figure:
     value: str
@@ -175,10 +201,12 @@ class Figure:
 
 def round_figures(match_round: MatchRound) -> list[Figure]:
     """The round's stats as a reader without the jargon needs them: a figure, what it counts, one line on why it
-    matters."""
+    matters. A peer round's count pairs and peers; a group round's add its circles."""
     stats = match_round.stats or {}
     if "matched" not in stats:
         return []
+    if match_round.program.format == Program.Format.PEER:
+        return _peer_figures(match_round, stats)
     left_out = sum((stats.get("unmatched") or {}).values()) if "unmatched" in stats else None
     stable = match_round.mode == MatchRound.Mode.STABLE
     figures = [
@@ -194,15 +222,22 @@ def round_figures(match_round: MatchRound) -> list[Figure]:
             "Mentors accepting requests with at least one open slot when the round ran.",
         ),
     ]
+    if "circles" in stats:
+        figures.append(
+            Figure(str(stats["circles"]), "Circles", "Mentors' circles that get new members from this round.")
+        )
+    if stats.get("circles_closed"):
+        figures.append(
+            Figure(
+                str(stats["circles_closed"]),
+                "Circles left under the smallest size",
+                "They would have been smaller than this round allows; their mentees went to other circles where "
+                "they fit.",
+            )
+        )
     if left_out is not None:
         figures.append(Figure(str(left_out), "Left without a proposal", "Each is listed below with the reason."))
-    figures.append(
-        Figure(
-            _percent(stats.get("mean_score") or 0),
-            "Average score",
-            "How well the proposed pairs fit: shared skills, industry and goal words, 100% a perfect fit.",
-        )
-    )
+    figures.append(_average(stats, "How well the proposed pairs fit: shared skills, industry and goal words"))
     if "blocking_pairs" in stats:
         figures.append(
             Figure(
@@ -213,28 +248,83 @@ def round_figures(match_round: MatchRound) -> list[Figure]:
                 else "A stable round has none; a round for the best total may leave a few for a higher total.",
             )
         )
-    if stats.get("published") is not None:
+    figures += _published(stats, "the mentee or mentor had moved on since the round ran")
+    return figures
+
+
+def _peer_figures(match_round: MatchRound, stats: dict) -> list[Figure]:
+    left_out = sum((stats.get("unmatched") or {}).values())
+    figures = [
+        Figure(str(stats["matched"]), "Pairs", "Peers paired two by two, for you to review before anyone is told."),
+        Figure(
+            str(stats.get("peers", "—")),
+            "Peers waiting",
+            "Peers of the program with room for a partner and no request pending when the round ran.",
+        ),
+        Figure(
+            str(left_out),
+            "Left without a partner",
+            "Each is listed below with the reason. With an odd number of peers, one always is.",
+        ),
+        _average(stats, "How well the pairs fit, both ways: what each can help the other with, industry, language"),
+    ]
+    bound = stats.get("optimum_bound")
+    if match_round.mode == MatchRound.Mode.OPTIMAL and stats.get("method") == "double_cover" and bound:
         figures.append(
             Figure(
-                str(stats["published"]),
-                "Published",
-                f"Sent to the mentors as requests; {stats.get('skipped', 0)} skipped: the mentee or mentor had "
-                "moved on since the round ran.",
+                _percent(min(stats["total_score"] / bound, 1.0)),
+                "Of the best possible total, at least",
+                "A program this large is paired by a fast method; it comes this close to the best total or closer.",
             )
         )
+    if match_round.mode == MatchRound.Mode.STABLE:
+        if stats.get("stable"):
+            figures.append(
+                Figure("Yes", "Stable", "No two peers would both rather be together than with their partners.")
+            )
+        else:
+            figures.append(
+                Figure(
+                    "No",
+                    "Stable",
+                    "No stable pairing exists for these peers: whatever the pairs, some two would rather be "
+                    f"together. These pairs have the best total; {stats.get('blocking_pairs', 0)} pairs of peers "
+                    "would rather swap.",
+                )
+            )
+    figures += _published(stats, "a peer had moved on since the round ran")
     return figures
+
+
+def _average(stats: dict, what: str) -> Figure:
+    return Figure(_percent(stats.get("mean_score") or 0), "Average score", f"{what}; 100% a perfect fit.")
+
+
+def _published(stats: dict, why_skipped: str) -> list[Figure]:
+    if stats.get("published") is None:
+        return []
+    return [
+        Figure(
+            str(stats["published"]),
+            "Published",
+            f"Sent as requests to answer; {stats.get('skipped', 0)} skipped: {why_skipped}.",
+        )
+    ]
 
 
 def round_rules(match_round: MatchRound) -> list[str]:
     """The round's settings, one phrase each."""
     weights = match_round.weights
+    peer = match_round.program.format == Program.Format.PEER
+    named = ("skills", "industry", "goals", "language") if peer else ("skills", "industry", "goals")
     rules = [
         match_round.get_mode_display(),
-        f"weights: skills {weights.get('skills', 0):g}, industry {weights.get('industry', 0):g}, "
-        f"goals {weights.get('goals', 0):g}",
-        f"{match_round.top_k} candidate mentors per mentee",
+        "weights: " + ", ".join(f"{name} {weights.get(name, 0):g}" for name in named if name in weights or not peer),
+        f"{match_round.top_k} candidate {'partners per peer' if peer else 'mentors per mentee'}",
         f"minimum score {_percent(match_round.min_score)}" if match_round.min_score else "no minimum score",
     ]
+    if match_round.min_group_size > 1:
+        rules.append(f"circles of at least {match_round.min_group_size}")
     if match_round.same_industry:
         rules.append("same industry only")
     if match_round.max_timezone_hours is not None:
@@ -250,8 +340,15 @@ def unmatched_reason(row: UnmatchedMentee, match_round: MatchRound) -> str:
     def mentors(n: int) -> str:
         return f"{n} mentor{'s' if n != 1 else ''}"
 
+    if match_round.program.format == Program.Format.PEER:
+        return _peer_unmatched_reason(row, match_round)
     if row.reason == Reason.NO_MENTOR:
         return "No mentor had an open slot when the round ran."
+    if row.reason == Reason.CIRCLES_TOO_SMALL:
+        return (
+            f"The circles that fit them ({d.get('circles_closed', 0)}) would have stayed under this round's smallest "
+            f"size of {match_round.min_group_size}, and the others were full."
+        )
     if row.reason == Reason.EXCLUDED:
         return (
             f"Each mentor with room ({d.get('excluded', 0)}) is or was their mentor in this program, or declined them."
@@ -283,4 +380,24 @@ def unmatched_reason(row: UnmatchedMentee, match_round: MatchRound) -> str:
         if d.get("top_k_reached"):
             words += " A larger number of candidate mentors per mentee would consider more."
         return words
+    return row.get_reason_display()
+
+
+def _peer_unmatched_reason(row: UnmatchedMentee, match_round: MatchRound) -> str:
+    Reason = UnmatchedMentee.Reason
+    if row.reason == Reason.EXCLUDED:
+        return "Each peer who fits them is or was their partner in this program, or one of the two declined the other."
+    if row.reason == Reason.NO_CANDIDATE:
+        if match_round.min_score:
+            return (
+                f"No peer they may pair with shares anything with them, or reaches this round's minimum score of "
+                f"{_percent(match_round.min_score)}."
+            )
+        return "No peer they may pair with shares a wanted skill, goal, industry or language with them."
+    if row.reason == Reason.LEFT_OVER:
+        words = "The peers who fit them were paired with others"
+        if match_round.mode == MatchRound.Mode.STABLE:
+            return f"{words}, who fit each other better."
+        odd = " With an odd number of peers, one is always left out." if (row.details or {}).get("odd_pool") else ""
+        return f"{words}: leaving them out cost the round's total the least.{odd}"
     return row.get_reason_display()

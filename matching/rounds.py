@@ -131,8 +131,7 @@ def proposal_override(*, proposal_id: int, mentor_id: int, by: User, confirm: bo
     match_round = MatchRound.objects.select_for_update().select_related("program").get(pk=proposal.round_id)
     program = match_round.program
     _require_admin(by, program)
-    if match_round.status != Status.PROPOSED:
-        raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
+    review.require_overridable(match_round)
     if mentor_id == proposal.mentor_id:
         return proposal
     if mentor_id == proposal.mentee_id:

@@ -31,8 +31,9 @@ def round_list(request):
         {
             "program": program,
             "rounds": selectors.round_list(program)[:100],
-            "modes": [(value, label, review.MODE_HELP[value]) for value, label in MatchRound.Mode.choices],
+            "modes": [(value, label, review.mode_help(value, program)) for value, label in MatchRound.Mode.choices],
             "circles": program.format == Program.Format.GROUP,
+            "peer": program.format == Program.Format.PEER,
         },
     )
 
@@ -49,6 +50,10 @@ def round_detail(request, round_id: int):
         request.GET.get(LEFT_OUT_PAGE)
     )
     threshold, why = review.low_score_threshold(match_round)
+    peer = program.format == Program.Format.PEER
+    if peer:
+        for proposal in page:
+            proposal.reasons = publishing.peer_reasons(proposal)
     return render(
         request,
         "matching/round_detail.html",
@@ -65,7 +70,8 @@ def round_detail(request, round_id: int):
             "reasons_recorded": "unmatched" in (match_round.stats or {}),
             "figures": review.round_figures(match_round),
             "rules": review.round_rules(match_round),
-            "can_override": match_round.status == MatchRound.Status.PROPOSED,
+            "peer": peer,
+            "can_override": match_round.status == MatchRound.Status.PROPOSED and not peer,
             "low_score": {"threshold": threshold, "why": why},
             "running": match_round.status in ("queued", "running"),
             "publish_report": publishing.publish_report(match_round.stats),

@@ -51,8 +51,8 @@ class RoundStats(serializers.Serializer):
     unmatched = serializers.DictField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="Mentees left without a proposal, by reason (see the round's `unmatched/`); rounds run since "
-        "reasons are recorded.",
+        help_text="Mentees (peers) left without a proposal, by reason (see the round's `unmatched/`); rounds run "
+        "since reasons are recorded.",
     )
     seconds = serializers.FloatField(required=False, help_text="The whole round, load to save.")
     stage_seconds = serializers.DictField(
@@ -66,6 +66,21 @@ class RoundStats(serializers.Serializer):
     )
     assignment_passes = serializers.IntegerField(
         required=False, help_text="Group rounds: assignments run to keep every circle at the minimum size."
+    )
+    peers = serializers.IntegerField(required=False, help_text="Peer rounds: peers waiting when the round ran.")
+    method = serializers.ChoiceField(
+        choices=["exact", "double_cover", "stable_roommates"],
+        required=False,
+        help_text="Peer rounds: how the pairs were found (`exact`: the maximum-weight matching; `double_cover`: the "
+        "fast method of large programs, within `optimum_bound`; `stable_roommates`: a stable pairing).",
+    )
+    optimum_bound = serializers.FloatField(
+        required=False, allow_null=True, help_text="Peer rounds: the best possible total is at most this."
+    )
+    stable = serializers.BooleanField(
+        required=False,
+        help_text="Peer rounds: no two peers would both rather be together than with their partners. In `stable` "
+        "mode, false when no stable pairing exists (then the pairs have the best total; `blocking_pairs` counts).",
     )
     published = serializers.IntegerField(required=False)
     skipped = serializers.IntegerField(
@@ -204,7 +219,9 @@ class UnmatchedOutput(serializers.Serializer):
         help_text="The step of the round that left them with no mentor: `excluded` (every mentor with room is or "
         "was their mentor, or declined them), `same_industry` or `timezone_gap` (a rule of the round), "
         "`no_common_ground` (no mentor left shares anything with them), `below_min_score`, `mentors_full` (the "
-        "mentors who fit went to others), `no_mentor`.",
+        "mentors who fit went to others), `circles_too_small` (a group round: the circles that fit them stayed under "
+        "its smallest size), `no_mentor`; a peer round's: `excluded`, `no_candidate` (no peer they may pair with "
+        "fits them), `left_over` (the peers who fit them were paired with others; with an odd pool someone is).",
     )
     detail = serializers.SerializerMethodField(help_text="The reason in a sentence.")
     best_score = serializers.SerializerMethodField(

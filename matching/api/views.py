@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
-from config.errors import Conflict
 from config.inputs import clean_term, parse_whole_number
 from config.schema import ConflictDetail
 from matching import exports, imports, publishing, recommendations, reports, review, rounds, selectors
@@ -113,8 +112,7 @@ class MatchRoundViewSet(
             MatchProposal.objects.select_related("round__program"), pk=proposal_id, round=match_round
         )
         query = clean_term(request.query_params.get("q", ""), max_length=100, field="q")
-        if match_round.status != MatchRound.Status.PROPOSED:
-            raise Conflict(f"Proposals of a {match_round.status} round cannot change.", code="not_proposed")
+        review.require_overridable(match_round)
         page = self.paginate_queryset(review.proposal_candidates(proposal=proposal, query=query))
         return self.get_paginated_response(s.CandidateOutput(page, many=True).data)
 

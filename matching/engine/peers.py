@@ -23,10 +23,13 @@ from matching.engine.features import Scorer, normalise_tag
 from matching.engine.pairing import PeerGraph, count_blocking_pairs, pair_optimal, pair_stable
 from matching.engine.peer_explain import explain_pairs, share_language
 from matching.engine.progress import Progress, Reporter
-from matching.engine.types import MatchResult, Options, Peers, Proposal, Weights
+from matching.engine.types import MatchResult, Options, Peers, Proposal, Unmatched, Weights
 
 # Candidate edges whose exact scores are computed at once (sparse rows of both ends): bounds that stage's memory.
 EDGE_CHUNK = 100_000
+# Why a peer is left without a pair (see unmatched()).
+NO_CANDIDATE, EXCLUDED, LEFT_OVER = "no_candidate", "excluded", "left_over"
+PEER_REASONS = (NO_CANDIDATE, EXCLUDED, LEFT_OVER)
 
 
 @dataclass
@@ -147,12 +150,13 @@ def match_peers(
     report.stage_done("explain")
 
     total = float(np.sum(scores)) if proposals else 0.0
+    left_out = unmatched(prepared, graph, pairing.chosen)
     stats = {
         "mode": options.mode,
         "method": pairing.method,
         "peers": len(ids),
         "matched": len(proposals),
-        "unmatched": unmatched(prepared, graph, pairing.chosen),
+        "unmatched": {reason: n for reason in PEER_REASONS if (n := sum(u.reason == reason for u in left_out))},
         "total_score": round(total, 6),
         "mean_score": round(total / len(proposals), 6) if proposals else 0.0,
         # The best total is at most this (the exact method's own total; the double cover's relaxation).
@@ -161,10 +165,10 @@ def match_peers(
         "blocking_pairs": blocking,
         "candidate_pairs": len(graph),
     }
-    return MatchResult(proposals=proposals, stats=stats, seconds=dict(prepared.seconds))
+    return MatchResult(proposals=proposals, stats=stats, seconds=dict(prepared.seconds), unmatched=left_out)
 
 
-def unmatched(prepared: PreparedPeers, graph: PeerGraph, chosen: np.ndarray) -> list[dict]:
+def unmatched(prepared: PreparedPeers, graph: PeerGraph, chosen: np.ndarray) -> list[Unmatched]:
     """The peers left without a pair, by id, and why: `no_candidate` (nobody they may be paired with scores above
     0 and `min_score`), `excluded` (only excluded pairs would have), `left_over` (their candidates are paired
     with others: in `optimal` mode leaving them out costs the total the least, as the maximum weight decides;
@@ -201,8 +205,8 @@ def unmatched(prepared: PreparedPeers, graph: PeerGraph, chosen: np.ndarray) -> 
     ids = prepared.peers.ids
     reasons = []
     for i in np.flatnonzero(~paired).tolist():
-        reason = "left_over" if has_candidate[i] else "excluded" if would_have[i] else "no_candidate"
-        reasons.append({"id": int(ids[i]), "reason": reason})
+        reason = LEFT_OVER if has_candidate[i] else EXCLUDED if would_have[i] else NO_CANDIDATE
+        reasons.append(Unmatched(int(ids[i]), reason, {"odd_pool": bool(n % 2)} if reason == LEFT_OVER else {}))
     return reasons
 
 

@@ -132,6 +132,21 @@ def test_members_already_in_a_circle_count_toward_its_minimum():
     assert nobody == []
 
 
+def test_a_mentee_whose_only_circles_stay_too_small_is_told_so_not_that_mentors_were_full():
+    # Ana and Bo want Python, which only Pia teaches: her circle would be 2, under the minimum of 3. Cy wants SQL,
+    # which Sol (room 1) teaches and gives him: Sol's circle is 1 already in it and Cy.
+    mentees = Participants(ids=[1, 2, 3], skills=[["Python"], ["Python"], ["SQL"]], industry=[None] * 3, text=[""] * 3)
+    mentors = Participants(ids=[10, 11], skills=[["Python"], ["SQL"]], industry=[None] * 2, text=[""] * 2)
+    options = Options(min_group_size=3)
+
+    result = match(mentees, mentors, [4, 1], weights=Weights(industry=0, goals=0), options=options, circle_sizes=[0, 2])
+
+    assert circle_of(result) == {11: 1}
+    assert {(u.mentee_id, u.reason) for u in result.unmatched} == {(1, "circles_too_small"), (2, "circles_too_small")}
+    assert result.unmatched[0].details["circles_closed"] == 1
+    assert result.stats["unmatched"] == {"circles_too_small": 2}
+
+
 def test_each_member_is_told_who_in_their_circle_wants_the_same():
     mentees = Participants(
         ids=[1, 2, 3, 4],

@@ -73,8 +73,9 @@ def check_pairs(result, peers: Peers, excluded=()):
     assert all(p.mentee_id < p.mentor_id for p in result.proposals), "a peer with themselves, or the ids unordered"
     never = {frozenset(pair) for pair in excluded}
     assert not never & {frozenset((p.mentee_id, p.mentor_id)) for p in result.proposals}, "an excluded pair"
-    unmatched = {row["id"] for row in result.stats["unmatched"]}
+    unmatched = {row.mentee_id for row in result.unmatched}
     assert unmatched == set(peers.ids) - set(seen)
+    assert sum(result.stats["unmatched"].values()) == len(unmatched)
     assert result.stats["matched"] == len(result.proposals)
 
 
@@ -273,7 +274,8 @@ def test_optimal_mode_counts_the_pairs_who_would_rather_swap():
     assert optimal.stats["blocking_pairs"] == 1 and optimal.stats["stable"] is False
     assert [(p.mentee_id, p.mentor_id) for p in stable.proposals] == [(1, 2)]
     assert stable.stats["blocking_pairs"] == 0 and stable.stats["stable"] is True
-    assert stable.stats["unmatched"] == [{"id": 3, "reason": "left_over"}, {"id": 4, "reason": "left_over"}]
+    assert [(u.mentee_id, u.reason) for u in stable.unmatched] == [(3, "left_over"), (4, "left_over")]
+    assert stable.stats["unmatched"] == {"left_over": 2}
 
 
 # --- scores and explanations --------------------------------------------------------------------------------
@@ -397,11 +399,10 @@ def test_the_unmatched_are_listed_with_why():
     result = match_peers(peers, weights=weights, options=Options(), excluded=[(5, 1), (2, 5)])
 
     assert {(p.mentee_id, p.mentor_id) for p in result.proposals} == {(1, 2), (3, 4)}
-    assert result.stats["unmatched"] == [
-        {"id": 5, "reason": "excluded"},
-        {"id": 6, "reason": "no_candidate"},
-        {"id": 7, "reason": "left_over"},
-    ]
+    reasons = [(u.mentee_id, u.reason) for u in result.unmatched]
+    assert reasons == [(5, "excluded"), (6, "no_candidate"), (7, "left_over")]
+    assert result.unmatched[2].details == {"odd_pool": True}
+    assert result.stats["unmatched"] == {"no_candidate": 1, "excluded": 1, "left_over": 1}
 
 
 def test_hard_rules_same_industry_and_time_zone_gap():

@@ -56,7 +56,9 @@ def test_a_peer_round_pairs_those_who_can_help_each_other_and_leaves_the_odd_one
     body = admin_client_api.get(f"{URL}{round_id}/").json()
     assert body["status"] == "proposed", body
     assert pairs_of(round_id) == {frozenset({"ana", "ben"}), frozenset({"cy", "di"})}
-    assert [u["id"] for u in body["stats"]["unmatched"]] == [peers["ed"].pk]
+    assert body["stats"]["unmatched"] == {"no_candidate": 1}  # Ed's cooking and gardening meet nobody's
+    left_out = admin_client_api.get(f"{URL}{round_id}/unmatched/").json()["results"]
+    assert [(u["mentee"]["id"], u["reason"]) for u in left_out] == [(peers["ed"].pk, "no_candidate")]
     ana_ben = MatchProposal.objects.get(round_id=round_id, mentee=peers["ana"])
     assert ana_ben.explanation["a_helps_b"]["shared_skills"] == ["Python"]
     assert ana_ben.explanation["b_helps_a"]["shared_skills"] == ["Design"]
@@ -113,3 +115,27 @@ def test_publishing_skips_a_pair_whose_peer_found_a_partner_meanwhile(
     stats = admin_client_api.post(f"{URL}{round_id}/publish/").json()["stats"]
 
     assert (stats["published"], stats["skipped_reasons"]) == (1, {"peer_unavailable": 1})
+
+
+def test_a_peer_round_is_reviewed_as_pairs_and_its_pairs_are_not_changed_one_by_one(
+    peers, admin_user, admin_client_api, client, django_capture_on_commit_callbacks
+):
+    round_id = run(admin_client_api, django_capture_on_commit_callbacks)
+    proposal = MatchProposal.objects.get(round_id=round_id, mentee=peers["ana"])
+
+    candidates = admin_client_api.get(f"{URL}{round_id}/proposals/{proposal.pk}/candidates/")
+    override = admin_client_api.patch(f"{URL}{round_id}/proposals/{proposal.pk}/", {"mentor": peers["ed"].pk})
+    assert (candidates.status_code, candidates.json()["code"]) == (409, "peer_round")
+    assert (override.status_code, override.json()["code"]) == (409, "peer_round")
+    proposal.refresh_from_db()
+    assert proposal.mentor == peers["ben"]
+
+    client.force_login(admin_user)
+    page = client.get(f"/rounds/{round_id}/?program=peers")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'Ana <span class="proposal-with">and</span> Ben' in html
+    assert "Ana can help Ben with Python; Ben can help Ana with Design." in html
+    assert "Change mentor" not in html
+    assert "Left without a partner" in html
+    assert "No peer they may pair with shares a wanted skill, goal, industry or language with them." in html
