@@ -345,9 +345,11 @@ def unmatched_reason(row: UnmatchedMentee, match_round: MatchRound) -> str:
     if row.reason == Reason.NO_MENTOR:
         return "No mentor had an open slot when the round ran."
     if row.reason == Reason.CIRCLES_TOO_SMALL:
+        n = d.get("circles_closed", 0)
+        circles = "A circle that fits them" if n == 1 else f"{n} circles that fit them"
         return (
-            f"The circles that fit them ({d.get('circles_closed', 0)}) would have stayed under this round's smallest "
-            f"size of {match_round.min_group_size}, and the others were full."
+            f"{circles} would have stayed smaller than this round's minimum of {match_round.min_group_size}, so "
+            f"{'it was' if n == 1 else 'they were'} not proposed; any other circle that fits them was full."
         )
     if row.reason == Reason.EXCLUDED:
         return (

@@ -122,7 +122,8 @@ WALK = {
     ],
     "peer-directory": [visit(MENTEE, ADMIN, program="peers")],
     "goal-list-page": [visit(MENTEE)],
-    "round-list-page": [visit(ADMIN), visit(ADMIN, then="?program=circles")],  # a group program: circle size
+    # A group program's form asks for the smallest circle; a peer program's speaks of peers and partners.
+    "round-list-page": [visit(ADMIN), visit(ADMIN, then="?program=circles"), visit(ADMIN, then="?program=peers")],
     "round-page": [
         visit(ADMIN, round_id="proposed_round"),
         visit(ADMIN, round_id="running_round"),
@@ -130,6 +131,8 @@ WALK = {
         visit(ADMIN, round_id="stale_round"),
         visit(ADMIN, round_id="published_round"),
         visit(ADMIN, round_id="cancelled_round"),
+        visit(ADMIN, round_id="circle_round", then="?program=circles"),
+        visit(ADMIN, round_id="peer_round", then="?program=peers"),
     ],
     "import-page": [visit(ADMIN)],
     # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
@@ -246,7 +249,7 @@ def world():
     MembershipFactory(user=UserFactory(username="pat", full_name="Pat Pending"), role="mentor", status="pending")
     invited = MembershipFactory(user=UserFactory(username="nina", full_name="Nina Invited"), status="invited")
     Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
-    circle, pair = _circle_and_pair(maya, otto)
+    circle, pair, format_rounds = _circle_and_pair(maya, otto)
     return {
         "main": "main",
         "spring": "spring",
@@ -265,6 +268,7 @@ def world():
         "stale_round": stale.pk,
         "published_round": published.pk,
         "cancelled_round": cancelled.pk,
+        **format_rounds,
         "signup_token": "a-sign-up-link",
         "email_change_token": "an-email-change-link",
         "email_revert_token": "an-email-revert-link",
@@ -293,7 +297,8 @@ def _circle_and_pair(maya, otto):
     GoalFactory(mentee=people["hana"], title="Ask for a raise")
     session = SessionFactory(mentorship=circle, notes="Hard conversations.", attendees=[otto, maya, people["gus"]])
     Feedback.objects.create(session=session, author=people["gus"], rating=4, comment="Good practice")
-    RequestFactory(program=circles, mentee=formats.person("jo", "Jo Joiner", circles, "mentee"), mentor=otto)
+    jo = formats.person("jo", "Jo Joiner", circles, "mentee")
+    RequestFactory(program=circles, mentee=jo, mentor=otto)
 
     MembershipFactory(user=maya, program=peers, role="peer")
     pax = formats.person("pax", "Pax Peerpartner", peers, "peer", headline="Backend developer")
@@ -305,10 +310,51 @@ def _circle_and_pair(maya, otto):
     quinn.profile.skills.set([SkillFactory(name="Figma"), SkillFactory(name="User research")])
     quinn.profile.wanted_skills.set([SkillFactory(name="Python")])
     rosa = formats.person("rosa", "Rosa Roundpicked", peers, "peer", headline="Data analyst")
-    formats.person("sol", "Sol Solo", peers, "peer")
+    sol = formats.person("sol", "Sol Solo", peers, "peer")
     RequestFactory(program=peers, mentee=quinn, mentor=maya, message="Shall we pair on research skills?")
     RequestFactory(program=peers, mentee=rosa, mentor=maya, origin="match_round", sender_accepted_at=timezone.now())
-    return circle, pair
+    return circle, pair, _format_rounds(circles, peers, quinn, rosa, sol, jo)
+
+
+def _format_rounds(circles, peers, quinn, rosa, sol, jo) -> dict:
+    """A group round to review (a circle's new member, with why that circle; a circle left under the minimum) and a
+    peer round (a pair explained both ways, the odd one out)."""
+    circle_round = MatchRoundFactory(
+        program=circles,
+        name="Circles of spring",
+        status="proposed",
+        min_group_size=3,
+        stats={"matched": 1, "mentees": 2, "mentors": 2, "mean_score": 0.4, "blocking_pairs": 0, "circles": 1,
+               "circles_closed": 1, "unmatched": {"circles_too_small": 1}},
+    )  # fmt: skip
+    joining = MatchProposalFactory(round=circle_round, mentee=jo, mentor=circles.memberships.get(role="mentor").user)
+    joining.explanation["circle"] = {"size": 4, "already": 3, "common_wants": ["Python"], "summary": "A circle of 4."}
+    joining.save()
+    UnmatchedMentee.objects.create(
+        round=circle_round, mentee=formats.person("kit", "Kit Closedcircle", circles, "mentee"),
+        reason="circles_too_small", details={"candidates": 1, "circles_closed": 1},
+    )  # fmt: skip
+    peer_round = MatchRoundFactory(
+        program=peers,
+        name="Peer pairs of spring",
+        status="proposed",
+        weights={"skills": 1.0, "industry": 0.5, "goals": 1.0, "language": 0.25},
+        stats={"matched": 1, "peers": 3, "mean_score": 0.4, "blocking_pairs": 0, "stable": True, "method": "exact",
+               "unmatched": {"left_over": 1}},
+    )  # fmt: skip
+    direction = {"shared_skills": [], "industry": None, "shared_goal_words": []}
+    MatchProposalFactory(
+        round=peer_round,
+        mentee=quinn,
+        mentor=rosa,
+        explanation={
+            "a": quinn.pk, "b": rosa.pk, "blocks": {"skills": 0.4}, "industry": None, "shared_languages": [],
+            "a_helps_b": {**direction, "shared_skills": ["User research"]},
+            "b_helps_a": {**direction, "shared_skills": ["Python"]},
+        },
+    )  # fmt: skip
+    UnmatchedMentee.objects.create(round=peer_round, mentee=sol, reason="left_over", details={"odd_pool": True})
+    return {"circle_round": circle_round.pk, "peer_round": peer_round.pk}
 
 
 def _urls(who: str, world: dict) -> list[tuple[str, int]]:
