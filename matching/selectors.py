@@ -171,9 +171,8 @@ def excluded_pairs(program: Program, mentee_ids: list[int]) -> set[tuple[int, in
 def waiting_peer_ids(program: Program) -> list[int]:
     """The program's active peers with room for a partner under its limit and no pending request there, sent or
     received (a peer asked may yet say yes)."""
-    peers = Membership.objects.in_program(program).filter(role=Membership.Role.PEER).active().waiting()
-    asked = MentorshipRequest.objects.pending().in_program(program).values("mentor_id")
-    return sorted(peers.exclude(user_id__in=asked).values_list("user_id", flat=True))
+    peers = Membership.objects.in_program(program).peers().active().waiting()
+    return sorted(peers.values_list("user_id", flat=True))
 
 
 def peer_pool(program: Program, peer_ids: list[int] | None = None) -> Peers:
