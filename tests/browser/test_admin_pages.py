@@ -82,12 +82,12 @@ def test_an_admin_runs_a_round_too_old_to_publish_again_and_publishes_the_new_on
     page.get_by_role("button", name="Run again with the same settings").click()
 
     expect(page.get_by_role("heading", name="Spring (again)")).to_be_visible()
-    expect(page.locator("table.proposals tbody tr")).to_have_count(2)
+    expect(page.locator(".proposal")).to_have_count(2)
     Membership.objects.filter(user__full_name="Bo Leader", role="mentee").update(status="left")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("1 published; 1 skipped: 1 mentee left the program.")).to_be_visible()
-    expect(page.locator("table.proposals tbody tr").filter(has_text="Bo Leader")).to_contain_text("Not published")
+    expect(page.locator(".proposal").filter(has_text="Bo Leader")).to_contain_text("Not published")
     assert MentorshipRequest.objects.filter(origin="match_round").count() == 1
     assert page.console_errors == []
 
