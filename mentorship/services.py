@@ -414,14 +414,19 @@ def _offers_answered(requests: list[MentorshipRequest]) -> None:
 # --- Notifications ----------------------------------------------------------------------------------------
 
 NOTIFICATIONS = {
-    # kind: (who is told, subject)
-    "received": (("mentor",), "New mentorship request from {mentee}"),
-    "accepted": (("mentee",), "{mentor} accepted your mentorship request"),
-    "declined": (("mentee",), "{mentor} declined your mentorship request"),
+    # kind: (who is told, subject); {what} is what was asked in the program's format (REQUEST_WORDS)
+    "received": (("mentor",), "New {what} from {mentee}"),
+    "accepted": (("mentee",), "{mentor} accepted your {what}"),
+    "declined": (("mentee",), "{mentor} declined your {what}"),
     # A match round's peer proposal declined by the peer it names first (`mentee`): the other one is told.
     "declined_by_sender": (("mentor",), "{mentee} declined the proposal to pair up"),
-    "expired": (("mentee", "mentor"), "A mentorship request between {mentee} and {mentor} expired"),
-    "closed": (("mentor",), "{mentee} found a mentor: their request to you is closed"),
+    "expired": (("mentee", "mentor"), "A {what} between {mentee} and {mentor} expired"),
+    "closed": (("mentor",), "{mentee} {found}: their request to you is closed"),
+}
+REQUEST_WORDS = {  # format: (what was asked, what closes the other requests of the one who asked)
+    Program.Format.ONE_ON_ONE: ("mentorship request", "found a mentor"),
+    Program.Format.GROUP: ("request to join a circle", "joined another circle"),
+    Program.Format.PEER: ("request to pair up", "paired up with someone else"),
 }
 
 
@@ -433,10 +438,19 @@ def notify_request(request: MentorshipRequest, kind: str) -> None:
 
 def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
     recipients, subject = NOTIFICATIONS[kind]
+    program_format = request.program.format
+    what, found = REQUEST_WORDS[program_format]
     for role in recipients:
         person = getattr(request, role)
-        context = {"request": request, "recipient": person, "kind": kind}
+        context = {
+            "request": request,
+            "recipient": person,
+            "kind": kind,
+            "what": what,
+            "circle": program_format == Program.Format.GROUP,
+            "peer": program_format == Program.Format.PEER,
+        }
         person.email_user(
-            subject.format(mentee=request.mentee, mentor=request.mentor),
+            subject.format(mentee=request.mentee, mentor=request.mentor, what=what, found=found),
             render_to_string(f"emails/request_{kind}.txt", context),
         )

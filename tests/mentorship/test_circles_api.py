@@ -3,6 +3,7 @@ other, share goals if they choose, attend sessions logged once, rate what they a
 on; the mentor closes it."""
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from mentorship.models import Mentorship, MentorshipMember, MentorshipRequest
@@ -414,3 +415,16 @@ def test_one_on_one_mentorships_keep_their_shape(mentorship, mentee, mentor, men
     assert body["mentor"]["id"] == mentor.pk
     assert [m["id"] for m in body["mentees"]] == [mentee.pk]
     assert body["people"] == []
+
+
+def test_the_emails_speak_of_joining_a_circle(guide, joiners, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = ask(joiners["ann"], guide)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(guide, asked.json()["id"])
+
+    received, accepted = mail.outbox
+    assert received.subject == "New request to join a circle from Ann"
+    assert "Ann would like to join your circle in Leadership circles." in received.body
+    assert accepted.subject == "Gia Guide accepted your request to join a circle"
+    assert "you are now a member of their circle" in accepted.body

@@ -473,3 +473,17 @@ def test_only_the_programs_peers_and_admins_list_its_peers(pairs, ben, mentee, a
         assert response.status_code == 404, refused  # before looking at the filters: nothing told
     assert client_for(ben).get("/api/v1/programs/no-such-program/peers/").status_code == 404
     assert peers(other_peer, program="elsewhere") == []
+
+
+def test_the_emails_speak_of_pairing_up(ana, ben, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = ask(ana, ben.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(ben, asked.json()["id"], "decline", {"reason": "unavailable"})
+
+    received, declined = mail.outbox
+    assert received.subject == f"New request to pair up from {ana.full_name}"
+    assert "would like to pair up with you as peers" in received.body
+    assert declined.subject == f"{ben.full_name} declined your request to pair up"
+    assert "the program's peers are listed on its peers page" in declined.body
