@@ -178,6 +178,8 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         chosen = assign(candidates, capacities, len(mentees))
     blocking = blocking_pairs(candidates, chosen, capacities, len(mentees))
     seconds["assignment"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
     unmatched = unmatched_reasons(
         mentee_ids=mentees.ids,
         mentee_x=prepared.mentee_x,
@@ -190,8 +192,6 @@ def finish(prepared: Prepared, candidates: Candidates) -> MatchResult:
         chunk_elements=prepared.options.chunk_elements,
         closed=(prepared.capacities > 0) & (capacities == 0) if prepared.circles else None,
     )
-
-    clock = time.perf_counter()
     mentee_index, mentor_index = candidates.mentee[chosen], candidates.mentor[chosen]
     scores, why = explanations(
         prepared.scorer, mentees, mentors, prepared.mentee_blocks, prepared.mentor_blocks, mentee_index, mentor_index
