@@ -11,13 +11,14 @@ At 100k people the database code matters more than the algorithm: everything her
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from accounts.models import Profile, Skill
+from accounts.models import Profile, Skill, User
 from matching.engine import Participants, Peers
 from matching.models import MatchProposal, MatchRound, UnmatchedMentee
 from mentorship.models import Goal, MentorshipMember, MentorshipRequest
@@ -237,6 +238,33 @@ def proposal_list(*, round_id: int, by_mentee: bool = False) -> QuerySet[MatchPr
         .select_related("mentee", "mentor", "proposed_mentor")
         .order_by(*ordering)
     )
+
+
+@dataclass(frozen=True)
+class RoundCircle:
+    """A group round's proposals to one mentor: the members it would add to their circle, and those in it now."""
+
+    mentor: User
+    joining: list[User]
+    members_now: int
+
+    @property
+    def size_after(self) -> int:
+        return self.members_now + len(self.joining)
+
+
+def round_circles(match_round: MatchRound) -> list[RoundCircle]:
+    """The circles a group round proposes members to, by mentor name, each with its proposed members by name. Two
+    queries: the proposals with both people, and the circles' members now."""
+    proposals = MatchProposal.objects.filter(round=match_round).select_related("mentee", "mentor")
+    joining: dict[int, list[User]] = defaultdict(list)
+    mentors: dict[int, User] = {}
+    for proposal in proposals.order_by("mentee__full_name", "id"):
+        mentors[proposal.mentor_id] = proposal.mentor
+        joining[proposal.mentor_id].append(proposal.mentee)
+    now = circle_sizes(match_round.program, mentors)
+    circles = [RoundCircle(mentors[m], joining[m], now.get(m, 0)) for m in mentors]
+    return sorted(circles, key=lambda c: (c.mentor.full_name, c.mentor.pk))
 
 
 def mentor_room_after_round(

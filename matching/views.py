@@ -71,6 +71,7 @@ def round_detail(request, round_id: int):
             "figures": review.round_figures(match_round),
             "rules": review.round_rules(match_round),
             "peer": peer,
+            "circles": selectors.round_circles(match_round) if program.format == Program.Format.GROUP else [],
             "can_override": match_round.status == MatchRound.Status.PROPOSED and not peer,
             "low_score": {"threshold": threshold, "why": why},
             "running": match_round.status in ("queued", "running"),

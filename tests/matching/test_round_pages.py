@@ -6,7 +6,17 @@ import re
 import pytest
 
 from matching.models import MatchProposal, MatchRound
-from tests.factories import MatchProposalFactory, MatchRoundFactory, MenteeFactory, MentorFactory, person
+from tests.factories import (
+    MatchProposalFactory,
+    MatchRoundFactory,
+    MemberFactory,
+    MenteeFactory,
+    MentorFactory,
+    MentorshipFactory,
+    ProgramFactory,
+    UserFactory,
+    person,
+)
 from tests.matching.test_rounds_api import URL
 
 
@@ -67,3 +77,18 @@ def test_the_figures_are_in_plain_words(signed_in_admin, mode):
     assert "A stable round has none" in page
     assert "41%" in page
     assert not re.search(r"blocking|rather swap", page, re.IGNORECASE)
+
+
+def test_a_group_rounds_page_shows_each_circle_with_its_new_members_and_size(signed_in_admin):
+    circles = ProgramFactory(slug="circles", name="Circles", format="group")
+    gia, hal = UserFactory(full_name="Gia Guide"), UserFactory(full_name="Hal Host")
+    circle = MentorshipFactory(program=circles, mentor=gia, mentee=None)
+    MemberFactory(mentorship=circle, user=UserFactory(full_name="Old Member"))
+    match_round = MatchRoundFactory(program=circles, status="proposed", stats={"matched": 3})
+    for mentee, mentor in (("Zed", gia), ("Ann", gia), ("Bea", hal)):
+        MatchProposalFactory(round=match_round, mentee=UserFactory(full_name=mentee), mentor=mentor)
+
+    page = signed_in_admin.get(f"/rounds/{match_round.pk}/?program=circles").content.decode()
+
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", page)
+    assert rows == [("Gia Guide", "Ann, Zed", "3 (1 now)"), ("Hal Host", "Bea", "1")]
