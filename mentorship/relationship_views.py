@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from mentorship import goals, naming, relationships, selectors
+from mentorship import goals, meetings, naming, relationships, selectors, together
 from mentorship.models import Goal, MentorshipRequest
 from mentorship.views import directory_url, mentored_somewhere
 from programs.models import Membership, Program
@@ -142,6 +142,8 @@ def mentorship_detail(request, mentorship_id: int):
             "can_leave": leaving,
             "can_share": side in ("mentee", "peer") and mentorship.format != Program.Format.ONE_ON_ONE,
             "today": timezone.localdate(),
+            **meetings.page_context(mentorship, viewer),
+            **together.page_context(mentorship, viewer),
         },
     )
 

@@ -1,0 +1,24 @@
+"""The mentorship app's models, by what they are about: core (goals, requests, mentorships and their members,
+sessions, feedback); meetings (planned check-ins); together (agreements, action items, messages)."""
+
+from mentorship.models.core import (
+    MAX_SESSION_MINUTES,
+    Feedback,
+    Goal,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    Milestone,
+    Session,
+)
+
+__all__ = [
+    "MAX_SESSION_MINUTES",
+    "Feedback",
+    "Goal",
+    "Mentorship",
+    "MentorshipMember",
+    "MentorshipRequest",
+    "Milestone",
+    "Session",
+]

@@ -1,0 +1,28 @@
+"""Every kind of notice the platform sends: its name in the settings page, and whether a person may turn it down.
+
+Security notices (sign-up links, password resets, address changes) always leave at once: nobody can turn them off
+or hold them for a digest."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    name: str
+    security: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind("request", "Mentorship requests: received, accepted, declined, closed"),
+        Kind("round", "Match round proposals"),
+        Kind("program", "Program invitations and membership"),
+        Kind("account", "Account security: sign-up, password and email changes", security=True),
+    )
+}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.key, kind.name) for kind in KINDS.values()]
