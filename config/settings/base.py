@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -137,6 +139,17 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
     "purge-expired-api-tokens": {"task": "accounts.tasks.purge_expired_api_tokens", "schedule": 60 * 60},
     "purge-expired-sessions": {"task": "accounts.tasks.purge_expired_sessions", "schedule": 60 * 60},
+    # Digests of the notices people chose to get daily or weekly (notifications.digests).
+    "daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ("daily",),
+    },
+    "weekly-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "args": ("weekly",),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------------------
@@ -268,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantRoleEnum": ["mentor", "mentee", "peer"],
         "MemberDecisionEnum": ["active", "removed"],
         "LeaveStatusEnum": ["left"],
+        "NotificationDeliveryEnum": "notifications.models.Delivery",
     },
 }
 
