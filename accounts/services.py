@@ -9,10 +9,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -24,11 +22,7 @@ from accounts.search import profile_search_refresh
 from accounts.taxonomy import skills_assign_each, taxonomy_resolve
 from config.errors import Conflict
 from config.tasks import task_send
-
-
-def _mail(*, to: str, subject: str, template: str, context: dict) -> None:
-    send_mail(subject=subject, message=render_to_string(template, context), from_email=None, recipient_list=[to])
-
+from notifications.services import email_send, notify
 
 SIGNUP_STARTED = "Check your email: we sent a link to finish signing up."
 SIGNUP_LINK_INVALID = "This link is invalid or has expired. Sign up again."
@@ -171,7 +165,7 @@ def signup_send_confirmation_email(*, signup: SignUp, token: str, site_url: str)
         "link": site_url + reverse("signup-confirm", kwargs={"token": token}),
         "hours": settings.SIGNUP_CONFIRM_HOURS,
     }
-    _mail(
+    email_send(  # no account yet: nobody's inbox
         to=signup.email,
         subject="Finish signing up to the mentorship program",
         template="emails/signup_confirm.txt",
@@ -185,11 +179,13 @@ def signup_send_existing_account_email(*, user: User, site_url: str) -> None:
         "sign_in_link": site_url + reverse("login"),
         "reset_link": site_url + reverse("password_reset"),
     }
-    _mail(
-        to=user.email,
+    notify(
+        recipient_id=user.pk,
+        kind="account",
         subject="You already have a mentorship account",
         template="emails/signup_existing_account.txt",
         context=context,
+        link=reverse("login"),
     )
 
 
@@ -467,11 +463,14 @@ def email_change_send_notice(*, change: EmailChange, site_url: str) -> None:
         "hours": settings.SIGNUP_CONFIRM_HOURS,
         "reset_link": site_url + reverse("password_reset"),
     }
-    _mail(
-        to=change.user.email,
+    notify(
+        recipient_id=change.user_id,
+        kind="account",
         subject="A change of your mentorship account's email address was asked",
         template="emails/email_change_notice.txt",
         context=context,
+        link=reverse("profile-page"),
+        once_key=f"email-change-notice:{change.pk}",  # a retried task tells them once
     )
 
 
@@ -480,11 +479,14 @@ def email_change_send_link(*, change: EmailChange, token: str, site_url: str) ->
     send its owner a warning instead, which changes nothing and does not say who asked."""
     owner = User.objects.exclude(pk=change.user_id).filter(email__iexact=change.email).first()
     if owner is not None:
-        _mail(
-            to=owner.email,
+        notify(
+            recipient_id=owner.pk,
+            kind="account",
             subject="Someone tried to use your email address",
             template="emails/email_change_address_taken.txt",
             context={"owner": owner, "sign_in_link": site_url + reverse("login")},
+            link=reverse("profile-page"),
+            once_key=f"email-change-taken:{change.pk}",
         )
         return
     context = {
@@ -492,7 +494,7 @@ def email_change_send_link(*, change: EmailChange, token: str, site_url: str) ->
         "link": site_url + reverse("email-change-confirm", kwargs={"token": token}),
         "hours": settings.SIGNUP_CONFIRM_HOURS,
     }
-    _mail(
+    email_send(  # not the account's address yet, and the link is a secret no inbox keeps
         to=change.email,
         subject="Confirm your new email address",
         template="emails/email_change_confirm.txt",
@@ -510,7 +512,7 @@ def email_change_send_revert_link(*, revert: EmailRevert, token: str, site_url: 
         "days": settings.EMAIL_REVERT_DAYS,
         "reset_link": site_url + reverse("password_reset"),
     }
-    _mail(
+    email_send(  # the old address, no longer the account's; the link is a secret no inbox keeps
         to=revert.email,
         subject="The email address of your mentorship account was changed",
         template="emails/email_change_revert.txt",
@@ -520,4 +522,12 @@ def email_change_send_revert_link(*, revert: EmailRevert, token: str, site_url: 
 
 def user_send_welcome_email(*, user: User) -> None:
     context = {"user": user, "mentoring": user.memberships.filter(role="mentor").exists()}
-    _mail(to=user.email, subject="Welcome to the mentorship program", template="emails/welcome.txt", context=context)
+    notify(
+        recipient_id=user.pk,
+        kind="account",
+        subject="Welcome to the mentorship program",
+        template="emails/welcome.txt",
+        context=context,
+        link=reverse("home"),
+        once_key="welcome",  # an account is welcomed once, however often the task runs
+    )

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from config.tasks import task_send
 from matching import engine, selectors, tasks
 from matching.models import MatchProposal, MatchRound
 from mentorship.models import Goal, MentorshipMember, MentorshipRequest
+from notifications.services import notify
 from programs.models import AdminAction, Membership, Program
 from programs.selectors import is_program_admin
 from programs.services import admin_action_record
@@ -315,14 +315,22 @@ def round_digest_send(*, round_id: int, mentor_id: int, site_url: str) -> None:
         "group": program.format == Program.Format.GROUP,
         "offers": [_offer(proposal, person=proposal.mentee) for proposal in offers],
         "answer_by": min(proposal.request.expires_at for proposal in offers),
-        "link": site_url + reverse("request-list-page"),
     }
     subject = (
         f"{program}: the program proposes {offers[0].mentee} as your mentee"
         if len(offers) == 1
         else f"{program}: the program proposes {len(offers)} mentees to you"
     )
-    mentor.email_user(subject, render_to_string("emails/round_mentor_digest.txt", context))
+    notify(
+        recipient_id=mentor.pk,
+        kind="round",
+        subject=subject,
+        template="emails/round_mentor_digest.txt",
+        context=context,
+        link=reverse("request-list-page"),
+        site_url=site_url,
+        once_key=f"round-digest:{round_id}",  # a retried task tells the mentor once
+    )
 
 
 def round_proposal_send(*, proposal_id: int, site_url: str) -> None:
@@ -341,10 +349,17 @@ def round_proposal_send(*, proposal_id: int, site_url: str) -> None:
                 "score": round(proposal.score * 100),
                 "reasons": peer_reasons(proposal),
                 "answer_by": proposal.request.expires_at,
-                "link": site_url + reverse("request-list-page"),
             }
-            subject = f"{program}: the program proposes you pair up with {other}"
-            person.email_user(subject, render_to_string("emails/round_peer_proposal.txt", context))
+            notify(
+                recipient_id=person.pk,
+                kind="round",
+                subject=f"{program}: the program proposes you pair up with {other}",
+                template="emails/round_peer_proposal.txt",
+                context=context,
+                link=reverse("request-list-page"),
+                site_url=site_url,
+                once_key=f"round-proposal:{proposal.pk}",
+            )
         return
     context = {
         "recipient": proposal.mentee,
@@ -353,10 +368,17 @@ def round_proposal_send(*, proposal_id: int, site_url: str) -> None:
         "offer": _offer(proposal, person=proposal.mentor),
         "answer_by": proposal.request.expires_at,
         "days": program.request_expiry_days,
-        "link": site_url + reverse("request-list-page"),
     }
-    subject = f"{program}: the program proposes {proposal.mentor} as your mentor"
-    proposal.mentee.email_user(subject, render_to_string("emails/round_mentee_proposal.txt", context))
+    notify(
+        recipient_id=proposal.mentee_id,
+        kind="round",
+        subject=f"{program}: the program proposes {proposal.mentor} as your mentor",
+        template="emails/round_mentee_proposal.txt",
+        context=context,
+        link=reverse("request-list-page"),
+        site_url=site_url,
+        once_key=f"round-proposal:{proposal.pk}",
+    )
 
 
 def _offer(proposal: MatchProposal, *, person: User) -> dict:

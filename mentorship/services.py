@@ -12,18 +12,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.directory import directory_changed
 from accounts.models import User
 from config.errors import Conflict
-from config.tasks import task_send
-from mentorship import tasks
 from mentorship.goals import own_goals
 from mentorship.models import Goal, MentorshipMember, MentorshipRequest
 from mentorship.relationships import mentorship_start
 from mentorship.selectors import mentee_standing, mentor_offers_held, mentor_seats
+from notifications.services import notify
 from programs.models import Membership, Program
 from programs.selectors import program_default, roles_in
 from programs.services import program_require_open
@@ -431,9 +430,24 @@ REQUEST_WORDS = {  # format: (what was asked, what closes the other requests of 
 
 
 def notify_request(request: MentorshipRequest, kind: str) -> None:
-    """Email the people concerned once the transaction commits (kinds: NOTIFICATIONS)."""
-    request_id = request.pk
-    transaction.on_commit(lambda: task_send(tasks.send_request_notification, request_id, kind, required=False))
+    """Tell the people concerned (kinds: NOTIFICATIONS): a notice in their inbox in this transaction, the email
+    after it commits (or in their digest, as they chose)."""
+    request_notification_send(request=request, kind=kind)
+
+
+def _request_link(request: MentorshipRequest, kind: str, role: str) -> str:
+    """Where the notice points its reader: an accepted request to the mentorship it began; a request that ended
+    without one to where the one who asked finds someone else; anything else to the requests page."""
+    if kind == "accepted":
+        mentorship_id = request.members.order_by("id").values_list("mentorship_id", flat=True).first()
+        if mentorship_id is not None:
+            return reverse("mentorship-page", kwargs={"mentorship_id": mentorship_id})
+    asker_left_without = (kind == "declined" and role == "mentee") or kind == "declined_by_sender"
+    if asker_left_without or (kind == "expired" and role == "mentee"):
+        if request.program.format == Program.Format.PEER:
+            return reverse("peer-directory", kwargs={"program": request.program.slug})
+        return reverse("program-mentor-directory", kwargs={"program": request.program.slug})
+    return reverse("request-list-page")
 
 
 def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
@@ -450,7 +464,11 @@ def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
             "circle": program_format == Program.Format.GROUP,
             "peer": program_format == Program.Format.PEER,
         }
-        person.email_user(
-            subject.format(mentee=request.mentee, mentor=request.mentor, what=what, found=found),
-            render_to_string(f"emails/request_{kind}.txt", context),
+        notify(
+            recipient_id=person.pk,
+            kind="request",
+            subject=subject.format(mentee=request.mentee, mentor=request.mentor, what=what, found=found),
+            template=f"emails/request_{kind}.txt",
+            context=context,
+            link=_request_link(request, kind, role),
         )

@@ -26,11 +26,11 @@ SECURITY_ALWAYS_SENT = "Security notices are always emailed at once: they cannot
 UNKNOWN_KIND = "There is no such kind of notice."
 
 
-def absolute_url(path: str) -> str:
-    """A link for an email: the site's address (SITE_URL) before a path on it."""
+def absolute_url(path: str, *, site_url: str = "") -> str:
+    """A link for an email: the site's address (`site_url`, else SITE_URL) before a path on it."""
     if not path or "://" in path:
         return path
-    return settings.SITE_URL.rstrip("/") + path
+    return (site_url or settings.SITE_URL).rstrip("/") + path
 
 
 def delivery_for(*, recipient_id: int, kind: str) -> str:
@@ -52,14 +52,17 @@ def notify(
     link: str = "",
     attachments: Iterable[tuple[str, str, str]] = (),
     once_key: str = "",
+    site_url: str = "",
 ) -> Notification | None:
     """Tell one person something: an inbox row now and, as they chose for `kind`, an email after commit, a place
     in their next digest, or no email. The email is rendered from `template`, a text template that receives
     `context` plus `link` as an absolute URL. With `once_key`, a second call with the same key for the same person
-    does nothing and returns None: reminders rely on it to be sent once."""
+    does nothing and returns None: reminders rely on it to be sent once. `site_url` ("https://host", the address
+    the person used, when a request caused this) starts the email's link instead of SITE_URL; the inbox keeps
+    the path."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
-    body = render_to_string(template, {**(context or {}), "link": absolute_url(link)})
+    body = render_to_string(template, {**(context or {}), "link": absolute_url(link, site_url=site_url)})
     notification = Notification(
         recipient_id=recipient_id,
         kind=kind,

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from accounts.directory import directory_changed
 from accounts.models import User
 from config.errors import Conflict
 from config.tasks import task_send
+from notifications.services import email_send, notify
 from programs import tasks
 from programs.models import INVITATION_DAYS, AdminAction, Invitation, Membership, Program
 from programs.selectors import memberships_forget
@@ -375,7 +374,7 @@ def member_add(
     if invite:
         _invitation_new(membership, site_url=site_url)
     else:
-        transaction.on_commit(lambda: task_send(tasks.send_member_added_email, membership.pk, site_url, required=False))
+        member_added_send_email(membership=membership, site_url=site_url)  # an inbox row now, the email after commit
     admin_action_record(
         actor=actor,
         kind=AdminAction.Kind.MEMBER_INVITE if invite else AdminAction.Kind.MEMBER_ADD,
@@ -440,10 +439,6 @@ def validate_password_for(user: User, password: str) -> None:
 # Emails ---------------------------------------------------------------------------------------------------------
 
 
-def _mail(*, to: str, subject: str, template: str, context: dict) -> None:
-    send_mail(subject=subject, message=render_to_string(template, context), from_email=None, recipient_list=[to])
-
-
 def invitation_send_email(*, invitation: Invitation, token: str, site_url: str) -> None:
     membership = invitation.membership
     context = {
@@ -452,7 +447,8 @@ def invitation_send_email(*, invitation: Invitation, token: str, site_url: str) 
         "link": site_url + reverse("invitation-link", kwargs={"token": token}),
         "days": INVITATION_DAYS,
     }
-    _mail(
+    # Not a notice in an inbox: the invited person cannot sign in yet, and the link is a secret no inbox keeps.
+    email_send(
         to=membership.user.email,
         subject=f"You are invited to {membership.program}",
         template="emails/program_invitation.txt",
@@ -461,14 +457,13 @@ def invitation_send_email(*, invitation: Invitation, token: str, site_url: str) 
 
 
 def member_added_send_email(*, membership: Membership, site_url: str) -> None:
-    context = {
-        "membership": membership,
-        "program": membership.program,
-        "link": site_url + reverse("program-page", kwargs={"slug": membership.program.slug}),
-    }
-    _mail(
-        to=membership.user.email,
+    """Tell someone an admin added them to a program: their inbox, and an email as they chose."""
+    notify(
+        recipient_id=membership.user_id,
+        kind="program",
         subject=f"You were added to {membership.program}",
         template="emails/program_member_added.txt",
-        context=context,
+        context={"membership": membership, "program": membership.program},
+        link=reverse("program-page", kwargs={"slug": membership.program.slug}),
+        site_url=site_url,
     )
