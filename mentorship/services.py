@@ -450,10 +450,12 @@ def _request_link(request: MentorshipRequest, kind: str, role: str) -> str:
     return reverse("request-list-page")
 
 
-def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
+def request_notices(request: MentorshipRequest, kind: str) -> list[dict]:
+    """What each person concerned is told of the request's `kind` of news (NOTIFICATIONS): notify()'s arguments."""
     recipients, subject = NOTIFICATIONS[kind]
     program_format = request.program.format
     what, found = REQUEST_WORDS[program_format]
+    notices = []
     for role in recipients:
         person = getattr(request, role)
         context = {
@@ -464,11 +466,19 @@ def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
             "circle": program_format == Program.Format.GROUP,
             "peer": program_format == Program.Format.PEER,
         }
-        notify(
-            recipient_id=person.pk,
-            kind="request",
-            subject=subject.format(mentee=request.mentee, mentor=request.mentor, what=what, found=found),
-            template=f"emails/request_{kind}.txt",
-            context=context,
-            link=_request_link(request, kind, role),
+        notices.append(
+            {
+                "recipient_id": person.pk,
+                "kind": "request",
+                "subject": subject.format(mentee=request.mentee, mentor=request.mentor, what=what, found=found),
+                "template": f"emails/request_{kind}.txt",
+                "context": context,
+                "link": _request_link(request, kind, role),
+            }
         )
+    return notices
+
+
+def request_notification_send(*, request: MentorshipRequest, kind: str) -> None:
+    for notice in request_notices(request, kind):
+        notify(**notice)

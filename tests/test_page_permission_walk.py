@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from notifications.models import Notification
 from tests.factories import (
     PASSWORD,
     GoalFactory,
@@ -148,6 +149,9 @@ TABLE = {
     "program-settings-page": PROGRAM_ADMINS_ONLY,
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
+    # Everyone's own inbox: Maya's notice is hers alone.
+    "notification-list-page": row(SIGN_IN, shows("maya_notice"), shows("otto_notice"), OK, OK, OK),
+    "notification-settings-page": row(SIGN_IN, OK, OK, OK, OK, OK),
 }
 
 # The mentorship page of a circle and of a peer pair: a member reads the others' names and shared goals, never their
@@ -193,14 +197,16 @@ CAST = {
     "pax": "Pax Peerpartner",
     "pax_goal": "Learn Rust macros",
     "pax_shared_goal": "Write a small compiler",
+    "maya_notice": "Your proposal for a reading list",
+    "otto_notice": "Your circle has a new meeting",
 }
 PEOPLE = {"maya", "otto", "oscar", "olga", "ada", "tara", "wendy", "gus", "pax"}
 MENTORS = {"otto", "olga", "tara"}
 RECOMMENDS_MENTORS = {"home"}  # a mentee's home may recommend any mentor with room
 OWN = {
     "anonymous": set(),
-    "mentee": {"maya", "maya_email"},
-    "mentor": {"otto", "otto_email", "otto_suggestion"},
+    "mentee": {"maya", "maya_email", "maya_notice"},
+    "mentor": {"otto", "otto_email", "otto_suggestion", "otto_notice"},
     "outsider_mentee": {"oscar", "oscar_email"},
     "outsider_mentor": {"olga", "olga_email"},
     "admin": {"ada"},
@@ -235,6 +241,7 @@ API_TWINS = {
     "program-list-page": "program-list",
     "program-page": "program-detail",
     "program-participants-page": "program-member-list",
+    "notification-list-page": "notification-list",
 }
 
 
@@ -291,6 +298,8 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
     suggestion = SkillFactory(name=CAST["otto_suggestion"], status="suggested", suggested_by=mentor)
     mentor.profile.skills.add(suggestion, SkillFactory(name="Public speaking"))
     circle, pair = _other_formats(mentee, mentor)
+    for person, notice in ((mentee, "maya_notice"), (mentor, "otto_notice")):
+        Notification.objects.create(recipient=person, kind="request", subject=CAST[notice], body=CAST[notice])
     return {
         "people": {
             "mentee": mentee,

@@ -63,6 +63,11 @@ TABLE = {
     ("api-docs", "GET"): (EVERYONE, None),
     ("api-me", "GET"): (SIGNED_IN, None),
     ("api-me", "PATCH"): (SIGNED_IN, {"full_name": "New Name"}),
+    # Everyone's own inbox and settings: nobody reaches another's (tests/notifications).
+    ("notification-list", "GET"): (SIGNED_IN, None),
+    ("notification-read", "POST"): (SIGNED_IN, {}),
+    ("notification-settings", "GET"): (SIGNED_IN, None),
+    ("notification-settings", "PATCH"): (SIGNED_IN, {"request": "daily"}),
     # The link emailed to a new address is the key, not the visitor: it may be opened signed out, in any browser.
     ("api-email-change-confirm", "POST"): (EVERYONE, {"token": EMAIL_CHANGE_TOKEN}),
     # The link emailed to the old address after a change, the same way.

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from matching.models import UnmatchedMentee
 from mentorship.models import Feedback
+from notifications.models import Notification
 from programs.models import Invitation
 from tests import formats
 from tests.browser.conftest import axe_violations, serve_axe_core
@@ -146,6 +147,8 @@ WALK = {
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     "invitation-link": [visit(ANONYMOUS, token="invitation_token"), visit(ANONYMOUS, token="dead_token")],
     "invitation-page": [visit(ANONYMOUS)],
+    "notification-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?page=2")],
+    "notification-settings-page": [visit(*SIGNED_IN)],
 }
 # The pages people meet when something is refused.
 ERROR_PAGES = [
@@ -250,6 +253,7 @@ def world():
     invited = MembershipFactory(user=UserFactory(username="nina", full_name="Nina Invited"), status="invited")
     Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
     circle, pair, format_rounds = _circle_and_pair(maya, otto)
+    _notices(maya, mentorship)
     return {
         "main": "main",
         "spring": "spring",
@@ -276,6 +280,19 @@ def world():
         "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
         "maya_reset_token": default_token_generator.make_token(maya),
     }
+
+
+def _notices(maya, mentorship):
+    """A page and a half of notices for Maya: unread and read ones, with a link and without."""
+    for n in range(30):
+        Notification.objects.create(
+            recipient=maya,
+            kind="request" if n % 2 else "round",
+            subject=f"Notice number {n}: Otto Mentor accepted your mentorship request",
+            body="Hello Maya,\n\nOtto Mentor accepted your request.\n\nThe program team",
+            link=reverse("mentorship-page", args=[mentorship.pk]) if n % 3 else "",
+            read_at=timezone.now() if n < 20 else None,
+        )
 
 
 def _circle_and_pair(maya, otto):

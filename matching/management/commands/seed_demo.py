@@ -1,3 +1,4 @@
+import datetime as dt
 import sys
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from accounts.search import profile_search_refresh
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
+from mentorship.models import MentorshipRequest
+from mentorship.services import request_notices
+from notifications.demo import demo_notices_write
 from programs import demo as programs
 from programs.models import AdminAction
 from programs.services import admin_action_record
@@ -55,6 +59,7 @@ class Command(BaseCommand):
                     lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
+                    self._notices(who)
                 # A round with proposals waiting for review, so an admin has something to look at.
                 runner.round_run(round_id=demo_round.pk)
                 bar.update(1)
@@ -66,6 +71,26 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {people.DEMO_PASSWORD}):")
         for login in people.demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.full_name:<18} {login.role}")
+
+    @staticmethod
+    def _notices(who) -> None:
+        """The demo mentor's and mentee's inboxes: the news of their requests as the platform told it (the newest
+        unread), so that the inbox and its count in the navigation show something."""
+        mentor, mentee = who.mentors[0], who.mentees[0]
+        requests = MentorshipRequest.objects.select_related("program", "mentee", "mentor").order_by("-created_at")
+        news = [
+            (requests.filter(mentor=mentor, status=MentorshipRequest.Status.PENDING).first(), "received"),
+            (requests.filter(mentee=mentee, status=MentorshipRequest.Status.ACCEPTED).first(), "accepted"),
+            (requests.filter(mentee=mentee, status=MentorshipRequest.Status.DECLINED).first(), "declined"),
+            (requests.filter(mentor=mentor, status=MentorshipRequest.Status.EXPIRED).first(), "expired"),
+        ]
+        notices = [
+            {**notice, "ago": dt.timedelta(days=3 * age + 1), "read": age > 1}
+            for age, (request, kind) in enumerate((r, k) for r, k in news if r is not None)
+            for notice in request_notices(request, kind)
+            if notice["recipient_id"] in (mentor.pk, mentee.pk)
+        ]
+        demo_notices_write(notices=notices)
 
     @staticmethod
     def _round(program, admin) -> MatchRound:
