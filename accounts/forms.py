@@ -1,9 +1,13 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 
 from accounts.models import User
 from notifications.services import email_send
+
+log = logging.getLogger(__name__)
 
 
 class ParticipantPasswordResetForm(PasswordResetForm):
@@ -19,7 +23,12 @@ class ParticipantPasswordResetForm(PasswordResetForm):
         """Through notifications, as every email: security mail, at once, with no inbox row (the link is a
         secret that no inbox keeps)."""
         subject = render_to_string(subject_template_name, context)
-        email_send(to=to_email, subject=subject, template=email_template_name, context=context)
+        try:
+            email_send(to=to_email, subject=subject, template=email_template_name, context=context)
+        except Exception:
+            # As Django's own: the page answers the same whether or not the email could leave (or the address is
+            # known); the failure is logged, not shown.
+            log.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
 class SignInForm(AuthenticationForm):

@@ -193,3 +193,11 @@ def test_an_added_member_gets_a_notice_linking_the_program_and_an_invited_one_on
     assert (notice.recipient, notice.kind, notice.link) == (known, "program", "/programs/spring/")
     assert sorted(m.to[0] for m in mail.outbox) == ["kim@example.org", "new@example.org"]
     assert Membership.objects.filter(user__email="new@example.org", status="invited").exists()
+
+
+def test_a_password_reset_that_cannot_be_sent_answers_as_any_other(client, mentee, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
+
+    response = client.post("/accounts/password-reset/", {"email": mentee.email})
+
+    assert (response.status_code, response["Location"]) == (302, "/accounts/password-reset/sent/")
