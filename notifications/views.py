@@ -27,11 +27,8 @@ def _zone_of(user) -> ZoneInfo:
 def notification_list(request):
     notices = selectors.notification_list(recipient_id=request.user.pk)
     page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "notifications/notification_list.html",
-        {"page": page, "zone": _zone_of(request.user), "has_unread": any(n.read_at is None for n in page)},
-    )
+    # The unread count (for "Mark all read") is the navigation's: notifications.context_processors.inbox.
+    return render(request, "notifications/notification_list.html", {"page": page, "zone": _zone_of(request.user)})
 
 
 @login_required
