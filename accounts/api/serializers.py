@@ -1,7 +1,9 @@
 """Input and output shapes of the accounts API. Validation of form here; rules and writes in services."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -312,9 +314,16 @@ class MeOutput(MeAccountOutput):
     memberships = MeMembershipOutput(
         many=True, source="memberships.all", help_text="Your roles in programs, whatever their status."
     )
+    calendar_url = serializers.SerializerMethodField(
+        help_text="Your meetings as a calendar feed to subscribe to. Keep it private: whoever has it reads them; "
+        "`POST me/calendar/reset/` makes a new one."
+    )
 
     def get_suggested_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.skills.all())
+
+    def get_calendar_url(self, user) -> str:
+        return calendar_feed_url(user.profile)
 
     def get_suggested_wanted_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.wanted_skills.all())
@@ -326,6 +335,14 @@ class MeOutput(MeAccountOutput):
     def get_accepting_requests(self, user) -> bool | None:
         mentoring = mentoring_in_default_program(user)
         return mentoring.accepting_requests if mentoring else None
+
+
+def calendar_feed_url(profile) -> str:
+    return settings.SITE_URL + reverse("calendar-feed", kwargs={"secret": profile.calendar_secret})
+
+
+class CalendarFeedOutput(serializers.Serializer):
+    calendar_url = serializers.URLField()
 
 
 def me_representation(user: User) -> dict:
