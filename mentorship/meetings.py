@@ -360,6 +360,7 @@ def page_context(mentorship, viewer) -> dict:
         meeting.link = web_link(meeting.video_url)
         meeting.editable = can_edit(meeting, viewer)
         meeting.invited = list(meeting.attendees.all())
+        meeting.edit_prefix, meeting.record_prefix = f"m{meeting.pk}-", f"r{meeting.pk}-"  # ids of its forms
         (upcoming if meeting.starts_at > now else to_record).append(meeting)
     local_now = local_time(now, zone)
     suggested = (local_now + dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)

@@ -1,9 +1,7 @@
 """Input and output shapes of the accounts API. Validation of form here; rules and writes in services."""
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -16,7 +14,7 @@ from accounts.models import (
     Skill,
     User,
 )
-from accounts.selectors import mentoring_in_default_program, role_in_default_program
+from accounts.selectors import calendar_feed_url, mentoring_in_default_program, role_in_default_program
 from accounts.services import SIGNUP_ROLES
 from config.api import MultiLineField, SingleLineField
 from config.inputs import clean_term, parse_id
@@ -335,10 +333,6 @@ class MeOutput(MeAccountOutput):
     def get_accepting_requests(self, user) -> bool | None:
         mentoring = mentoring_in_default_program(user)
         return mentoring.accepting_requests if mentoring else None
-
-
-def calendar_feed_url(profile) -> str:
-    return settings.SITE_URL + reverse("calendar-feed", kwargs={"secret": profile.calendar_secret})
 
 
 class CalendarFeedOutput(serializers.Serializer):

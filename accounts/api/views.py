@@ -238,7 +238,7 @@ class CalendarResetView(APIView):
     )
     def post(self, request):
         profile = services.calendar_secret_reset(user=request.user)
-        return Response({"calendar_url": serializers.calendar_feed_url(profile)})
+        return Response({"calendar_url": selectors.calendar_feed_url(profile)})
 
 
 class _AdminsAdd(permissions.BasePermission):
