@@ -99,7 +99,7 @@ def test_plan_see_reschedule_and_record_a_meeting(open_as, width, make):
     expect(card.get_by_role("heading", name="Thursday 1 April 2027, 05:00–05:45")).to_be_visible()
     card.locator("summary", has_text="Reschedule or change").click()
     card.get_by_label("Starts at (America/New_York)").fill("2027-04-02T06:00")
-    card.get_by_label("Duration (minutes)").fill("60")
+    card.get_by_label("Length (minutes)").fill("60")
     card.get_by_role("button", name="Save and re-send").click()
     expect(other.get_by_role("heading", name="Friday 2 April 2027, 06:00–07:00")).to_be_focused()
     meeting.refresh_from_db()
