@@ -57,9 +57,10 @@ def feed_meetings(*, user: User, now: dt.datetime) -> QuerySet[Meeting]:
     )
 
 
-def can_edit(meeting: Meeting, user: User) -> bool:
-    """Anyone in the mentorship changes or cancels a planned meeting of a running mentorship."""
-    mentorship = meeting.mentorship
+def can_edit(meeting: Meeting, user: User, *, mentorship: Mentorship | None = None) -> bool:
+    """Anyone in the mentorship changes or cancels a planned meeting of a running mentorship. Pass `mentorship`
+    with its members read (a list of meetings asks once for all)."""
+    mentorship = mentorship or meeting.mentorship
     return meeting.status == Status.PLANNED and mentorship.is_active and mentorship.side_of(user) is not None
 
 
@@ -358,7 +359,7 @@ def page_context(mentorship, viewer) -> dict:
         meeting.local_end = local_time(meeting.ends_at, zone)
         meeting.local_input = meeting.local_start.strftime("%Y-%m-%dT%H:%M")
         meeting.link = web_link(meeting.video_url)
-        meeting.editable = can_edit(meeting, viewer)
+        meeting.editable = can_edit(meeting, viewer, mentorship=mentorship)
         meeting.invited = list(meeting.attendees.all())
         meeting.edit_prefix, meeting.record_prefix = f"m{meeting.pk}-", f"r{meeting.pk}-"  # ids of its forms
         (upcoming if meeting.starts_at > now else to_record).append(meeting)

@@ -3,6 +3,7 @@ happened at one, and each person's calendar feed (no sign-in: the secret in its 
 
 import re
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +22,7 @@ from config.api import ErrorsAsJSONMixin, IdField, MultiLineField, SingleLineFie
 from config.schema import ConflictDetail, ErrorDetail
 from mentorship import calendar, meetings
 from mentorship.api.serializers import MAX_GOALS_PER_ITEM, PersonOutput, SessionOutput
-from mentorship.models import MAX_MEETING_MINUTES, MAX_SESSION_MINUTES, Meeting
+from mentorship.models import MAX_MEETING_MINUTES, MAX_SESSION_MINUTES, Meeting, MentorshipMember
 from mentorship.models.meetings import validate_web_link
 from mentorship.selectors import session_list
 
@@ -137,7 +138,7 @@ class MeetingOutput(serializers.Serializer):
         return meetings.local_time(meeting.ends_at, meeting.timezone).isoformat()
 
     def get_can_edit(self, meeting) -> bool:
-        return meetings.can_edit(meeting, self.context["request"].user)
+        return meetings.can_edit(meeting, self.context["request"].user, mentorship=self.context.get("mentorship"))
 
 
 class MeetingRecordOutput(serializers.Serializer):
@@ -156,8 +157,21 @@ class MeetingViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def mentorship(self):
-        mine = meetings.mentorships_of_participant(user=self.request.user).select_related("program", "mentor")
-        return get_object_or_404(mine, pk=self.kwargs["mentorship_pk"])
+        if getattr(self, "_mentorship", None) is not None:
+            return self._mentorship
+        mine = (
+            meetings.mentorships_of_participant(user=self.request.user)
+            .select_related("program", "mentor")
+            .prefetch_related(Prefetch("members", queryset=MentorshipMember.objects.select_related("user")))
+        )
+        self._mentorship = get_object_or_404(mine, pk=self.kwargs["mentorship_pk"])
+        return self._mentorship
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and "mentorship_pk" in self.kwargs:
+            context["mentorship"] = self.mentorship()
+        return context
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -255,3 +255,27 @@ def test_either_peer_plans_changes_and_records(django_capture_on_commit_callback
     assert moved.json()["location"] == "The library"
     assert recorded.status_code == 201
     assert client_for(world["kai"]).get(meetings_url(pair)).status_code == 404
+
+
+def test_the_list_reads_the_same_number_of_queries_for_one_meeting_or_many(
+    mentorship, mentee, mentor, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(mentee).get(meetings_url(mentorship)).status_code == 200
+        return len(captured)
+
+    plan(django_capture_on_commit_callbacks, mentor, mentorship)
+    one = queries()
+    for days in range(2, 6):
+        plan(
+            django_capture_on_commit_callbacks,
+            mentor,
+            mentorship,
+            starts_at=(NEXT_WEEK + dt.timedelta(days=days)).isoformat(),
+        )
+
+    assert queries() == one
