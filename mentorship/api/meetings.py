@@ -260,7 +260,7 @@ class CalendarFeedView(ErrorsAsJSONMixin, APIView):
     renderer_classes = [ICalendarRenderer]
 
     @extend_schema(
-        responses={(200, "text/calendar"): OpenApiResponse(str), 404: ErrorDetail},
+        responses={(200, "text/calendar"): OpenApiResponse(str), (404, "application/json"): ErrorDetail},
         description="Your meetings (METHOD:PUBLISH) from 30 days ago on, for Google, Outlook or Apple calendars to "
         "subscribe to; its address is `calendar_url` in `GET /me/`. No sign-in. A wrong secret, or one replaced by "
         "`POST /me/calendar/reset/`, is a 404.",
