@@ -5,6 +5,7 @@ Nobody has a global role: what a person does in a program is their membership th
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -229,6 +230,11 @@ def validate_languages(value) -> None:
             raise ValidationError(f"A language is a name of 1 to {LANGUAGE_MAX_LENGTH} characters.")
 
 
+def calendar_secret_new() -> str:
+    """The key of a person's calendar feed URL: whoever holds it reads their meetings, so it is long and random."""
+    return secrets.token_urlsafe(32)
+
+
 class Profile(TimeStampedModel):
     """A person's one profile, both sides: what they can teach (`skills`) and what they want to grow
     (`wanted_skills`). Every account has one (made with the account)."""
@@ -255,6 +261,13 @@ class Profile(TimeStampedModel):
         editable=False,
         help_text="The weighted full-text document of name, skills, headline, industry and bio (PostgreSQL only). "
         "Kept by accounts.search.profile_search_refresh.",
+    )
+    calendar_secret = models.CharField(
+        max_length=64,
+        unique=True,
+        default=calendar_secret_new,
+        editable=False,
+        help_text="The key in the address of the person's calendar feed; a new one makes the old address fail.",
     )
 
     def __str__(self) -> str:

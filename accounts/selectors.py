@@ -1,8 +1,10 @@
 """Reads for accounts: querysets that pages and API views render in a fixed number of queries."""
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from accounts.models import EmailChange, EmailRevert, Industry, SignUp, Skill, User
 
@@ -118,3 +120,8 @@ def email_change_for_token(*, token: str) -> EmailChange | None:
 def email_revert_for_token(*, token: str) -> EmailRevert | None:
     """The way back from a change of address an emailed link names, with its account, while the link works."""
     return EmailRevert.objects.valid().for_token(token).select_related("user").first()
+
+
+def calendar_feed_url(profile) -> str:
+    """The absolute address of the person's calendar feed (mentorship.api's view, keyed by their secret)."""
+    return settings.SITE_URL + reverse("calendar-feed", kwargs={"secret": profile.calendar_secret})

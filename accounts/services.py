@@ -17,7 +17,7 @@ from knox.models import AuthToken
 
 from accounts import lockout, signals, tasks
 from accounts.directory import directory_changed
-from accounts.models import EmailChange, EmailRevert, Industry, Profile, SignUp, User
+from accounts.models import EmailChange, EmailRevert, Industry, Profile, SignUp, User, calendar_secret_new
 from accounts.search import profile_search_refresh
 from accounts.taxonomy import skills_assign_each, taxonomy_resolve
 from config.errors import Conflict
@@ -237,6 +237,15 @@ def profile_update(*, user: User, changes: dict, site_url: str) -> User:
             raise ValidationError({name: ["This field is not accepted here."] for name in mentoring})
         signals.mentoring_update_requested.send(sender=User, user=user, changes=mentoring)
     return user
+
+
+@transaction.atomic
+def calendar_secret_reset(*, user: User) -> Profile:
+    """A new key for the person's calendar feed: the address they gave their calendar before stops working."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile.calendar_secret = calendar_secret_new()
+    profile.save(update_fields=["calendar_secret", "updated_at"])
+    return profile
 
 
 def _profile_save(*, user: User, changes: dict) -> Profile:

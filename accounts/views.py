@@ -181,6 +181,9 @@ def profile(request):
             "max_years_experience": MAX_YEARS_EXPERIENCE,
             # The default program's, as `/me/` sets it; in another program, its membership page does.
             "mentoring": selectors.mentoring_in_default_program(user),
+            "calendar_url": selectors.calendar_feed_url(profile),
+            # The same address for calendar apps: webcal:// asks the system's calendar to subscribe to it.
+            "calendar_webcal": "webcal://" + selectors.calendar_feed_url(profile).split("://", 1)[1],
         },
     )
 

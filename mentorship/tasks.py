@@ -28,3 +28,11 @@ def expire_requests() -> int:
     from mentorship import services
 
     return services.requests_expire()
+
+
+@shared_task
+def send_meeting_reminders() -> int:
+    """Run by celery beat every 5 minutes; sending each reminder once is the service's business (once_key)."""
+    from mentorship import reminders
+
+    return reminders.meeting_reminders_send()

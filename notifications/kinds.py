@@ -19,6 +19,7 @@ KINDS: dict[str, Kind] = {
         Kind("request", "Mentorship requests: received, accepted, declined, closed"),
         Kind("round", "Match round proposals"),
         Kind("program", "Program invitations and membership"),
+        Kind("meeting", "Meetings: invitations, changes, cancellations and reminders"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

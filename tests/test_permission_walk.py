@@ -5,11 +5,14 @@ The table is checked against the URLconf: a new endpoint (or method) without a r
 answer of the walk is also one the OpenAPI document declares, field by field (tests/openapi.py).
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from mentorship.models import Meeting
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
@@ -46,8 +49,10 @@ EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
 ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 STAFF_ONLY = row(401, 403, 403, 403, 403, OK)
 PROGRAM_ADMINS_ONLY = row(401, 404, 404, 404, 404, OK)  # others must not learn what a program's members are
+THE_TWO_ONLY = row(401, OK, OK, 404, 404, 404)  # a mentorship's meetings: its people's alone, not its admins'
 
 TODAY = str(timezone.localdate())
+NEXT_WEEK = (timezone.now() + dt.timedelta(days=7)).isoformat()
 SIGNUP_TOKEN = "the-token-of-an-emailed-sign-up-link"
 EMAIL_CHANGE_TOKEN = "the-token-of-an-emailed-change-of-address-link"
 EMAIL_REVERT_TOKEN = "the-token-of-a-link-that-undoes-a-change-of-address"
@@ -97,6 +102,16 @@ TABLE = {
     ("session-list", "POST"): (MENTOR_WRITES, {"date": TODAY, "duration_minutes": 30}),
     ("session-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
     ("session-feedback", "POST"): (MENTEE_WRITES, {"rating": 4}),
+    ("meeting-list", "GET"): (THE_TWO_ONLY, None),
+    ("meeting-list", "POST"): (THE_TWO_ONLY, {"starts_at": NEXT_WEEK, "duration_minutes": 30}),
+    ("meeting-detail", "GET"): (THE_TWO_ONLY, None),
+    ("meeting-detail", "PATCH"): (THE_TWO_ONLY, {"agenda": "Walked"}),
+    ("meeting-detail", "DELETE"): (THE_TWO_ONLY, None),
+    # Not started yet: 409 `meeting_not_started`, past the checks.
+    ("meeting-record", "POST"): (THE_TWO_ONLY, {"notes": "Walked"}),
+    # The secret in the address is the key: whoever has it reads the feed, signed in or not.
+    ("calendar-feed", "GET"): (EVERYONE, None),
+    ("api-calendar-reset", "POST"): (SIGNED_IN, None),
     ("goal-list", "GET"): (SIGNED_IN, None),
     ("goal-list", "POST"): (row(401, OK, 403, OK, 403, 403), {"title": "Ship a side project"}),
     ("goal-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
@@ -234,6 +249,9 @@ def world(db):
             "mentorship": {"pk": mentorship.pk},
             "session-list": {"mentorship_pk": mentorship.pk},
             "session": {"mentorship_pk": mentorship.pk, "pk": SessionFactory(mentorship=mentorship).pk},
+            "meeting-list": {"mentorship_pk": mentorship.pk},
+            "meeting": {"mentorship_pk": mentorship.pk, "pk": _meeting(mentorship).pk},
+            "calendar-feed": {"secret": people["mentee"].profile.calendar_secret},
             "goal": {"pk": goal.pk},
             "milestone-list": {"goal_pk": goal.pk},
             "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
@@ -251,6 +269,18 @@ def world(db):
         "proposal": proposal,
         "approved_skill": SkillFactory(name="Gardening"),
     }
+
+
+def _meeting(mentorship) -> Meeting:
+    meeting = Meeting.objects.create(
+        mentorship=mentorship,
+        organiser=mentorship.mentor,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        timezone="Europe/London",
+        duration_minutes=30,
+    )
+    meeting.attendees.set(mentorship.people())
+    return meeting
 
 
 def _url(name: str, world) -> str:

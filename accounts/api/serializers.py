@@ -14,7 +14,7 @@ from accounts.models import (
     Skill,
     User,
 )
-from accounts.selectors import mentoring_in_default_program, role_in_default_program
+from accounts.selectors import calendar_feed_url, mentoring_in_default_program, role_in_default_program
 from accounts.services import SIGNUP_ROLES
 from config.api import MultiLineField, SingleLineField
 from config.inputs import clean_term, parse_id
@@ -312,9 +312,16 @@ class MeOutput(MeAccountOutput):
     memberships = MeMembershipOutput(
         many=True, source="memberships.all", help_text="Your roles in programs, whatever their status."
     )
+    calendar_url = serializers.SerializerMethodField(
+        help_text="Your meetings as a calendar feed to subscribe to. Keep it private: whoever has it reads them; "
+        "`POST me/calendar/reset/` makes a new one."
+    )
 
     def get_suggested_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.skills.all())
+
+    def get_calendar_url(self, user) -> str:
+        return calendar_feed_url(user.profile)
 
     def get_suggested_wanted_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.wanted_skills.all())
@@ -326,6 +333,10 @@ class MeOutput(MeAccountOutput):
     def get_accepting_requests(self, user) -> bool | None:
         mentoring = mentoring_in_default_program(user)
         return mentoring.accepting_requests if mentoring else None
+
+
+class CalendarFeedOutput(serializers.Serializer):
+    calendar_url = serializers.URLField()
 
 
 def me_representation(user: User) -> dict:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/calendar/reset/", views.CalendarResetView.as_view(), name="api-calendar-reset"),
     path("me/email/confirm/", views.EmailChangeConfirmView.as_view(), name="api-email-change-confirm"),
     path("me/email/revert/", views.EmailRevertView.as_view(), name="api-email-revert"),
     path("skills/", views.SkillListView.as_view(), name="api-skills"),

@@ -229,6 +229,18 @@ class MeView(APIView):
         return Response(serializers.me_representation(user))
 
 
+class CalendarResetView(APIView):
+    @extend_schema(
+        request=None,
+        responses=serializers.CalendarFeedOutput,
+        description="A new secret for your calendar feed: its old address answers 404 from now on. Answers the new "
+        "`calendar_url` (subscribe to it again).",
+    )
+    def post(self, request):
+        profile = services.calendar_secret_reset(user=request.user)
+        return Response({"calendar_url": selectors.calendar_feed_url(profile)})
+
+
 class _AdminsAdd(permissions.BasePermission):
     """Anyone signed in reads the taxonomy; program admins add to it."""
 

@@ -1,11 +1,14 @@
+from django.urls import path
+
 from config.api import Router
-from mentorship.api import views
+from mentorship.api import meetings, views
 
 router = Router()
 router.register("mentors", views.MentorViewSet, basename="mentor")
 router.register("requests", views.RequestViewSet, basename="request")
 router.register("mentorships", views.MentorshipViewSet, basename="mentorship")
 router.register("mentorships/<id:mentorship_pk>/sessions", views.SessionViewSet, basename="session")
+router.register("mentorships/<id:mentorship_pk>/meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("goals/<id:goal_pk>/milestones", views.MilestoneViewSet, basename="milestone")
 
@@ -15,4 +18,8 @@ in_program.register("programs/<slug:program>/mentors", views.MentorViewSet, base
 # A peer program's peers: nested only (the default program `main` pairs mentees with mentors).
 in_program.register("programs/<slug:program>/peers", views.PeerViewSet, basename="program-peer")
 
-urlpatterns = router.urls + in_program.urls
+urlpatterns = [
+    *router.urls,
+    *in_program.urls,
+    path("calendar/<str:secret>.ics", meetings.CalendarFeedView.as_view(), name="calendar-feed"),
+]

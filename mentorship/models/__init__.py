@@ -11,11 +11,14 @@ from mentorship.models.core import (
     Milestone,
     Session,
 )
+from mentorship.models.meetings import MAX_MEETING_MINUTES, Meeting
 
 __all__ = [
+    "MAX_MEETING_MINUTES",
     "MAX_SESSION_MINUTES",
     "Feedback",
     "Goal",
+    "Meeting",
     "Mentorship",
     "MentorshipMember",
     "MentorshipRequest",

@@ -18,7 +18,7 @@ URL = "/api/v1/me/"
 FIELDS = {
     "id", "username", "email", "email_pending", "full_name", "role", "is_program_admin", "date_joined",
     "headline", "bio", "industry", "skills", "suggested_skills", "wanted_skills", "suggested_wanted_skills",
-    "timezone", "languages", "years_experience", "capacity", "accepting_requests", "memberships",
+    "timezone", "languages", "years_experience", "capacity", "accepting_requests", "memberships", "calendar_url",
 }  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from matching.models import UnmatchedMentee
-from mentorship.models import Feedback
+from mentorship.models import Feedback, Meeting
 from notifications.models import Notification
 from programs.models import Invitation
 from tests import formats
@@ -199,6 +199,7 @@ def world():
     rated.goals.add(goal)
     Feedback.objects.create(session=rated, author=rated.mentorship.mentee, rating=5, comment="Very useful")
     SessionFactory(mentorship=mentorship, notes="Planned the deployment.")
+    _meetings(mentorship)
     RequestFactory(mentee=maya, mentor=otto, status="accepted", responded_at=timezone.now())
     RequestFactory(mentee=maya, mentor=pia, status="declined", decline_reason="no_capacity")
     RequestFactory(mentee=wendy, mentor=otto, message="Could you help me change careers?")
@@ -295,6 +296,24 @@ def _notices(maya, mentorship):
         )
 
 
+def _meetings(mentorship) -> None:
+    """An upcoming meeting (with a place, a link and an agenda) and a past one waiting to be recorded."""
+    people = mentorship.people()
+    for days, extra in (
+        (3, {"location": "Room 4", "video_url": "https://meet.example.org/abc", "agenda": "Review the plan"}),
+        (-1, {}),
+    ):
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            organiser=people[0],
+            starts_at=timezone.now() + dt.timedelta(days=days),
+            timezone="Europe/London",
+            duration_minutes=45,
+            **extra,
+        )
+        meeting.attendees.set(people)
+
+
 def _circle_and_pair(maya, otto):
     """Otto's circle in a group program (Maya, Gus and Hana in it, Ivo left; a session two of them came to, rated by
     one, and someone asking to join); Maya's pair with Pax in a peer program, with peers to ask, a peer asking Maya
@@ -323,6 +342,8 @@ def _circle_and_pair(maya, otto):
     MemberFactory(mentorship=pair, user=pax)
     GoalFactory(mentee=pax, title="Write a small compiler", shared=True)
     SessionFactory(mentorship=pair, notes="Paired on the parser.")
+    _meetings(circle)
+    _meetings(pair)
     quinn = formats.person("quinn", "Quinn Questioner", peers, "peer", headline="Product designer")
     quinn.profile.skills.set([SkillFactory(name="Figma"), SkillFactory(name="User research")])
     quinn.profile.wanted_skills.set([SkillFactory(name="Python")])

@@ -236,3 +236,50 @@ def test_worker_process_tells_each_mentor_once_and_each_mentee_once_when_a_round
     log = log_path.read_text()
     assert "matching.tasks.announce_published_round" in log
     assert log.count("matching.tasks.send_round_digest") >= 2
+
+
+def test_two_workers_given_the_reminder_task_twice_at_once_remind_each_attendee_once(
+    worker_queue, postgres, transactional_db, tmp_path, mentorship, mentee, mentor
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mentorship import meetings
+    from mentorship import tasks as mentorship_tasks
+    from notifications.models import Notification
+
+    meeting = meetings.meeting_create(
+        mentorship=mentorship,
+        organiser=mentor,
+        starts_at=timezone.now() + dt.timedelta(minutes=30),
+        duration_minutes=30,
+    )
+    workers = [start_worker(worker_queue, tmp_path, name, {}) for name in ("first", "second")]
+    try:
+        mentorship_tasks.send_meeting_reminders.delay()
+        mentorship_tasks.send_meeting_reminders.delay()
+
+        def reminders_mailed():
+            files = list((tmp_path / "mail").glob("*.log")) if (tmp_path / "mail").exists() else []
+            found = [line for f in files for line in f.read_text().splitlines() if line.startswith("Subject: Reminder")]
+            return found if len(found) >= 2 else None
+
+        def both_runs_done():
+            logs = "\n".join(log.read_text() for _, log in workers)
+            done = [line for line in logs.splitlines() if "send_meeting_reminders" in line and "succeeded" in line]
+            return len(done) >= 2
+
+        finished = _wait_for(both_runs_done, seconds=60)
+        logs = "\n".join(log.read_text() for _, log in workers)
+        assert finished, f"the two runs did not both end within 60 s; the workers' logs:\n{logs}"
+        assert _wait_for(reminders_mailed, seconds=60), f"no reminders mailed; the workers' logs:\n{logs}"
+        assert all(process.poll() is None for process, _ in workers), logs
+    finally:
+        for process, _ in workers:
+            stop_worker(process)
+
+    assert len(reminders_mailed()) == 2
+    reminders = Notification.objects.filter(once_key=f"meeting-{meeting.pk}-0-1h")
+    assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted([mentee.pk, mentor.pk])
+    assert all(n.emailed_at is not None for n in reminders)
