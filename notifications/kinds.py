@@ -19,6 +19,9 @@ KINDS: dict[str, Kind] = {
         Kind("request", "Mentorship requests: received, accepted, declined, closed"),
         Kind("round", "Match round proposals"),
         Kind("program", "Program invitations and membership"),
+        Kind("agreement", "Agreements: proposed or changed, to confirm"),
+        Kind("message", "Messages in your mentorships (at most one email per conversation per 15 minutes)"),
+        Kind("action_item", "Action items someone gives you"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

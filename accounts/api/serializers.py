@@ -284,6 +284,16 @@ class MeMembershipOutput(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="Me")
+class UnreadInMentorshipOutput(serializers.Serializer):
+    mentorship = serializers.IntegerField()
+    messages = serializers.IntegerField()
+
+
+class UnreadOutput(serializers.Serializer):
+    messages = serializers.IntegerField(help_text="Messages waiting unread across the mentorships you are in.")
+    mentorships = UnreadInMentorshipOutput(many=True, help_text="Those with unread messages, and how many.")
+
+
 class MeOutput(MeAccountOutput):
     """One shape for everyone: the account, the one profile (both sides) and the memberships."""
 
@@ -312,6 +322,18 @@ class MeOutput(MeAccountOutput):
     memberships = MeMembershipOutput(
         many=True, source="memberships.all", help_text="Your roles in programs, whatever their status."
     )
+
+    unread = serializers.SerializerMethodField()
+
+    @extend_schema_field(UnreadOutput)
+    def get_unread(self, user) -> dict:
+        from mentorship.messages import unread_counts  # mentorship builds on accounts, not the other way
+
+        counts = unread_counts(user=user)
+        return {
+            "messages": sum(counts.values()),
+            "mentorships": [{"mentorship": pk, "messages": n} for pk, n in sorted(counts.items())],
+        }
 
     def get_suggested_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.skills.all())

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.navigation",
+                "mentorship.context_processors.unread_messages",
             ],
         },
     },

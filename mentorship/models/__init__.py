@@ -11,14 +11,26 @@ from mentorship.models.core import (
     Milestone,
     Session,
 )
+from mentorship.models.together import (
+    ActionItem,
+    Agreement,
+    AgreementConfirmation,
+    ConversationRead,
+    Message,
+)
 
 __all__ = [
     "MAX_SESSION_MINUTES",
+    "ActionItem",
+    "Agreement",
+    "AgreementConfirmation",
+    "ConversationRead",
     "Feedback",
     "Goal",
     "Mentorship",
     "MentorshipMember",
     "MentorshipRequest",
+    "Message",
     "Milestone",
     "Session",
 ]
