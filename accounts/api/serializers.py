@@ -283,7 +283,6 @@ class MeMembershipOutput(serializers.Serializer):
         return membership.accepting_requests if membership.role == "mentor" else None
 
 
-@extend_schema_serializer(component_name="Me")
 class UnreadInMentorshipOutput(serializers.Serializer):
     mentorship = serializers.IntegerField()
     messages = serializers.IntegerField()
@@ -294,6 +293,7 @@ class UnreadOutput(serializers.Serializer):
     mentorships = UnreadInMentorshipOutput(many=True, help_text="Those with unread messages, and how many.")
 
 
+@extend_schema_serializer(component_name="Me")
 class MeOutput(MeAccountOutput):
     """One shape for everyone: the account, the one profile (both sides) and the memberships."""
 
