@@ -25,6 +25,8 @@ def page_context(mentorship, viewer) -> dict:
     running = mentorship.is_active
     today = timezone.localdate()
     state = agreements.agreement_state(mentorship=mentorship)
+    for people_named in (state.confirmed_by, state.waiting_for):  # "you" first: the viewer reads about themselves
+        people_named.sort(key=lambda person: person.pk != viewer.pk)
     items = list(action_items.action_item_list(mentorship=mentorship))
     for item in items:
         item.overdue = action_items.is_overdue(item, today)
