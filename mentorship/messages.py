@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import User
 from mentorship import naming
 from mentorship.models import ConversationRead, Mentorship, Message
-from mentorship.participants import mentorships_participating, require_running
+from mentorship.participants import mentorship_ids_participating, require_running
 from notifications.services import notify
 
 NOTICE_WINDOW_SECONDS = 15 * 60
@@ -34,7 +34,7 @@ def message_list(*, mentorship: Mentorship) -> QuerySet[Message]:
 def _unread(user: User) -> QuerySet[Message]:
     marker = ConversationRead.objects.filter(mentorship=OuterRef("mentorship_id"), user=user).values("last_read_id")
     return (
-        Message.objects.filter(mentorship__in=mentorships_participating(user))
+        Message.objects.filter(mentorship_id__in=mentorship_ids_participating(user))
         .exclude(author=user)
         .filter(id__gt=Coalesce(Subquery(marker[:1]), Value(0), output_field=BigIntegerField()))
     )
