@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from mentorship import agreements
 from mentorship.models import ActionItem, AgreementConfirmation, Message
 from tests.browser.test_format_pages import _looks_right, person_at  # noqa: F401 (a fixture)
-from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory
+from tests.factories import GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, MilestoneFactory
 from tests.formats import circle_world, peer_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,3 +86,31 @@ def test_they_agree_write_and_follow_up(person_at, tmp_path, width, make):  # no
     assert AgreementConfirmation.objects.filter(version=1).count() == len(mentorship.people())
     assert Message.objects.get().body.startswith("Hello <b>there</b>")
     assert ActionItem.objects.get().done
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_mentee_edits_reorders_and_deletes_milestones(person_at, tmp_path, width):  # noqa: F811
+    mentee = MenteeFactory(username="maya", full_name="Maya Mentee")
+    goal = GoalFactory(mentee=mentee, title="Give a talk")
+    for position, title in enumerate(("Outline", "Draft", "Rehearse")):
+        MilestoneFactory(goal=goal, title=title, position=position)
+
+    page = person_at("maya", width)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Goals").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My goals")
+    page.get_by_role("button", name="Move up “Rehearse”").click()
+    expect(page.get_by_text("Moved up.")).to_be_visible()
+    expect(page.get_by_role("button", name="Move up “Rehearse”")).to_be_focused()
+    outline = page.locator("li.milestone", has_text="Outline")
+    outline.locator("summary", has_text="Edit").click()
+    outline.get_by_label("Title").fill("Write the outline")
+    outline.get_by_role("button", name="Save milestone").click()
+    expect(page.get_by_text("Milestone saved.")).to_be_visible()
+    draft = page.locator("li.milestone", has_text="Draft")
+    draft.locator("summary", has_text="Edit").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    draft.get_by_role("button", name="Delete milestone").click()
+    expect(page.get_by_text("Milestone deleted.")).to_be_visible()
+    _looks_right(page, width, tmp_path, "milestones")
+
+    assert list(goal.milestones.values_list("title", flat=True)) == ["Write the outline", "Rehearse"]
