@@ -86,11 +86,11 @@ def test_only_the_owner_moves_them(steps, mentor, mentee):
     assert _titles(goal)[0] == "Outline"
 
 
-def test_a_mentee_reads_my_goals_not_their_own_name(mentee, client):
+def test_a_mentee_reads_my_goals_not_their_own_name(mentee, mentorship, client):
     GoalFactory(mentee=mentee, title="Speak at a meetup")
     client.force_login(mentee)
 
-    for url in (reverse("goal-list-page"), reverse("home")):
+    for url in (reverse("goal-list-page"), reverse("home"), reverse("mentorship-page", args=[mentorship.pk])):
         page = client.get(url).content.decode()
         assert "My goals" in page
         assert f"{mentee.full_name}’s goals" not in page and f"Goals of {mentee.get_short_name()}" not in page
