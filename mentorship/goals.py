@@ -84,8 +84,15 @@ def goal_delete(*, goal: Goal, user: User) -> None:
 
 @transaction.atomic
 def milestone_create(
-    *, goal: Goal, user: User, title: str, due_date: dt.date | None = None, done: bool = False
+    *,
+    goal: Goal,
+    user: User,
+    title: str,
+    due_date: dt.date | None = None,
+    done: bool = False,
+    position: int | None = None,
 ) -> Milestone:
+    """A new milestone, last in the goal's list unless `position` puts it elsewhere."""
     _require_owner(goal, user)
     Goal.objects.select_for_update().filter(pk=goal.pk).first()  # one new last place at a time
     last = Milestone.objects.filter(goal=goal).aggregate(last=Max("position"))["last"]
@@ -99,6 +106,9 @@ def milestone_create(
     )
     milestone.full_clean()
     milestone.save()
+    if position is not None:
+        _milestone_move(milestone, position)
+        milestone.refresh_from_db(fields=["position"])
     return milestone
 
 

@@ -94,3 +94,13 @@ def test_a_mentee_reads_my_goals_not_their_own_name(mentee, mentorship, client):
         page = client.get(url).content.decode()
         assert "My goals" in page
         assert f"{mentee.full_name}’s goals" not in page and f"Goals of {mentee.get_short_name()}" not in page
+
+
+def test_a_new_milestone_may_be_placed_first(steps):
+    goal, client, _ = steps
+
+    body = {"title": "Pick a topic", "position": 0}
+    made = client.post(reverse("milestone-list", args=[goal.pk]), body, format="json")
+
+    assert made.status_code == 201 and made.json()["position"] == 0
+    assert _titles(goal)[:2] == ["Pick a topic", "Outline"]
