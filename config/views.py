@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import recommendations
 from matching.selectors import round_list
-from mentorship import naming
+from mentorship import action_items, naming
 from mentorship import selectors as mentorship
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs import selectors as programs
 from programs.models import Membership
 
 RECOMMENDED_ON_HOME = 5
+ACTION_ITEMS_ON_HOME = 20
 Role = Membership.Role
 
 
@@ -42,6 +44,22 @@ def _profile_meter(profile, *, teaches: bool, learns: bool) -> tuple[list[tuple[
         and (not learns or bool(wanted))
     )
     return parts, minimum
+
+
+def _open_action_items(user) -> list:
+    """The person's open action items in every mentorship they are in, the overdue first, each with the name of
+    its mentorship as the person calls it."""
+    items = list(action_items.action_items_open_for(owner=user)[:ACTION_ITEMS_ON_HOME])
+    if not items:
+        return []
+    ids = {item.mentorship_id for item in items}
+    theirs = mentorship.mentorship_list_for(user=user).filter(pk__in=ids)
+    named = {m.pk: naming.mentorship_card_title(m, user) for m in theirs}
+    today = timezone.localdate()
+    for item in items:
+        item.overdue = action_items.is_overdue(item, today)
+        item.where = named.get(item.mentorship_id, "")
+    return items
 
 
 @login_required
@@ -119,6 +137,7 @@ def home(request):
         # A circle holds several of the mentor's places; a one-on-one, one.
         context["taken"] = sum(len(m.current_members()) for m in mentoring)
         context["circle"] = next((m for m in mentoring if m.is_circle), None)
+    context["action_items"] = _open_action_items(user)
     if context["is_admin_here"]:
         context["rounds"] = round_list(program)[:5]
     return render(request, "home.html", context)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -83,21 +84,42 @@ def goal_delete(*, goal: Goal, user: User) -> None:
 
 @transaction.atomic
 def milestone_create(
-    *, goal: Goal, user: User, title: str, due_date: dt.date | None = None, done: bool = False
+    *,
+    goal: Goal,
+    user: User,
+    title: str,
+    due_date: dt.date | None = None,
+    done: bool = False,
+    position: int | None = None,
 ) -> Milestone:
+    """A new milestone, last in the goal's list unless `position` puts it elsewhere."""
     _require_owner(goal, user)
+    Goal.objects.select_for_update().filter(pk=goal.pk).first()  # one new last place at a time
+    last = Milestone.objects.filter(goal=goal).aggregate(last=Max("position"))["last"]
     milestone = Milestone(
-        goal=goal, title=title, due_date=due_date, done=done, done_at=timezone.now() if done else None
+        goal=goal,
+        title=title,
+        due_date=due_date,
+        done=done,
+        done_at=timezone.now() if done else None,
+        position=0 if last is None else last + 1,
     )
     milestone.full_clean()
     milestone.save()
+    if position is not None:
+        _milestone_move(milestone, position)
+        milestone.refresh_from_db(fields=["position"])
     return milestone
 
 
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, user: User, changes: dict) -> Milestone:
+    """Edit, tick, or move it (`position`: its new place in the goal's list, the others close up around it)."""
     _require_owner(milestone.goal, user)
     changes = dict(changes)
+    if "position" in changes:
+        _milestone_move(milestone, changes.pop("position"))
+        milestone.refresh_from_db(fields=["position"])
     if "done" in changes and changes["done"] != milestone.done:
         changes["done_at"] = timezone.now() if changes["done"] else None
     for name, value in changes.items():
@@ -106,6 +128,20 @@ def milestone_update(*, milestone: Milestone, user: User, changes: dict) -> Mile
     if changes:
         milestone.save(update_fields=[*changes, "updated_at"])
     return milestone
+
+
+def _milestone_move(milestone: Milestone, place: int) -> None:
+    # The goal's row is the lock: two moves in one list renumber it one after the other.
+    Goal.objects.select_for_update().filter(pk=milestone.goal_id).first()
+    others = Milestone.objects.filter(goal_id=milestone.goal_id).exclude(pk=milestone.pk)
+    order = list(others.order_by("position", "id"))
+    order.insert(min(place, len(order)), milestone)
+    moved = []
+    for position, item in enumerate(order):
+        if item.position != position:
+            item.position = position
+            moved.append(item)
+    Milestone.objects.bulk_update(moved, ["position"])
 
 
 @transaction.atomic

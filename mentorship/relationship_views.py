@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from mentorship import goals, meetings, naming, relationships, selectors, together
+from mentorship import goals, meetings, messages, naming, relationships, selectors, together
 from mentorship.models import Goal, MentorshipRequest
 from mentorship.views import directory_url, mentored_somewhere
 from programs.models import Membership, Program
@@ -73,7 +73,9 @@ def request_list(request):
 def mentorship_list(request):
     viewer = request.user
     mentorships = list(selectors.mentorship_list_for(user=viewer)[:200])
+    unread = messages.unread_counts(user=viewer)
     for item in mentorships:
+        item.unread = unread.get(item.pk, 0)
         item.title = naming.mentorship_card_title(item, viewer)
         item.format_label = naming.FORMAT_LABELS[item.format]
         if item.is_circle:

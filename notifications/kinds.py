@@ -20,6 +20,9 @@ KINDS: dict[str, Kind] = {
         Kind("round", "Match round proposals"),
         Kind("program", "Program invitations and membership"),
         Kind("meeting", "Meetings: invitations, changes, cancellations and reminders"),
+        Kind("agreement", "Agreements: proposed or changed, to confirm"),
+        Kind("message", "Messages in your mentorships (at most one email per conversation per 15 minutes)"),
+        Kind("action_item", "Action items someone gives you"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mentorship.models import Meeting
+from mentorship.models import ActionItem, Meeting
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
@@ -46,6 +46,7 @@ THE_TWO_AND_ADMINS_READ = row(401, OK, OK, 404, 404, OK)
 MENTEE_WRITES = row(401, OK, 403, 404, 404, 403)
 MENTOR_WRITES = row(401, 403, OK, 404, 404, 403)
 EITHER_OF_THE_TWO = row(401, OK, OK, 404, 404, 403)
+THE_TWO_ONLY = row(401, OK, OK, 404, 404, 404)  # their conversation: not even an admin learns what it holds
 ADMINS_ONLY = row(401, 403, 403, 403, 403, OK)
 STAFF_ONLY = row(401, 403, 403, 403, 403, OK)
 PROGRAM_ADMINS_ONLY = row(401, 404, 404, 404, 404, OK)  # others must not learn what a program's members are
@@ -112,6 +113,17 @@ TABLE = {
     # The secret in the address is the key: whoever has it reads the feed, signed in or not.
     ("calendar-feed", "GET"): (EVERYONE, None),
     ("api-calendar-reset", "POST"): (SIGNED_IN, None),
+    # The relationship (issue 14): its people write; program admins read the agreement and the action items, not
+    # the conversation.
+    ("agreement", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("agreement", "PUT"): (EITHER_OF_THE_TWO, {"cadence_days": 14, "channel": "video", "expectations": ""}),
+    ("agreement-confirm", "POST"): (EITHER_OF_THE_TWO, None),  # nothing proposed: 409 `not_proposed`, past the checks
+    ("action-item-list", "GET"): (THE_TWO_AND_ADMINS_READ, None),
+    ("action-item-list", "POST"): (EITHER_OF_THE_TWO, "action_item"),
+    ("action-item-detail", "PATCH"): (EITHER_OF_THE_TWO, {"done": True}),
+    ("message-list", "GET"): (THE_TWO_ONLY, None),
+    ("message-list", "POST"): (THE_TWO_ONLY, {"body": "Hello"}),
+    ("message-read", "POST"): (THE_TWO_ONLY, None),
     ("goal-list", "GET"): (SIGNED_IN, None),
     ("goal-list", "POST"): (row(401, OK, 403, OK, 403, 403), {"title": "Ship a side project"}),
     ("goal-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
@@ -252,6 +264,17 @@ def world(db):
             "meeting-list": {"mentorship_pk": mentorship.pk},
             "meeting": {"mentorship_pk": mentorship.pk, "pk": _meeting(mentorship).pk},
             "calendar-feed": {"secret": people["mentee"].profile.calendar_secret},
+            "agreement": {"mentorship_pk": mentorship.pk},
+            "agreement-confirm": {"mentorship_pk": mentorship.pk},
+            "action-item-list": {"mentorship_pk": mentorship.pk},
+            "action-item": {
+                "mentorship_pk": mentorship.pk,
+                "pk": ActionItem.objects.create(
+                    mentorship=mentorship, title="Walked", owner=people["mentee"], created_by=people["mentee"]
+                ).pk,
+            },
+            "message-list": {"mentorship_pk": mentorship.pk},
+            "message": {"mentorship_pk": mentorship.pk},
             "goal": {"pk": goal.pk},
             "milestone-list": {"goal_pk": goal.pk},
             "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
@@ -314,6 +337,8 @@ def _body(body, world):
         return {"mentor": world["tara"].pk, "message": "Hello"}
     if body == "override":
         return {"mentor": world["people"]["outsider_mentor"].pk}
+    if body == "action_item":
+        return {"title": "Walked", "owner": world["people"]["mentee"].pk}
     if body == "merge":
         return {"into": world["approved_skill"].pk}
     return body

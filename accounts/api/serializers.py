@@ -283,6 +283,16 @@ class MeMembershipOutput(serializers.Serializer):
         return membership.accepting_requests if membership.role == "mentor" else None
 
 
+class UnreadInMentorshipOutput(serializers.Serializer):
+    mentorship = serializers.IntegerField()
+    messages = serializers.IntegerField()
+
+
+class UnreadOutput(serializers.Serializer):
+    messages = serializers.IntegerField(help_text="Messages waiting unread across the mentorships you are in.")
+    mentorships = UnreadInMentorshipOutput(many=True, help_text="Those with unread messages, and how many.")
+
+
 @extend_schema_serializer(component_name="Me")
 class MeOutput(MeAccountOutput):
     """One shape for everyone: the account, the one profile (both sides) and the memberships."""
@@ -316,6 +326,18 @@ class MeOutput(MeAccountOutput):
         help_text="Your meetings as a calendar feed to subscribe to. Keep it private: whoever has it reads them; "
         "`POST me/calendar/reset/` makes a new one."
     )
+
+    unread = serializers.SerializerMethodField()
+
+    @extend_schema_field(UnreadOutput)
+    def get_unread(self, user) -> dict:
+        from mentorship.messages import unread_counts  # mentorship builds on accounts, not the other way
+
+        counts = unread_counts(user=user)
+        return {
+            "messages": sum(counts.values()),
+            "mentorships": [{"mentorship": pk, "messages": n} for pk, n in sorted(counts.items())],
+        }
 
     def get_suggested_skills(self, user) -> list[str]:
         return suggested_skill_names(user.profile.skills.all())

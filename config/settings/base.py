@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.navigation",
                 "notifications.context_processors.inbox",
+                "mentorship.context_processors.unread_messages",
             ],
         },
     },

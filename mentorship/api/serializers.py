@@ -238,6 +238,12 @@ class MilestoneInput(StrictInputSerializer):
     title = SingleLineField(max_length=200)
     due_date = serializers.DateField(allow_null=True, required=False)
     done = serializers.BooleanField(required=False)
+    position = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        help_text="Move it to this place in the goal's list (0 is first; beyond the end is last).",
+    )
 
 
 class MilestoneOutput(serializers.Serializer):
@@ -246,6 +252,7 @@ class MilestoneOutput(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
     done = serializers.BooleanField()
     done_at = serializers.DateTimeField(allow_null=True)
+    position = serializers.IntegerField(help_text="Its place in the goal's list, 0 first.")
 
 
 class GoalInput(StrictInputSerializer):

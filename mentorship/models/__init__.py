@@ -12,16 +12,28 @@ from mentorship.models.core import (
     Session,
 )
 from mentorship.models.meetings import MAX_MEETING_MINUTES, Meeting
+from mentorship.models.together import (
+    ActionItem,
+    Agreement,
+    AgreementConfirmation,
+    ConversationRead,
+    Message,
+)
 
 __all__ = [
     "MAX_MEETING_MINUTES",
     "MAX_SESSION_MINUTES",
+    "ActionItem",
+    "Agreement",
+    "AgreementConfirmation",
+    "ConversationRead",
     "Feedback",
     "Goal",
     "Meeting",
     "Mentorship",
     "MentorshipMember",
     "MentorshipRequest",
+    "Message",
     "Milestone",
     "Session",
 ]

@@ -63,9 +63,11 @@ class Milestone(TimeStampedModel):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Its place in the goal's list, as the mentee ordered it (0 first); new milestones go last.
+    position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = [F("due_date").asc(nulls_last=True), "id"]
+        ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.title
