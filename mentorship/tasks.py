@@ -28,3 +28,19 @@ def expire_requests() -> int:
     from mentorship import services
 
     return services.requests_expire()
+
+
+@shared_task
+def send_quiet_nudges() -> int:
+    """Run by celery beat every hour: once per quiet spell, however often it runs."""
+    from mentorship import nudges
+
+    return nudges.quiet_nudges_send()
+
+
+@shared_task
+def send_request_reminders() -> int:
+    """Run by celery beat every hour: once per request, however often it runs."""
+    from mentorship import nudges
+
+    return nudges.request_reminders_send()

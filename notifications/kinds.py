@@ -19,6 +19,8 @@ KINDS: dict[str, Kind] = {
         Kind("request", "Mentorship requests: received, accepted, declined, closed"),
         Kind("round", "Match round proposals"),
         Kind("program", "Program invitations and membership"),
+        Kind("nudge", "Nudges when a mentorship has gone quiet"),
+        Kind("request_reminder", "Reminders of requests waiting for your answer"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

@@ -1,5 +1,7 @@
+from django.urls import path
+
 from config.api import Router
-from mentorship.api import views
+from mentorship.api import at_risk, views
 
 router = Router()
 router.register("mentors", views.MentorViewSet, basename="mentor")
@@ -15,4 +17,13 @@ in_program.register("programs/<slug:program>/mentors", views.MentorViewSet, base
 # A peer program's peers: nested only (the default program `main` pairs mentees with mentors).
 in_program.register("programs/<slug:program>/peers", views.PeerViewSet, basename="program-peer")
 
-urlpatterns = router.urls + in_program.urls
+urlpatterns = [
+    *router.urls,
+    *in_program.urls,
+    path("programs/<slug:program>/at-risk/", at_risk.PairsAtRiskView.as_view(), name="program-at-risk"),
+    path(
+        "programs/<slug:program>/at-risk/<id:mentorship_id>/nudge/",
+        at_risk.NudgeView.as_view(),
+        name="program-at-risk-nudge",
+    ),
+]

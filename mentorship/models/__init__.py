@@ -1,5 +1,6 @@
 """The mentorship app's models, by what they are about: core (goals, requests, mentorships and their members,
-sessions, feedback); meetings (planned check-ins); together (agreements, action items, messages)."""
+sessions, feedback); feedback (progress ratings, nudges); meetings (planned check-ins); together (agreements,
+action items, messages)."""
 
 from mentorship.models.core import (
     MAX_SESSION_MINUTES,
@@ -11,6 +12,7 @@ from mentorship.models.core import (
     Milestone,
     Session,
 )
+from mentorship.models.feedback import Nudge, ProgressRating
 
 __all__ = [
     "MAX_SESSION_MINUTES",
@@ -20,5 +22,7 @@ __all__ = [
     "MentorshipMember",
     "MentorshipRequest",
     "Milestone",
+    "Nudge",
+    "ProgressRating",
     "Session",
 ]
