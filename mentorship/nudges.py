@@ -6,7 +6,6 @@ retried task): each is sent once, by a key naming what it is about (the quiet sp
 database holds unique (`Nudge.spell`, the notification's `once_key`)."""
 
 import datetime as dt
-import math
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -96,9 +95,8 @@ def quiet_spell_key(mentorship: Mentorship) -> str:
 
 
 def is_quiet(mentorship: Mentorship, *, today: dt.date) -> bool:
-    """No session for more than QUIET_NUDGE_FACTOR × its cadence (rounded up to whole days)."""
-    threshold = math.ceil(QUIET_NUDGE_FACTOR * cadence_days_of(mentorship))
-    return (today - quiet_since(mentorship)).days > threshold
+    """No session for more than QUIET_NUDGE_FACTOR × its cadence: with a weekly cadence, from the 11th day."""
+    return (today - quiet_since(mentorship)).days > QUIET_NUDGE_FACTOR * cadence_days_of(mentorship)
 
 
 def quiet_nudges_send(*, today: dt.date | None = None) -> int:
