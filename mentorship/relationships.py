@@ -24,8 +24,7 @@ from mentorship.models import (
     ProgressRating,
     Session,
 )
-from programs.models import Program
-from programs.selectors import is_program_admin
+from programs.models import Membership, Program
 
 Format = Program.Format
 Member = MentorshipMember
@@ -189,8 +188,11 @@ def can_rate(session: Session, user: User) -> bool:
 
 
 def reads_confidential(mentorship: Mentorship, user: User) -> bool:
-    """The program's admins (and site staff) read every comment, shared or not."""
-    return is_program_admin(user, mentorship.program)
+    """The program's admins (and site staff) read every comment, shared or not. One query, asked afresh: the
+    person's memberships kept on their user object would make a list's first page cost more than its next."""
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, program_id=mentorship.program_id).admins().active().exists()
 
 
 def comment_visible(feedback: Feedback, viewer: User, *, confidential: bool) -> bool:
@@ -223,10 +225,10 @@ def rates_progress(mentorship: Mentorship, user: User) -> bool:
     return mentorship.side_of(user) in ("mentor", "peer")
 
 
-def goals_to_rate(session: Session, user: User) -> list[Goal]:
+def goals_to_rate(session: Session, user: User, *, mentorship: Mentorship | None = None) -> list[Goal]:
     """The goals touched in `session` whose progress `user` rates: all of them for the mentor; a peer, their
-    partner's. Reads the prefetched `goals`."""
-    if not rates_progress(session.mentorship, user):
+    partner's. Reads the prefetched `goals`, and `mentorship` (the session's) when the caller has it whole."""
+    if not rates_progress(mentorship or session.mentorship, user):
         return []
     return [goal for goal in session.goals.all() if goal.mentee_id != user.pk]
 

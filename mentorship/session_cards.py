@@ -48,7 +48,8 @@ def session_cards(mentorship: Mentorship, viewer) -> list[Session]:
             rating for rating in progress if relationships.progress_visible(rating, viewer, confidential=confidential)
         ]
         rated = {rating.goal_id for rating in progress if rating.rater_id == viewer.pk}
-        item.goals_to_rate = [goal for goal in relationships.goals_to_rate(item, viewer) if goal.pk not in rated]
+        rateable = relationships.goals_to_rate(item, viewer, mentorship=mentorship)
+        item.goals_to_rate = [goal for goal in rateable if goal.pk not in rated]
         for rating in item.progress_shown:
             rating.rater_name = names.get(rating.rater_id, "")
             rating.on_own_goal = rating.goal.mentee_id == viewer.pk
