@@ -73,7 +73,11 @@ def test_a_program_admin_finds_a_quiet_pair_and_nudges_it_once_a_week(person_at,
         mentor=MentorFactory(username="vic", full_name="Vic Quiet"),
         started_at=timezone.now() - dt.timedelta(days=60),
     )
-    MentorshipFactory(mentee=MenteeFactory(username="wes"), mentor=MentorFactory(username="xia"))  # just started
+    MentorshipFactory(
+        mentee=MenteeFactory(username="wes"),
+        mentor=MentorFactory(username="xia"),
+        started_at=timezone.now() - dt.timedelta(days=3),  # too early to worry
+    )
 
     admin = person_at("ada", width)
     admin.goto("/programs/main/")
