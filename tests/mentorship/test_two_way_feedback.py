@@ -223,3 +223,57 @@ def test_each_peer_rates_the_others_goal_but_not_their_own(peers):
     assert own.status_code == 400
     assert other.status_code == 201
     assert [(r["goal"]["id"], r["rater"]) for r in _read(jon, session)["progress"]] == [(jons.pk, ivy.pk)]
+
+
+# --- The mentorship page ----------------------------------------------------------------------------------------
+
+
+def _page(client, user, mentorship) -> str:
+    client.force_login(user)
+    response = client.get(f"/mentorships/{mentorship.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_offers_the_mentor_a_progress_form_per_goal_worked_on_and_shows_the_mentee_the_rating(
+    client, mentorship, mentee, mentor
+):
+    touched = GoalFactory(mentee=mentee, title="Speak at a meetup")
+    GoalFactory(mentee=mentee, title="Hire")  # not worked on in the session: never offered
+    session = SessionFactory(mentorship=mentorship)
+    session.goals.set([touched])
+
+    as_mentor = _page(client, mentor, mentorship)
+    assert "Progress on “Speak at a meetup”" in as_mentor and "Progress on “Hire”" not in as_mentor
+    assert 'data-as-list="ratings"' in as_mentor and "Share my comment with Maya" in as_mentor
+    assert "Progress on “" not in _page(client, mentee, mentorship)
+
+    ProgressRating.objects.create(session=session, goal=touched, rater=mentor, rating=4, note="Much calmer")
+    assert "Otto rated your progress on “Speak at a meetup”: " in _page(client, mentee, mentorship)
+    assert "Progress on “Speak at a meetup”" not in _page(client, mentor, mentorship)  # rated: no form again
+
+
+def test_the_circle_page_shows_an_unshared_comment_to_its_author_and_the_admin_only(client, circle):
+    ana, ben, otto = circle["ana"], circle["ben"], circle["mentor"]
+    session = SessionFactory(mentorship=circle["circle"], attendees=[otto, ana, ben])
+    _rate(ana, session, 4, comment="Ana keeps this to herself")
+    _rate(otto, session, 5, comment="Otto tells the circle", shared=True)
+    admin = ProgramAdminFactory(username="pam", membership__program=circle["program"])
+
+    as_ben, as_otto, as_admin = (_page(client, who, circle["circle"]) for who in (ben, otto, admin))
+
+    assert "Ana keeps this to herself" not in as_ben and "Ana keeps this to herself" not in as_otto
+    assert "Otto tells the circle" in as_ben
+    assert "Ana keeps this to herself" in as_admin and "Not shared" in as_admin
+    assert "Share my comment with the circle" in as_ben
+
+
+def test_on_a_pairs_page_each_peer_is_offered_the_others_goals_only(client, peers):
+    ivy, jon = peers["ivy"], peers["jon"]
+    ivys, jons = GoalFactory(mentee=ivy, title="Learn dbt"), GoalFactory(mentee=jon, title="Write a design doc")
+    SessionFactory(mentorship=peers["pair"]).goals.set([ivys, jons])
+
+    as_ivy = _page(client, ivy, peers["pair"])
+
+    assert "Progress on “Write a design doc”" in as_ivy and "Progress on “Learn dbt”" not in as_ivy
+    assert "Share my comment with Jon" in as_ivy
