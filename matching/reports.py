@@ -1,18 +1,32 @@
 """How a program is doing, as series ready to draw: a few aggregate queries, whatever the program's size. Every
 figure is the program's own: its mentees (peers, in a peer program) and their goals, its rounds, its mentorships'
 sessions and ratings. Group and peer programs add what their format is about: how full the circles are and how
-many of their members come; how many pairs meet and how often, and whether both peers rate."""
+many of their members come; how many pairs meet and how often, and whether both peers rate. Ratings are both
+sides': the mentees' beside the mentors', and the mentors' ratings of their mentees' progress."""
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
 
 from matching.models import MatchProposal, MatchRound
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, ProgressRating, Session
 from programs.models import Membership, Program
 
 Format = Program.Format
@@ -75,6 +89,8 @@ def program_report(program: Program) -> Report:
         _sessions_per_week(program),
         _goals(program),
         _ratings(program),
+        _ratings_by_side(program),
+        _progress(program),
     ]
     if program.format == Format.GROUP:
         circles = _circles(program)
@@ -196,6 +212,54 @@ def _ratings(program: Program) -> Chart:
     return Chart("Session ratings", bars, summary, columns=("Rating", "Ratings"))
 
 
+def _ratings_by_side(program: Program) -> Chart:
+    """Both sides rate their sessions: the mentees' (a circle's members') average beside the mentors'; a peer
+    program's peers are one side."""
+    feedback = Feedback.objects.filter(session__mentorship__program=program)
+    by_mentor = Q(session__mentorship__mentor_id=F("author_id"))
+    by_member = Q(session__mentorship__mentor_id__isnull=True) | ~by_mentor
+    figures = feedback.aggregate(
+        members=Count("pk", filter=by_member),
+        members_average=Avg("rating", filter=by_member),
+        mentors=Count("pk", filter=by_mentor),
+        mentors_average=Avg("rating", filter=by_mentor),
+    )
+    sides = [("Peers" if program.format == Format.PEER else "Mentees", "members")]
+    if program.format != Format.PEER:
+        sides.append(("Mentors", "mentors"))
+    bars, words = [], []
+    for label, key in sides:
+        count, average = figures[key], figures[f"{key}_average"]
+        bars.append(Bar(f"{label} ({count})", round(average or 0, 2), f"{average:.1f}" if average else "–"))
+        side = label.lower()
+        words.append(f"{side} {average:.1f} out of 5 ({_count(count, 'rating')})" if average else f"{side}: none")
+    if not any(figures[key] for _, key in sides):
+        return Chart("Session ratings by side", [], "No rating yet.")
+    return Chart(
+        "Session ratings by side",
+        bars,
+        "Average session rating by who gave it: " + "; ".join(words) + ".",
+        columns=("Rated by (ratings)", "Average out of 5"),
+    )
+
+
+def _progress(program: Program) -> Chart:
+    """Mentors rate their mentees' progress on the goals a session worked on (peers, each other's)."""
+    ratings = ProgressRating.objects.filter(session__mentorship__program=program)
+    counts = dict(ratings.order_by().values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    total = sum(counts.values())
+    if not total:
+        return Chart("Progress on goals", [], "No progress rating yet.")
+    average = sum(rating * n for rating, n in counts.items()) / total
+    bars = [Bar(f"{r} ★", counts.get(r, 0), str(counts.get(r, 0))) for r in range(1, 6)]
+    return Chart(
+        "Progress on goals",
+        bars,
+        f"Average progress rating {average:.1f} out of 5 over {_count(total, 'rating')} of goals worked on.",
+        columns=("Progress", "Ratings"),
+    )
+
+
 # Group programs: circles.
 
 
@@ -203,6 +267,8 @@ def _circles(program: Program) -> list[CircleFigures]:
     """The program's circles, open ones first, each with its figures: two queries (the circles with their counts,
     then their attendance)."""
     in_circle = Q(mentorship=OuterRef("pk"))
+    # The members' ratings: the mentor rates the circle's sessions too, and is no member.
+    members_ratings = Feedback.objects.filter(session__mentorship=OuterRef("pk")).exclude(author=OuterRef("mentor_id"))
     rows = (
         Mentorship.objects.in_program(program)
         .filter(format=Format.GROUP)
@@ -218,10 +284,9 @@ def _circles(program: Program) -> list[CircleFigures]:
                 .values("capacity")[:1]
             ),
             session_count=_count_of(Session.objects.filter(in_circle), "mentorship"),
-            rating_count=_count_of(Feedback.objects.filter(session__mentorship=OuterRef("pk")), "session__mentorship"),
+            rating_count=_count_of(members_ratings, "session__mentorship"),
             rating_average=Subquery(
-                Feedback.objects.filter(session__mentorship=OuterRef("pk"))
-                .order_by()
+                members_ratings.order_by()
                 .values("session__mentorship")
                 .annotate(average=Avg("rating"))
                 .values("average"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from mentorship import goals, meetings, messages, naming, relationships, selectors, together
+from mentorship import goals, meetings, messages, naming, relationships, selectors, session_cards, together
 from mentorship.models import Goal, MentorshipRequest
 from mentorship.views import directory_url, mentored_somewhere
 from programs.models import Membership, Program
@@ -103,18 +103,7 @@ def mentorship_detail(request, mentorship_id: int):
         raise Http404("No such mentorship.")
     side = mentorship.side_of(viewer)
     current = mentorship.current_members()
-    reads_all_ratings = side in ("mentor", "peer") or not naming.was_member(mentorship, viewer)
-    sessions = list(selectors.session_list(mentorship=mentorship))
-    order = {person.pk: i for i, person in enumerate(mentorship.people())}  # the mentor, then by joining
-    for item in sessions:
-        ratings = list(item.feedback.all())
-        attendees = {person.pk: person for person in item.attendees.all()}
-        item.own_rating = next((f for f in ratings if f.author_id == viewer.pk), None)
-        # A circle member reads their own rating; the mentor, the peers and the program's admins read everyone's.
-        item.other_ratings = [f for f in ratings if f.author_id != viewer.pk] if reads_all_ratings else []
-        item.can_rate = item.own_rating is None and relationships.can_rate(item, viewer)
-        item.missed_it = side in ("mentee", "peer") and viewer.pk not in attendees
-        item.came = sorted(attendees.values(), key=lambda person: order.get(person.pk, len(order)))
+    sessions = session_cards.session_cards(mentorship, viewer)
     shown_goals = _goals_by_person(viewer, current)
     partner = naming.partners_of(mentorship, viewer) if mentorship.is_peer else []
     leaving = mentorship.is_circle and side == "mentee" and mentorship.is_active
@@ -135,6 +124,7 @@ def mentorship_detail(request, mentorship_id: int):
             "goals_closed": not mentorship.is_active and not any(owned for _, owned in shown_goals["goals_of_others"]),
             "viewer_left": _left(mentorship, viewer),
             "sessions": sessions,
+            "share_with": session_cards.share_with(mentorship, viewer),
             **shown_goals,
             "can_log_session": relationships.can_log_sessions(mentorship, viewer),
             # A circle's sessions say who came (the mentor ticks them); a one-on-one or a pair is everyone.

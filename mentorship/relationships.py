@@ -1,6 +1,7 @@
 """Every write of a running mentorship, in any format: starting it (or joining a mentor's circle) when a request is
-accepted, leaving a circle, completing it, logging sessions and rating them. Each public function is one
-transaction; capacity itself is counted by the request services, under the memberships' row locks, before they
+accepted, leaving a circle, completing it, logging sessions, rating them (everyone who came) and rating the
+mentees' progress on the goals they worked on (the mentor; in a peer pair, the partner). Each public function is
+one transaction; capacity itself is counted by the request services, under the memberships' row locks, before they
 call `mentorship_start`.
 """
 
@@ -14,8 +15,16 @@ from django.utils import timezone
 from accounts.directory import directory_changed
 from accounts.models import User
 from config.errors import Conflict
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Session
-from programs.models import Program
+from mentorship.models import (
+    Feedback,
+    Goal,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    ProgressRating,
+    Session,
+)
+from programs.models import Membership, Program
 
 Format = Program.Format
 Member = MentorshipMember
@@ -171,18 +180,37 @@ def _goals_of(members: list[int], goal_ids: Iterable[int]) -> list[Goal]:
 
 
 def can_rate(session: Session, user: User) -> bool:
-    """Every member who came rates a session (the mentee of a one-on-one, each attending circle member, both
-    peers); the mentor does not (yet)."""
+    """Everyone who came rates a session: the mentor, each attending member (the mentee of a one-on-one, a circle's
+    members, both peers). A member who left a circle still rates the sessions they came to."""
     mentorship = session.mentorship
-    is_member = any(m.user_id == user.pk for m in mentorship.members.all())
-    return is_member and any(a.pk == user.pk for a in session.attendees.all())
+    in_it = user.pk == mentorship.mentor_id or any(m.user_id == user.pk for m in mentorship.members.all())
+    return in_it and any(a.pk == user.pk for a in session.attendees.all())
+
+
+def reads_confidential(mentorship: Mentorship, user: User) -> bool:
+    """The program's admins (and site staff) read every comment, shared or not. One query, asked afresh: the
+    person's memberships kept on their user object would make a list's first page cost more than its next."""
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, program_id=mentorship.program_id).admins().active().exists()
+
+
+def comment_visible(feedback: Feedback, viewer: User, *, confidential: bool) -> bool:
+    """A comment is its author's and the program admins' (`confidential`: the viewer is one) until its author
+    shares it with the others in the mentorship."""
+    return feedback.shared or feedback.author_id == viewer.pk or confidential
+
+
+def progress_visible(rating: ProgressRating, viewer: User, *, confidential: bool) -> bool:
+    """A progress rating is for the goal's owner, from its rater; the program's admins read them all."""
+    return confidential or viewer.pk in (rating.rater_id, rating.goal.mentee_id)
 
 
 @transaction.atomic
-def feedback_give(*, session: Session, author: User, rating: int, comment: str = "") -> Feedback:
+def feedback_give(*, session: Session, author: User, rating: int, comment: str = "", shared: bool = False) -> Feedback:
     if not can_rate(session, author):
-        raise PermissionDenied("Only a member who came to this session rates it.")
-    feedback = Feedback(session=session, author=author, rating=rating, comment=comment)
+        raise PermissionDenied("Only someone who came to this session rates it.")
+    feedback = Feedback(session=session, author=author, rating=rating, comment=comment, shared=shared)
     feedback.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -190,3 +218,56 @@ def feedback_give(*, session: Session, author: User, rating: int, comment: str =
     except IntegrityError:
         raise Conflict("You have already rated this session.", code="already_rated") from None
     return feedback
+
+
+def rates_progress(mentorship: Mentorship, user: User) -> bool:
+    """The mentor rates the mentees' progress; in a peer pair, each peer their partner's."""
+    return mentorship.side_of(user) in ("mentor", "peer")
+
+
+def goals_to_rate(session: Session, user: User, *, mentorship: Mentorship | None = None) -> list[Goal]:
+    """The goals touched in `session` whose progress `user` rates: all of them for the mentor; a peer, their
+    partner's. Reads the prefetched `goals`, and `mentorship` (the session's) when the caller has it whole."""
+    if not rates_progress(mentorship or session.mentorship, user):
+        return []
+    return [goal for goal in session.goals.all() if goal.mentee_id != user.pk]
+
+
+@transaction.atomic
+def progress_rate(*, session: Session, rater: User, ratings: Iterable[dict]) -> list[ProgressRating]:
+    """Rate the progress on goals the session worked on, all at once (each `{goal, rating, note?}`): any goal
+    the rater may not rate here is a 400 and nothing is saved; a goal they rated for this session already, a 409."""
+    if not rates_progress(session.mentorship, rater):
+        raise PermissionDenied("Only the mentor (in a peer pair, the partner) rates progress on goals.")
+    rateable = {goal.pk: goal for goal in goals_to_rate(session, rater)}
+    items = list(ratings)
+    if not items:
+        raise ValidationError({"ratings": ["Rate at least one goal."]})
+    errors, seen = [], set()
+    for item in items:
+        goal_id = item["goal"]
+        if goal_id in seen:
+            errors.append(f"Goal {goal_id} is rated twice.")
+        elif goal_id not in rateable:
+            errors.append(f"Goal {goal_id} is not one you rate in this session: it was not worked on here.")
+        seen.add(goal_id)
+    if errors:
+        raise ValidationError({"ratings": errors})
+    rows = [
+        ProgressRating(
+            session=session,
+            goal=rateable[item["goal"]],
+            rater=rater,
+            rating=item["rating"],
+            note=item.get("note", ""),
+        )
+        for item in items
+    ]
+    for row in rows:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            ProgressRating.objects.bulk_create(rows)
+    except IntegrityError:
+        raise Conflict("You have already rated progress on this goal for this session.", code="already_rated") from None
+    return rows

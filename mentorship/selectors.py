@@ -9,7 +9,16 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, User
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
+from mentorship.models import (
+    Feedback,
+    Goal,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    Milestone,
+    ProgressRating,
+    Session,
+)
 from programs.models import Membership, Program
 
 
@@ -201,6 +210,7 @@ def session_list(*, mentorship: Mentorship) -> QuerySet[Session]:
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.only("id", "title", "mentee_id")),
             Prefetch("feedback", queryset=Feedback.objects.select_related("author")),
+            Prefetch("progress_ratings", queryset=ProgressRating.objects.select_related("goal")),
             Prefetch("mentorship__members", queryset=MentorshipMember.objects.only("id", "user_id", "mentorship_id")),
             "attendees",
         )

@@ -36,3 +36,19 @@ def send_meeting_reminders() -> int:
     from mentorship import reminders
 
     return reminders.meeting_reminders_send()
+
+
+@shared_task
+def send_quiet_nudges() -> int:
+    """Run by celery beat every hour: once per quiet spell, however often it runs."""
+    from mentorship import nudges
+
+    return nudges.quiet_nudges_send()
+
+
+@shared_task
+def send_request_reminders() -> int:
+    """Run by celery beat every hour: once per request, however often it runs."""
+    from mentorship import nudges
+
+    return nudges.request_reminders_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorship import relationship_views, views
+from mentorship import at_risk_views, relationship_views, views
 
 urlpatterns = [
     path("mentors/", views.mentor_directory, name="mentor-directory"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("mentorships/", relationship_views.mentorship_list, name="mentorship-list-page"),
     path("goals/", relationship_views.goal_list, name="goal-list-page"),
     path("mentorships/<id:mentorship_id>/", relationship_views.mentorship_detail, name="mentorship-page"),
+    path("programs/<slug:slug>/at-risk/", at_risk_views.pairs_at_risk_page, name="program-at-risk-page"),
 ]

@@ -23,6 +23,8 @@ KINDS: dict[str, Kind] = {
         Kind("agreement", "Agreements: proposed or changed, to confirm"),
         Kind("message", "Messages in your mentorships (at most one email per conversation per 15 minutes)"),
         Kind("action_item", "Action items someone gives you"),
+        Kind("nudge", "Nudges when a mentorship has gone quiet"),
+        Kind("request_reminder", "Reminders of requests waiting for your answer"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

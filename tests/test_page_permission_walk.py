@@ -147,6 +147,8 @@ TABLE = {
         "admin": shows("maya", "otto", "oscar", "olga", "maya_email", "otto_email"),
     },
     "program-settings-page": PROGRAM_ADMINS_ONLY,
+    # As the API: 403 for who administers no program, 404 for an admin of another (tests/mentorship/test_at_risk.py).
+    "program-at-risk-page": ADMINS_ONLY,
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
     # Everyone's own inbox: Maya's notice is hers alone.
@@ -242,6 +244,7 @@ API_TWINS = {
     "program-page": "program-detail",
     "program-participants-page": "program-member-list",
     "notification-list-page": "notification-list",
+    "program-at-risk-page": "program-at-risk",
 }
 
 
@@ -320,6 +323,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-page": {"slug": "main"},
             "program-participants-page": {"slug": "main"},
             "program-settings-page": {"slug": "main"},
+            "program-at-risk-page": {"slug": "main"},
             "invitation-link": {"token": "no-such-link"},
             "peer-directory": {"program": "peers"},
         },

@@ -102,7 +102,10 @@ TABLE = {
     ("session-list", "GET"): (THE_TWO_AND_ADMINS_READ, None),
     ("session-list", "POST"): (MENTOR_WRITES, {"date": TODAY, "duration_minutes": 30}),
     ("session-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
-    ("session-feedback", "POST"): (MENTEE_WRITES, {"rating": 4}),
+    # Everyone who came rates a session: the walked one had both of them.
+    ("session-feedback", "POST"): (EITHER_OF_THE_TWO, {"rating": 4}),
+    # The mentor rates the progress on the goals it worked on (Maya's goal was not: 400, past the checks).
+    ("session-progress", "POST"): (MENTOR_WRITES, "progress"),
     ("meeting-list", "GET"): (THE_TWO_ONLY, None),
     ("meeting-list", "POST"): (THE_TWO_ONLY, {"starts_at": NEXT_WEEK, "duration_minutes": 30}),
     ("meeting-detail", "GET"): (THE_TWO_ONLY, None),
@@ -192,6 +195,8 @@ NESTED_ONLY = {
     ("program-report", "GET"): (ADMINS_ONLY, None),
     # A program's peers are its peers' and admins' business: in `main` (one-on-one) nobody here is a peer.
     ("program-peer-list", "GET"): (row(401, 404, 404, 404, 404, OK), None),
+    ("program-at-risk", "GET"): (ADMINS_ONLY, None),
+    ("program-at-risk-nudge", "POST"): (ADMINS_ONLY, None),
 }
 TABLE.update(NESTED_ONLY)
 
@@ -283,6 +288,7 @@ def world(db):
             "match-round-candidates": {"pk": match_round.pk, "proposal_id": proposal.pk},
             "skill-suggestion": {"pk": suggestion.pk},
             "program": {"slug": "main"},
+            "program-at-risk-nudge": {"mentorship_id": mentorship.pk},
             "program-member-list": {"program": "main"},
             "program-member": {
                 "program": "main",
@@ -290,6 +296,7 @@ def world(db):
             },
         },
         "proposal": proposal,
+        "goal": goal,
         "approved_skill": SkillFactory(name="Gardening"),
     }
 
@@ -311,7 +318,8 @@ def _url(name: str, world) -> str:
     program's nested path those of its flat twin, in `main`."""
     if name in NESTED or any(name == nested for nested, _ in NESTED_ONLY):
         flat = NESTED.get(name)
-        return reverse(name, kwargs={"program": "main", **(_kwargs(flat, world) if flat else {})})
+        own = world["kwargs"].get(name, {})
+        return reverse(name, kwargs={"program": "main", **(_kwargs(flat, world) if flat else own)})
     return reverse(name, kwargs=_kwargs(name, world))
 
 
@@ -341,6 +349,8 @@ def _body(body, world):
         return {"title": "Walked", "owner": world["people"]["mentee"].pk}
     if body == "merge":
         return {"into": world["approved_skill"].pk}
+    if body == "progress":
+        return {"ratings": [{"goal": world["goal"].pk, "rating": 4}]}
     return body
 
 

@@ -12,6 +12,7 @@ from accounts.api.serializers import (
     suggested_skills_field,
 )
 from config.api import IdField, MultiLineField, SingleLineField
+from mentorship import relationships
 from mentorship.models import MAX_SESSION_MINUTES, Goal, Mentorship, MentorshipMember, MentorshipRequest
 
 MAX_GOALS_PER_ITEM = 20
@@ -201,12 +202,53 @@ class SessionInput(StrictInputSerializer):
 class FeedbackInput(StrictInputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
+    shared = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show the comment to the others in the mentorship; otherwise only you and the program's admins "
+        "read it.",
+    )
+
+
+def _viewer_reads(serializer: serializers.Serializer) -> tuple[object, bool]:
+    """The viewer of the answer and whether they read confidential comments (the program's admins), from the
+    context the view gives: nobody at all when it gives none."""
+    context = serializer.context
+    return context.get("viewer"), bool(context.get("confidential"))
 
 
 class FeedbackOutput(serializers.Serializer):
     author = serializers.IntegerField(source="author_id")
     rating = serializers.IntegerField()
-    comment = serializers.CharField()
+    comment = serializers.SerializerMethodField(
+        help_text="Empty to the others in the mentorship until its author shares it; its author and the program's "
+        "admins always read it."
+    )
+    shared = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+    def get_comment(self, feedback) -> str:
+        viewer, confidential = _viewer_reads(self)
+        if viewer is not None and relationships.comment_visible(feedback, viewer, confidential=confidential):
+            return feedback.comment
+        return ""
+
+
+class ProgressItemInput(StrictInputSerializer):
+    goal = IdField(help_text="A goal worked on in the session (in a peer pair, your partner's).")
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    note = MultiLineField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class ProgressInput(StrictInputSerializer):
+    ratings = serializers.ListField(child=ProgressItemInput(), min_length=1, max_length=MAX_GOALS_PER_ITEM)
+
+
+class ProgressOutput(serializers.Serializer):
+    goal = GoalRefOutput()
+    rater = serializers.IntegerField(source="rater_id")
+    rating = serializers.IntegerField()
+    note = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
@@ -220,15 +262,35 @@ class SessionOutput(serializers.Serializer):
     goals = GoalRefOutput(many=True)
     attendees = PersonOutput(many=True)
     feedback = serializers.SerializerMethodField(
-        help_text="The first rating given: in a one-on-one, the mentee's. `ratings` has everyone's."
+        help_text="The first rating a member gave: in a one-on-one, the mentee's. `ratings` has everyone's."
     )
-    ratings = FeedbackOutput(many=True, source="feedback.all")
+    ratings = serializers.SerializerMethodField(help_text="Everyone's ratings, the mentor's too.")
+    progress = serializers.SerializerMethodField(
+        help_text="Progress ratings on the goals worked on: the goal's owner, their rater and the program's admins "
+        "read them."
+    )
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(FeedbackOutput(allow_null=True))
     def get_feedback(self, session) -> dict | None:
-        ratings = list(session.feedback.all())
-        return FeedbackOutput(ratings[0]).data if ratings else None
+        by_members = [f for f in session.feedback.all() if f.author_id != session.mentorship.mentor_id]
+        return FeedbackOutput(by_members[0], context=self.context).data if by_members else None
+
+    @extend_schema_field(FeedbackOutput(many=True))
+    def get_ratings(self, session) -> list[dict]:
+        return FeedbackOutput(session.feedback.all(), many=True, context=self.context).data
+
+    @extend_schema_field(ProgressOutput(many=True))
+    def get_progress(self, session) -> list[dict]:
+        viewer, confidential = _viewer_reads(self)
+        if viewer is None:
+            return []
+        shown = [
+            rating
+            for rating in session.progress_ratings.all()
+            if relationships.progress_visible(rating, viewer, confidential=confidential)
+        ]
+        return ProgressOutput(shown, many=True).data
 
 
 # --- Goals and milestones ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from config.api import Router
-from mentorship.api import meetings, together, views
+from mentorship.api import at_risk, meetings, together, views
 
 router = Router()
 router.register("mentors", views.MentorViewSet, basename="mentor")
@@ -35,4 +35,10 @@ urlpatterns = [
     *in_program.urls,
     *agreement,
     path("calendar/<str:secret>.ics", meetings.CalendarFeedView.as_view(), name="calendar-feed"),
+    path("programs/<slug:program>/at-risk/", at_risk.PairsAtRiskView.as_view(), name="program-at-risk"),
+    path(
+        "programs/<slug:program>/at-risk/<id:mentorship_id>/nudge/",
+        at_risk.NudgeView.as_view(),
+        name="program-at-risk-nudge",
+    ),
 ]

@@ -218,17 +218,30 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The sessions of one mentorship: its people read them, the mentor (in a peer pair, either peer) logs them,
-    every member who came rates them."""
+    everyone who came rates them, and the mentor rates the progress on the goals they worked on."""
 
     queryset = Session.objects.none()  # for the schema; get_queryset() scopes to the caller
     serializer_class = s.SessionOutput
 
     def mentorship(self) -> Mentorship:
-        visible = selectors.mentorships_visible_to(user=self.request.user)
-        return get_object_or_404(visible, pk=self.kwargs["mentorship_pk"])
+        if not hasattr(self, "_mentorship"):
+            visible = selectors.mentorships_visible_to(user=self.request.user).select_related("program")
+            self._mentorship = get_object_or_404(visible, pk=self.kwargs["mentorship_pk"])
+        return self._mentorship
 
     def get_queryset(self):
         return selectors.session_list(mentorship=self.mentorship())
+
+    def get_serializer_context(self):
+        # Comments and progress ratings are shown by who reads them (relationships.comment_visible).
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        return {
+            **context,
+            "viewer": self.request.user,
+            "confidential": relationships.reads_confidential(self.mentorship(), self.request.user),
+        }
 
     @extend_schema(request=s.SessionInput, responses={201: s.SessionOutput, **CONFLICT})
     def create(self, request, mentorship_pk=None):
@@ -243,17 +256,35 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             attendee_ids=fields.pop("attendees", None),
             **fields,
         )
-        return Response(s.SessionOutput(self.get_queryset().get(pk=session.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.SessionOutput(self.get_queryset().get(pk=session.pk), context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=s.FeedbackInput, responses={201: s.FeedbackOutput, **CONFLICT})
     @action(detail=True, methods=["post"])
     def feedback(self, request, mentorship_pk=None, pk=None):
-        """Each member who came rates the session, once."""
+        """Everyone who came rates the session, once (409 `already_rated`): the mentor and each attending member.
+        The comment stays between its author and the program's admins unless `shared`."""
         session = self.get_object()
         data = s.FeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         feedback = relationships.feedback_give(session=session, author=request.user, **data.validated_data)
-        return Response(s.FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.FeedbackOutput(feedback, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ProgressInput, responses={201: s.ProgressOutput(many=True), **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def progress(self, request, mentorship_pk=None, pk=None):
+        """The mentor rates the progress on goals the session worked on, 1..5 with a note (in a peer pair, each
+        peer their partner's goals): 403 for anyone else; 400 for a goal not worked on in it; 409
+        `already_rated` for a goal rated for this session already (nothing is saved)."""
+        session = self.get_object()
+        data = s.ProgressInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = relationships.progress_rate(session=session, rater=request.user, ratings=data.validated_data["ratings"])
+        return Response(s.ProgressOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class GoalViewSet(viewsets.ModelViewSet):

@@ -1,5 +1,6 @@
 """The mentorship app's models, by what they are about: core (goals, requests, mentorships and their members,
-sessions, feedback); meetings (planned check-ins); together (agreements, action items, messages)."""
+sessions, feedback); feedback (progress ratings, nudges); meetings (planned check-ins); together (agreements,
+action items, messages)."""
 
 from mentorship.models.core import (
     MAX_SESSION_MINUTES,
@@ -11,6 +12,7 @@ from mentorship.models.core import (
     Milestone,
     Session,
 )
+from mentorship.models.feedback import Nudge, ProgressRating
 from mentorship.models.meetings import MAX_MEETING_MINUTES, Meeting
 from mentorship.models.together import (
     ActionItem,
@@ -35,5 +37,7 @@ __all__ = [
     "MentorshipRequest",
     "Message",
     "Milestone",
+    "Nudge",
+    "ProgressRating",
     "Session",
 ]

@@ -393,12 +393,18 @@ class Session(TimeStampedModel):
 
 
 class Feedback(TimeStampedModel):
-    """A person's rating of one session they attended; one per person and session."""
+    """A person's rating of one session they attended (a member or the mentor); one per person and session. The
+    comment is confidential to its author and the program's admins unless `shared`."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given")
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True, max_length=2000, validators=[validate_multi_line])
+    shared = models.BooleanField(
+        default=False,
+        help_text="The author shows their comment to the others in the mentorship; otherwise only they and the "
+        "program's admins read it (the rating itself is seen by all).",
+    )
 
     class Meta:
         constraints = [

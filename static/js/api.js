@@ -1,6 +1,7 @@
 // Pages act through the same /api/v1/ endpoints as any client. Two declarative hooks, no framework:
 //
 //   <form data-api="/api/v1/requests/" data-method="POST" data-then="/requests/">  — submits the fields as JSON
+//     (with data-as-list="items": as the one item of a list, {"items": [{…the fields…}]})
 //   <button data-api="/api/v1/requests/7/accept/" data-method="POST" data-confirm="…"> — one action
 //
 // Field errors from a 400 appear next to the input ([data-error-for=name]); other errors (403, 404, 409) in the
@@ -260,7 +261,9 @@
     const submit = form.querySelector('[type="submit"]');
     if (submit) submit.disabled = true;
     try {
-      const body = form.dataset.multipart !== undefined ? new FormData(form) : valuesOf(form);
+      let body = form.dataset.multipart !== undefined ? new FormData(form) : valuesOf(form);
+      // data-as-list="ratings": the form is one item of a list the API takes ({"ratings": [{…}]}).
+      if (form.dataset.asList) body = { [form.dataset.asList]: [body] };
       const result = await call(form.dataset.method || "POST", form.dataset.api, body);
       if (result.ok) after(form, result, body instanceof FormData ? null : body, used);
       else showErrors(form, result);

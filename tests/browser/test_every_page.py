@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from matching.models import UnmatchedMentee
-from mentorship.models import Feedback, Meeting
+from mentorship.models import Feedback, Meeting, Nudge
 from notifications.models import Notification
 from programs.models import Invitation
 from tests import formats
@@ -144,6 +144,8 @@ WALK = {
     "program-page": [visit(*SIGNED_IN, slug="main"), visit(MENTEE, slug="spring")],
     "program-participants-page": [visit(ADMIN, slug="main"), visit(ADMIN, slug="main", then="?status=pending")],
     "program-settings-page": [visit(ADMIN, slug="main")],
+    # A program with pairs at risk (quiet, rated low) and one without.
+    "program-at-risk-page": [visit(ADMIN, slug="evening"), visit(ADMIN, slug="main")],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     "invitation-link": [visit(ANONYMOUS, token="invitation_token"), visit(ANONYMOUS, token="dead_token")],
     "invitation-page": [visit(ANONYMOUS)],
@@ -255,9 +257,11 @@ def world():
     Invitation.objects.create(membership=invited, token_digest=Invitation.digest_of("an-invitation-link"))
     circle, pair, format_rounds = _circle_and_pair(maya, otto)
     _notices(maya, mentorship)
+    _pairs_at_risk()
     return {
         "main": "main",
         "spring": "spring",
+        "evening": "evening",
         "invitation_token": "an-invitation-link",
         "otto": otto.pk,
         "pia": pia.pk,
@@ -352,6 +356,28 @@ def _circle_and_pair(maya, otto):
     RequestFactory(program=peers, mentee=quinn, mentor=maya, message="Shall we pair on research skills?")
     RequestFactory(program=peers, mentee=rosa, mentor=maya, origin="match_round", sender_accepted_at=timezone.now())
     return circle, pair, _format_rounds(circles, peers, quinn, rosa, sol, jo)
+
+
+def _pairs_at_risk():
+    """The program `evening`: a pair that has not met since it started two months ago, and one whose last session
+    was rated low a month ago (and was nudged)."""
+    evening = ProgramFactory(slug="evening", name="Evening mentoring", session_cadence_days=7)
+    long_ago = timezone.now() - dt.timedelta(days=60)
+    MentorshipFactory(
+        program=evening,
+        mentor=formats.person("vic", "Vic Quietmentor", evening, "mentor"),
+        mentee=formats.person("uma", "Uma Quietmentee", evening, "mentee"),
+        started_at=long_ago,
+    )
+    low = MentorshipFactory(
+        program=evening,
+        mentor=formats.person("xan", "Xan Lowmentor", evening, "mentor"),
+        mentee=formats.person("yara", "Yara Lowmentee", evening, "mentee"),
+        started_at=long_ago,
+    )
+    session = SessionFactory(mentorship=low, date=timezone.localdate() - dt.timedelta(days=30))
+    Feedback.objects.create(session=session, author=low.mentee, rating=1, comment="Not useful")
+    Nudge.objects.create(mentorship=low)
 
 
 def _format_rounds(circles, peers, quinn, rosa, sol, jo) -> dict:

@@ -78,7 +78,7 @@ def test_a_circle_logs_a_session_for_who_came_a_member_rates_and_shares_one_leav
     member.goto(f"/mentorships/{circle.pk}/")
     expect(member.get_by_role("heading", level=1)).to_have_text("Otto's circle")
     member.get_by_label("Rating").select_option("5")
-    member.get_by_label("Comment").fill("Useful role play.")
+    member.get_by_label("Comment", exact=True).fill("Useful role play.")
     member.get_by_role("button", name="Send feedback").click()
     expect(member.get_by_text("You rated it 5/5 — “Useful role play.”")).to_be_visible()
     member.get_by_role("button", name="Share with the circle “Hire my first engineer”").click()

@@ -48,7 +48,7 @@ def test_the_mentor_logs_a_session_and_the_mentee_rates_it_then_completes(page, 
     page.get_by_role("button", name="Send feedback").click()
     expect(page.locator('[data-error-for="rating"]')).to_have_text("This field is required.")
     page.get_by_label("Rating").select_option("5")
-    page.get_by_label("Comment").fill("Clear and kind.")
+    page.get_by_label("Comment", exact=True).fill("Clear and kind.")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_text("Clear and kind.")).to_be_visible()
     assert Feedback.objects.get(session=session).rating == 5

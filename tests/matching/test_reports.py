@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mentorship.models import Feedback
+from mentorship.models import Feedback, ProgressRating
 from tests.conftest import client_for
 from tests.factories import (
+    GoalFactory,
     MemberFactory,
     MembershipFactory,
     MenteeFactory,
@@ -25,7 +26,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-EVERY_PROGRAMS_CHARTS = ["Match rate", "Match scores", "Sessions per week", "Goals", "Session ratings"]
+EVERY_PROGRAMS_CHARTS = [
+    "Match rate",
+    "Match scores",
+    "Sessions per week",
+    "Goals",
+    "Session ratings",
+    "Session ratings by side",
+    "Progress on goals",
+]
 TODAY = timezone.localdate()
 
 
@@ -167,6 +176,54 @@ def test_every_member_who_came_may_rate_and_the_report_counts_who_did(admin_user
     (listed,) = report["circles"]
     assert (listed["ratings"], listed["average_rating"]) == (3, 4.0)
     assert _bars(_chart(report, "Session ratings"))["5 ★"] == 1  # every member's rating counts in the program's
+
+
+def test_a_circles_members_ratings_are_theirs_and_the_mentors_are_counted_beside_them(admin_user, circles):
+    mentor = _mentor(circles, capacity=5, name="Ann")
+    circle, (a, b) = _circle(circles, mentor, members=2)
+    session = SessionFactory(mentorship=circle, date=TODAY - dt.timedelta(days=2))
+    Feedback.objects.create(session=session, author=a, rating=5)
+    Feedback.objects.create(session=session, author=b, rating=4)
+    Feedback.objects.create(session=session, author=mentor, rating=2)
+
+    report = _report(admin_user, circles)
+
+    chart = _chart(report, "Session ratings by side")
+    assert _bars(chart) == {"Mentees (2)": 4.5, "Mentors (1)": 2.0}
+    assert chart["summary"] == (
+        "Average session rating by who gave it: mentees 4.5 out of 5 (2 ratings); mentors 2.0 out of 5 (1 rating)."
+    )
+    (listed,) = report["circles"]
+    assert (listed["ratings"], listed["average_rating"]) == (2, 4.5)  # the members' own
+    assert _bars(_chart(report, "Ratings from circle members")) == {"Rated": 2, "Not rated": 0}
+
+
+def test_a_peer_programs_ratings_are_the_peers(admin_user, peers):
+    pair, (ana, ben) = _pair(peers)
+    session = SessionFactory(mentorship=pair, date=TODAY - dt.timedelta(days=2))
+    Feedback.objects.create(session=session, author=ana, rating=5)
+    Feedback.objects.create(session=session, author=ben, rating=2)
+
+    assert _bars(_chart(_report(admin_user, peers), "Session ratings by side")) == {"Peers (2)": 3.5}
+
+
+def test_progress_ratings_feed_the_report(admin_user, mentorship):
+    session = SessionFactory(mentorship=mentorship)
+    for title, rating in (("Talk", 4), ("Hire", 2), ("Write", 4)):
+        goal = GoalFactory(mentee=mentorship.mentee, title=title)
+        ProgressRating.objects.create(session=session, goal=goal, rater=mentorship.mentor, rating=rating)
+
+    chart = _chart(_report(admin_user, mentorship.program), "Progress on goals")
+
+    assert _bars(chart) == {"1 ★": 0, "2 ★": 1, "3 ★": 0, "4 ★": 2, "5 ★": 0}
+    assert chart["summary"] == "Average progress rating 3.3 out of 5 over 3 ratings of goals worked on."
+
+
+def test_a_program_with_no_rating_says_so(admin_user, mentorship):
+    report = _report(admin_user, mentorship.program)
+
+    assert _chart(report, "Session ratings by side")["summary"] == "No rating yet."
+    assert _chart(report, "Progress on goals")["summary"] == "No progress rating yet."
 
 
 def test_a_group_program_with_no_circle_says_so(admin_user, circles):

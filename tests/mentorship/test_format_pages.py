@@ -138,7 +138,9 @@ def test_each_member_who_came_rates_their_session_and_reads_only_their_own_ratin
     assert "Send feedback" in as_ana and "Ben's view" not in as_ana
     assert "You rated it 4 / 5" in as_ben.replace("/", " / ")
     assert "You were not at this session." in as_cy and "Send feedback" not in as_cy
-    assert "Ben rated it 4" in as_mentor and "Ben's view" in as_mentor
+    # Ben kept his comment to himself (and the program's admins): the mentor reads his rating only.
+    assert "Ben rated it 4" in as_mentor and "Ben's view" not in as_mentor
+    assert "Ben's view" in as_ben
 
 
 def test_a_member_who_left_still_reads_the_circle_but_no_longer_acts_in_it(client, circle):
@@ -207,7 +209,7 @@ def test_a_peer_reads_the_pair_with_their_goals_the_partners_shared_ones_and_equ
 
 def test_both_peers_rate_a_session_and_each_reads_the_others_rating(client, peers):
     session = SessionFactory(mentorship=peers["pair"], notes="Pairing on SQL.")
-    Feedback.objects.create(session=session, author=peers["jon"], rating=5, comment="Learnt a lot")
+    Feedback.objects.create(session=session, author=peers["jon"], rating=5, comment="Learnt a lot", shared=True)
 
     as_ivy = _text(_page(client, peers["ivy"], _url(peers["pair"])))
 

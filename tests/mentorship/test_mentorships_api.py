@@ -140,14 +140,15 @@ def test_outsiders_cannot_see_or_log_sessions(mentorship, outsider_client, outsi
 def test_the_mentee_rates_a_session_once(mentorship, mentee_client, mentor_client):
     session = SessionFactory(mentorship=mentorship)
 
-    first = mentee_client.post(feedback_url(session), {"rating": 5, "comment": "Very useful."}, format="json")
+    body = {"rating": 5, "comment": "Very useful.", "shared": True}
+    first = mentee_client.post(feedback_url(session), body, format="json")
     second = mentee_client.post(feedback_url(session), {"rating": 1}, format="json")
 
     assert first.status_code == 201
     assert second.status_code == 409
     seen_by_mentor = mentor_client.get(f"{sessions_url(mentorship)}{session.pk}/").json()
     assert seen_by_mentor["feedback"]["rating"] == 5
-    assert seen_by_mentor["feedback"]["comment"] == "Very useful."
+    assert seen_by_mentor["feedback"]["comment"] == "Very useful."  # shared with him
 
 
 @pytest.mark.parametrize("rating", [0, 6, "five", None])
@@ -161,10 +162,12 @@ def test_ratings_are_1_to_5(mentorship, mentee_client, rating):
     assert not Feedback.objects.exists()
 
 
-def test_the_mentor_cannot_rate_their_own_session(mentorship, mentor_client):
-    session = SessionFactory(mentorship=mentorship)
+def test_the_mentor_rates_a_session_he_came_to_but_not_one_he_missed(mentorship, mentor, mentee, mentor_client):
+    came = SessionFactory(mentorship=mentorship)
+    missed = SessionFactory(mentorship=mentorship, attendees=[mentee])
 
-    assert mentor_client.post(feedback_url(session), {"rating": 5}, format="json").status_code == 403
+    assert mentor_client.post(feedback_url(came), {"rating": 5}, format="json").status_code == 201
+    assert mentor_client.post(feedback_url(missed), {"rating": 5}, format="json").status_code == 403
 
 
 def test_a_session_of_another_mentorship_is_404_under_this_one(mentorship, mentee):
