@@ -5,28 +5,40 @@ size (the mentorships with their last session, last ratings and last nudge annot
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DateTimeField, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from mentorship.models import Feedback, Mentorship, MentorshipMember, Nudge, Session
+from mentorship.models import (
+    AgreementConfirmation,
+    Feedback,
+    Meeting,
+    Mentorship,
+    MentorshipMember,
+    Nudge,
+    Session,
+)
 from programs.models import Program
 
 QUIET_FACTOR = 2  # no session in twice the cadence: at risk
 LAST_RATINGS = 3  # the ratings a pair is judged by: its sessions' latest
 LOW_AVERAGE = 2  # at most this on average over them: at risk
 
+AGREEMENT_WAIT_DAYS = 7  # a proposed or changed agreement someone has not confirmed in a week: at risk
+
 NO_RECENT_SESSION = "no_recent_session"
 LOW_RATINGS = "low_ratings"
+AGREEMENT_UNANSWERED = "agreement_unanswered"
 REASONS = {
     NO_RECENT_SESSION: "No recent session",
     LOW_RATINGS: "Low ratings",
+    AGREEMENT_UNANSWERED: "Agreement not confirmed",
 }
 
 
 def cadence_days_of(mentorship: Mentorship) -> int:
-    """How often the people of `mentorship` mean to meet, in days: its program's cadence for now. The one place to
-    ask, so that a mentorship's own agreement can take over here."""
-    return mentorship.program.session_cadence_days
+    """How often the people of `mentorship` mean to meet, in days: the cadence they agreed on (the
+    `agreed_cadence` annotation of with_quiet_facts), else their program's."""
+    return getattr(mentorship, "agreed_cadence", None) or mentorship.program.session_cadence_days
 
 
 def quiet_since(mentorship: Mentorship) -> dt.date:
@@ -41,13 +53,34 @@ def days_quiet(mentorship: Mentorship, *, today: dt.date | None = None) -> int:
 
 def with_quiet_facts(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     """Annotate each mentorship's `last_session_on` (None: no session yet), the ratings of its latest sessions
-    (`rating_1` .. `rating_3`, newest first, None past the last one) and `nudged_at` (its latest nudge)."""
+    (`rating_1` .. `rating_3`, newest first, None past the last one), `nudged_at` (its latest nudge), its
+    agreement's `agreed_cadence`, `agreement_changed_at` and `agreement_confirmations` (at its current version;
+    None without an agreement), and `next_meeting_at` (its next planned meeting, None without one)."""
     sessions = Session.objects.filter(mentorship=OuterRef("pk")).order_by().values("mentorship")
     latest_ratings = Feedback.objects.filter(session__mentorship=OuterRef("pk")).order_by(
         "-session__date", "-created_at", "-id"
     )
     nudges = Nudge.objects.filter(mentorship=OuterRef("pk")).order_by("-created_at")
+    confirmations = (
+        AgreementConfirmation.objects.filter(agreement__mentorship=OuterRef("pk"), version=F("agreement__version"))
+        .order_by()
+        .values("agreement")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    upcoming = (
+        Meeting.objects.planned()
+        .filter(mentorship=OuterRef("pk"), starts_at__gte=timezone.now())
+        .order_by()
+        .values("mentorship")
+        .annotate(first=Min("starts_at"))
+        .values("first")
+    )
     return mentorships.annotate(
+        agreed_cadence=F("agreement__cadence_days"),
+        agreement_changed_at=F("agreement__updated_at"),
+        agreement_confirmations=Subquery(confirmations, output_field=IntegerField()),
+        next_meeting_at=Subquery(upcoming, output_field=DateTimeField()),
         last_session_on=Subquery(sessions.annotate(last=Max("date")).values("last")),
         nudged_at=Subquery(nudges.values("created_at")[:1], output_field=DateTimeField()),
         **{
@@ -78,6 +111,8 @@ class PairAtRisk:
             )
         if LOW_RATINGS in self.reasons:
             words.append(f"Low ratings: its latest average {self.rating_average:.1f} out of 5")
+        if AGREEMENT_UNANSWERED in self.reasons:
+            words.append(f"Its agreement has waited more than {AGREEMENT_WAIT_DAYS} days for someone to confirm it")
         return words
 
 
@@ -90,7 +125,18 @@ def reasons_of(mentorship: Mentorship, *, today: dt.date) -> tuple[list[str], fl
     average = sum(ratings) / len(ratings) if ratings else None
     if average is not None and average <= LOW_AVERAGE:
         reasons.append(LOW_RATINGS)
+    if agreement_waiting(mentorship, today=today):
+        reasons.append(AGREEMENT_UNANSWERED)
     return reasons, average
+
+
+def agreement_waiting(mentorship: Mentorship, *, today: dt.date) -> bool:
+    """Its agreement, proposed or changed more than AGREEMENT_WAIT_DAYS ago, still lacks someone's confirmation
+    (annotated by with_quiet_facts; its people come from the prefetched members)."""
+    changed = getattr(mentorship, "agreement_changed_at", None)
+    if changed is None or (today - timezone.localtime(changed).date()).days <= AGREEMENT_WAIT_DAYS:
+        return False
+    return (mentorship.agreement_confirmations or 0) < len(mentorship.people())
 
 
 def active_with_facts(program: Program) -> QuerySet[Mentorship]:

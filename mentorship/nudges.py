@@ -95,7 +95,10 @@ def quiet_spell_key(mentorship: Mentorship) -> str:
 
 
 def is_quiet(mentorship: Mentorship, *, today: dt.date) -> bool:
-    """No session for more than QUIET_NUDGE_FACTOR × its cadence: with a weekly cadence, from the 11th day."""
+    """No session for more than QUIET_NUDGE_FACTOR × its cadence (with a weekly cadence, from the 11th day), and
+    no meeting planned: people who have already set a date need no nudge."""
+    if mentorship.next_meeting_at is not None:
+        return False
     return (today - quiet_since(mentorship)).days > QUIET_NUDGE_FACTOR * cadence_days_of(mentorship)
 
 

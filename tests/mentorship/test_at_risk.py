@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentorship import at_risk
-from mentorship.models import Feedback, Nudge
+from mentorship.models import Agreement, AgreementConfirmation, Feedback, Nudge
 from notifications.models import Notification
 from tests import formats
 from tests.conftest import client_for
@@ -248,3 +248,53 @@ def test_the_page_refuses_as_the_api_does(client, weekly, mentee):
     assert client.get(f"/programs/{weekly.slug}/at-risk/").status_code == 403
     client.force_login(ProgramAdminFactory(username="oli", membership__program=ProgramFactory(slug="elsewhere")))
     assert client.get(f"/programs/{weekly.slug}/at-risk/").status_code == 404
+
+
+# --- What the pair agreed on ----------------------------------------------------------------------------------------
+
+
+def _agreed(mentorship, *, cadence_days: int, changed_days_ago: int, confirmed_by: list):
+    agreement = Agreement.objects.create(mentorship=mentorship, cadence_days=cadence_days, edited_by=confirmed_by[0])
+    Agreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now() - dt.timedelta(days=changed_days_ago))
+    for person in confirmed_by:
+        AgreementConfirmation.objects.create(
+            agreement=agreement, user=person, version=agreement.version, confirmed_at=timezone.now()
+        )
+    return agreement
+
+
+def test_the_cadence_a_pair_agreed_on_replaces_the_programs(weekly):
+    fortnightly = _started(weekly, days_ago=60)
+    _met(fortnightly, days_ago=3 * CADENCE)  # quiet for the program's week, not for the fortnight they agreed
+    _agreed(fortnightly, cadence_days=2 * CADENCE, changed_days_ago=50, confirmed_by=fortnightly.people())
+    weekly_pair = _started(weekly, days_ago=60)
+    _met(weekly_pair, days_ago=3 * CADENCE)
+
+    assert _reasons(weekly) == {weekly_pair.pk: ["no_recent_session"]}
+
+
+def test_an_agreement_someone_has_not_confirmed_for_more_than_a_week_puts_the_pair_at_risk(weekly):
+    waiting = _started(weekly, days_ago=20)
+    _met(waiting, days_ago=1)
+    _agreed(waiting, cadence_days=CADENCE, changed_days_ago=8, confirmed_by=[waiting.mentor])
+    a_week = _started(weekly, days_ago=20)
+    _met(a_week, days_ago=1)
+    _agreed(a_week, cadence_days=CADENCE, changed_days_ago=7, confirmed_by=[a_week.mentor])
+    everyone = _started(weekly, days_ago=20)
+    _met(everyone, days_ago=1)
+    _agreed(everyone, cadence_days=CADENCE, changed_days_ago=8, confirmed_by=everyone.people())
+
+    assert _reasons(weekly) == {waiting.pk: ["agreement_unanswered"]}
+
+
+def test_a_circle_waits_for_every_member_to_confirm():
+    world = formats.circle_world()
+    circle = world["circle"]
+    _met(circle, days_ago=1)
+    _agreed(circle, cadence_days=CADENCE, changed_days_ago=8, confirmed_by=circle.people()[:3])  # Cy has not
+    assert _reasons(world["program"]) == {circle.pk: ["agreement_unanswered"]}
+
+    AgreementConfirmation.objects.create(
+        agreement=circle.agreement, user=world["cy"], version=circle.agreement.version, confirmed_at=timezone.now()
+    )
+    assert _reasons(world["program"]) == {}

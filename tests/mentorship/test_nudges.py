@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentorship import tasks
-from mentorship.models import Nudge
+from mentorship.models import Meeting, Nudge
 from notifications.models import Notification
 from tests import formats
 from tests.factories import MentorshipFactory, ProgramFactory, RequestFactory, SessionFactory
@@ -142,3 +142,27 @@ def test_the_beat_runs_both_every_hour():
 
     assert schedule["mentorship.tasks.send_quiet_nudges"] == 60 * 60
     assert schedule["mentorship.tasks.send_request_reminders"] == 60 * 60
+
+
+def test_a_quiet_mentorship_with_a_meeting_planned_is_not_nudged(program, django_capture_on_commit_callbacks):
+    planned = _started(program, days_ago=60)
+    Meeting.objects.create(
+        mentorship=planned,
+        organiser=planned.mentor,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        timezone="UTC",
+        duration_minutes=30,
+    )
+    cancelled = _started(program, days_ago=60)
+    Meeting.objects.create(
+        mentorship=cancelled,
+        organiser=cancelled.mentor,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        timezone="UTC",
+        duration_minutes=30,
+        status=Meeting.Status.CANCELLED,
+    )
+
+    assert _run(tasks.send_quiet_nudges, django_capture_on_commit_callbacks) == 1
+    assert _nudged(planned) == []
+    assert _nudged(cancelled) == sorted(person.username for person in cancelled.people())
