@@ -387,3 +387,29 @@ def test_the_demo_taxonomy_is_approved_but_for_a_few_suggestions_of_the_demo_log
     # Nobody else names them.
     naming = Profile.objects.filter(Q(skills__in=suggestions) | Q(wanted_skills__in=suggestions))
     assert set(naming.values_list("user__username", flat=True)) == {"mentor", "mentee"}
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_mentorships_show_the_whole_relationship():
+    call_command("seed_demo")
+    now = timezone.now()
+    theirs = (
+        Mentorship.objects.active()
+        .filter(Q(mentor__username="mentor") | Q(members__user__username="mentee", members__status="active"))
+        .distinct()
+    )
+    assert {m.format for m in theirs} == {"one_on_one", "group", "peer"}
+    for mentorship in theirs:
+        people = set(mentorship.people())
+        assert mentorship.agreement.cadence_days > 0 and mentorship.agreement.expectations
+        assert mentorship.meetings.filter(status="planned", starts_at__gt=now).exists()
+        held = mentorship.meetings.get(status="held")
+        assert held.session.mentorship == mentorship and held.starts_at < now
+        assert {m.author for m in mentorship.messages.all()} <= people and mentorship.messages.count() >= 3
+        items = list(mentorship.action_items.all())
+        assert {i.owner for i in items} <= people
+        assert any(not i.done and i.due_on < now.date() for i in items)  # one overdue, shown as such
+    # The demo mentee has a message to read and, in the peer pair, an agreement to confirm.
+    pair = theirs.get(format="peer")
+    assert not pair.agreement.confirmations.filter(user__username="mentee").exists()
+    assert pair.messages.exclude(author__username="mentee").exists()

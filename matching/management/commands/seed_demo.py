@@ -11,6 +11,7 @@ from accounts.search import profile_search_refresh
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
+from mentorship.demo_relationship import demo_relationships_build
 from mentorship.models import MentorshipRequest
 from mentorship.services import request_notices
 from notifications.demo import demo_notices_write
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                     who = people.demo_people_build(mentors=mentors, mentees=mentees, progress=bar.update)
                     where = programs.demo_programs_build(people=who)
                     lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
+                    demo_relationships_build(demo_mentor=who.mentors[0], demo_mentee=who.mentees[0])
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
                     self._notices(who)
