@@ -97,6 +97,7 @@ class PairAtRisk:
     last_session_on: dt.date | None
     days_quiet: int
     cadence_days: int
+    cadence_agreed: bool  # the pair's own agreement set it (else the program's)
     rating_average: float | None  # over its latest ratings (up to LAST_RATINGS); None: no rating yet
     nudged_at: dt.datetime | None
 
@@ -106,7 +107,8 @@ class PairAtRisk:
         if NO_RECENT_SESSION in self.reasons:
             since = "its last session" if self.last_session_on else "it started"
             words.append(
-                f"No session for {self.days_quiet} days since {since} (the program expects one every "
+                f"No session for {self.days_quiet} days since {since} "
+                f"({'they agreed on' if self.cadence_agreed else 'the program expects'} one every "
                 f"{self.cadence_days} days)"
             )
         if LOW_RATINGS in self.reasons:
@@ -166,6 +168,7 @@ def pairs_at_risk(program: Program, *, today: dt.date | None = None) -> list[Pai
                     last_session_on=mentorship.last_session_on,
                     days_quiet=days_quiet(mentorship, today=today),
                     cadence_days=cadence_days_of(mentorship),
+                    cadence_agreed=getattr(mentorship, "agreed_cadence", None) is not None,
                     rating_average=round(average, 2) if average is not None else None,
                     nudged_at=mentorship.nudged_at,
                 )

@@ -21,7 +21,7 @@ from mentorship.models import (
 
 EXPECTATIONS = (
     "Goals for our time together: the goals shared on this page, reviewed at every meeting.\n"
-    "How we meet: a video call every two weeks, 45 minutes; whoever cannot make it says so a day before.\n"
+    "How we meet: a video call at the cadence above, 45 minutes; whoever cannot make it says so a day before.\n"
     "Between meetings: messages here; answers within two working days.\n"
     "Feedback: a rating after each session, and an honest word at the mid-point.\n"
     "Confidentiality: what we discuss stays between us unless we agree otherwise."
@@ -62,7 +62,8 @@ def demo_relationships_build(*, demo_mentor: User, demo_mentee: User) -> int:
 def _relationship(mentorship: Mentorship, people: list[User], *, waiting_for: User | None) -> None:
     now = timezone.now()
     today = timezone.localdate()
-    lead, other = people[0], people[1]
+    # Whoever leads writes the agreement and plans the meetings; in a peer pair, the demo mentee's partner does.
+    lead, other = (people[1], people[0]) if people[0] == waiting_for else (people[0], people[1])
     zone = lead.profile.timezone or "UTC"
 
     agreement = Agreement.objects.create(

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentorship import at_risk
-from mentorship.models import Agreement, AgreementConfirmation, Feedback, Nudge
+from mentorship.models import Agreement, AgreementConfirmation, Feedback, Nudge, Session
 from notifications.models import Notification
 from tests import formats
 from tests.conftest import client_for
@@ -271,6 +271,12 @@ def test_the_cadence_a_pair_agreed_on_replaces_the_programs(weekly):
     _met(weekly_pair, days_ago=3 * CADENCE)
 
     assert _reasons(weekly) == {weekly_pair.pk: ["no_recent_session"]}
+    _met(fortnightly, days_ago=2 * CADENCE * 2 + 1)
+    Session.objects.filter(mentorship=fortnightly, date__gt=TODAY - dt.timedelta(days=4 * CADENCE)).delete()
+    (pair, _) = sorted(at_risk.pairs_at_risk(weekly), key=lambda p: p.mentorship.pk)
+    assert pair.reasons_in_words == [
+        f"No session for {4 * CADENCE + 1} days since its last session (they agreed on one every {2 * CADENCE} days)"
+    ]
 
 
 def test_an_agreement_someone_has_not_confirmed_for_more_than_a_week_puts_the_pair_at_risk(weekly):
