@@ -234,9 +234,9 @@ def _ratings_by_side(program: Program) -> Chart:
         side = label.lower()
         words.append(f"{side} {average:.1f} out of 5 ({_count(count, 'rating')})" if average else f"{side}: none")
     if not any(figures[key] for _, key in sides):
-        return Chart("Session ratings by side", [], "No rating yet.")
+        return Chart("Ratings by side", [], "No rating yet.")
     return Chart(
-        "Session ratings by side",
+        "Ratings by side",
         bars,
         "Average session rating by who gave it: " + "; ".join(words) + ".",
         columns=("Rated by (ratings)", "Average out of 5"),
@@ -249,11 +249,11 @@ def _progress(program: Program) -> Chart:
     counts = dict(ratings.order_by().values("rating").annotate(n=Count("pk")).values_list("rating", "n"))
     total = sum(counts.values())
     if not total:
-        return Chart("Progress on goals", [], "No progress rating yet.")
+        return Chart("Goal progress", [], "No progress rating yet.")
     average = sum(rating * n for rating, n in counts.items()) / total
     bars = [Bar(f"{r} ★", counts.get(r, 0), str(counts.get(r, 0))) for r in range(1, 6)]
     return Chart(
-        "Progress on goals",
+        "Goal progress",
         bars,
         f"Average progress rating {average:.1f} out of 5 over {_count(total, 'rating')} of goals worked on.",
         columns=("Progress", "Ratings"),

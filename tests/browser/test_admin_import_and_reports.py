@@ -52,7 +52,7 @@ def test_reports_draw_the_programs_charts(page):
     sign_in(page, "ada", PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
 
-    for title in ("Match rate", "Sessions per week", "Goals", "Session ratings"):
+    for title in ("Match rate", "Sessions per week", "Goals", "Session ratings", "Ratings by side", "Goal progress"):
         expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(
         page.get_by_role("img", name="Match rate: Mentored now 1, Mentored before 0, Never matched 0")

@@ -32,8 +32,8 @@ EVERY_PROGRAMS_CHARTS = [
     "Sessions per week",
     "Goals",
     "Session ratings",
-    "Session ratings by side",
-    "Progress on goals",
+    "Ratings by side",
+    "Goal progress",
 ]
 TODAY = timezone.localdate()
 
@@ -188,7 +188,7 @@ def test_a_circles_members_ratings_are_theirs_and_the_mentors_are_counted_beside
 
     report = _report(admin_user, circles)
 
-    chart = _chart(report, "Session ratings by side")
+    chart = _chart(report, "Ratings by side")
     assert _bars(chart) == {"Mentees (2)": 4.5, "Mentors (1)": 2.0}
     assert chart["summary"] == (
         "Average session rating by who gave it: mentees 4.5 out of 5 (2 ratings); mentors 2.0 out of 5 (1 rating)."
@@ -204,7 +204,7 @@ def test_a_peer_programs_ratings_are_the_peers(admin_user, peers):
     Feedback.objects.create(session=session, author=ana, rating=5)
     Feedback.objects.create(session=session, author=ben, rating=2)
 
-    assert _bars(_chart(_report(admin_user, peers), "Session ratings by side")) == {"Peers (2)": 3.5}
+    assert _bars(_chart(_report(admin_user, peers), "Ratings by side")) == {"Peers (2)": 3.5}
 
 
 def test_progress_ratings_feed_the_report(admin_user, mentorship):
@@ -213,7 +213,7 @@ def test_progress_ratings_feed_the_report(admin_user, mentorship):
         goal = GoalFactory(mentee=mentorship.mentee, title=title)
         ProgressRating.objects.create(session=session, goal=goal, rater=mentorship.mentor, rating=rating)
 
-    chart = _chart(_report(admin_user, mentorship.program), "Progress on goals")
+    chart = _chart(_report(admin_user, mentorship.program), "Goal progress")
 
     assert _bars(chart) == {"1 ★": 0, "2 ★": 1, "3 ★": 0, "4 ★": 2, "5 ★": 0}
     assert chart["summary"] == "Average progress rating 3.3 out of 5 over 3 ratings of goals worked on."
@@ -222,8 +222,8 @@ def test_progress_ratings_feed_the_report(admin_user, mentorship):
 def test_a_program_with_no_rating_says_so(admin_user, mentorship):
     report = _report(admin_user, mentorship.program)
 
-    assert _chart(report, "Session ratings by side")["summary"] == "No rating yet."
-    assert _chart(report, "Progress on goals")["summary"] == "No progress rating yet."
+    assert _chart(report, "Ratings by side")["summary"] == "No rating yet."
+    assert _chart(report, "Goal progress")["summary"] == "No progress rating yet."
 
 
 def test_a_group_program_with_no_circle_says_so(admin_user, circles):
