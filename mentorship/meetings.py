@@ -322,6 +322,29 @@ def _invite(meeting: Meeting, attendees: list[User], *, kind: str) -> None:
         )
 
 
+@transaction.atomic
+def meetings_withdraw(*, mentorship: Mentorship, by: User, leaving: User | None = None) -> int:
+    """No planned meeting outlives a person's place in it. When a mentorship ends (`leaving` None) each of its
+    planned meetings is cancelled, its attendees sent METHOD:CANCEL; when `leaving` leaves a circle, they are taken
+    off each one it goes on with, and sent the cancellation. Returns how many meetings changed."""
+    changed = 0
+    for meeting in Meeting.objects.planned().filter(mentorship=mentorship).select_for_update():
+        attendees = list(meeting.attendees.all())
+        if leaving is not None and leaving not in attendees:
+            continue
+        meeting.sequence += 1
+        if leaving is None:
+            meeting.status = Status.CANCELLED
+            meeting.save(update_fields=["status", "sequence", "updated_at"])
+            _cancel_for(meeting, attendees, attendees, by=by)
+        else:
+            meeting.save(update_fields=["sequence", "updated_at"])
+            meeting.attendees.remove(leaving)
+            _cancel_for(meeting, [leaving], [person for person in attendees if person != leaving])
+        changed += 1
+    return changed
+
+
 def _cancel_for(meeting: Meeting, recipients: list[User], listed: list[User], *, by: User | None = None) -> None:
     """A cancellation to `recipients`; the event lists `listed` (the meeting's attendees, or those still invited
     when someone is taken off it)."""

@@ -97,6 +97,7 @@ def mentorship_complete(*, mentorship_id: int, user: User) -> Mentorship:
     mentorship.members.filter(status=Member.Status.ACTIVE).update(
         status=Member.Status.ENDED, left_at=now, updated_at=now
     )
+    _meetings().meetings_withdraw(mentorship=mentorship, by=user)
     directory_changed()  # slots freed
     return mentorship
 
@@ -114,8 +115,16 @@ def member_leave(*, mentorship_id: int, user: User) -> Mentorship:
     member = mentorship.members.get(user=user, status=Member.Status.ACTIVE)
     member.status, member.left_at = Member.Status.LEFT, timezone.now()
     member.save(update_fields=["status", "left_at", "updated_at"])
+    _meetings().meetings_withdraw(mentorship=mentorship, by=user, leaving=user)
     directory_changed()  # a place freed
     return mentorship
+
+
+def _meetings():
+    """mentorship.meetings records a meeting through session_log here: imported when called, not at the top."""
+    from mentorship import meetings
+
+    return meetings
 
 
 def can_log_sessions(mentorship: Mentorship, user: User) -> bool:

@@ -11,7 +11,7 @@ from mentorship.models import Meeting, Session
 from tests.conftest import client_for
 from tests.factories import MentorshipFactory
 from tests.formats import circle_world, peer_world
-from tests.mentorship.meetings import call, meetings_url, set_zone
+from tests.mentorship.meetings import call, event_of, invitations, meetings_url, set_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +279,38 @@ def test_the_list_reads_the_same_number_of_queries_for_one_meeting_or_many(
         )
 
     assert queries() == one
+
+
+def test_completing_a_mentorship_cancels_its_planned_meetings_in_everyones_calendar(
+    mentorship, mentee, mentor, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    meeting = plan(capture, mentor, mentorship).json()
+    mail.outbox.clear()
+
+    done = call(capture, mentee, "post", f"/api/v1/mentorships/{mentorship.pk}/complete/")
+
+    assert done.status_code == 200
+    assert Meeting.objects.get(pk=meeting["id"]).status == "cancelled"
+    for person in (mentee, mentor):
+        ((_mimetype, cancel),) = invitations(to=person.email)
+        event = event_of(cancel)
+        assert (str(cancel["METHOD"]), str(event["UID"]), int(event["SEQUENCE"])) == ("CANCEL", meeting["uid"], 1)
+
+
+def test_a_member_who_leaves_a_circle_is_taken_off_its_meetings_which_go_on(django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    world = circle_world()
+    circle, otto, ana, ben = world["circle"], world["mentor"], world["ana"], world["ben"]
+    meeting = plan(capture, otto, circle, attendees=[otto.pk, ana.pk, ben.pk]).json()
+    mail.outbox.clear()
+
+    left = call(capture, ben, "post", f"/api/v1/mentorships/{circle.pk}/leave/")
+
+    assert left.status_code == 200
+    kept = Meeting.objects.get(pk=meeting["id"])
+    assert kept.status == "planned"
+    assert {a.pk for a in kept.attendees.all()} == {otto.pk, ana.pk}
+    ((_mimetype, cancel),) = invitations(to=ben.email)
+    assert str(cancel["METHOD"]) == "CANCEL" and str(event_of(cancel)["UID"]) == meeting["uid"]
+    assert invitations(to=ana.email) == []
