@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from matching import recommendations
 from matching.selectors import round_list
-from mentorship import action_items, naming
+from mentorship import action_items, meetings, naming
 from mentorship import selectors as mentorship
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs import selectors as programs
@@ -17,6 +17,7 @@ from programs.models import Membership
 
 RECOMMENDED_ON_HOME = 5
 ACTION_ITEMS_ON_HOME = 20
+MEETINGS_ON_HOME = 5
 Role = Membership.Role
 
 
@@ -46,20 +47,34 @@ def _profile_meter(profile, *, teaches: bool, learns: bool) -> tuple[list[tuple[
     return parts, minimum
 
 
+def _named(user, mentorship_ids: set[int]) -> dict[int, str]:
+    """Each mentorship's name as `user` calls it ("Rosa's circle", "Mei Santos")."""
+    if not mentorship_ids:
+        return {}
+    theirs = mentorship.mentorship_list_for(user=user).filter(pk__in=mentorship_ids)
+    return {m.pk: naming.mentorship_card_title(m, user) for m in theirs}
+
+
 def _open_action_items(user) -> list:
     """The person's open action items in every mentorship they are in, the overdue first, each with the name of
     its mentorship as the person calls it."""
     items = list(action_items.action_items_open_for(owner=user)[:ACTION_ITEMS_ON_HOME])
-    if not items:
-        return []
-    ids = {item.mentorship_id for item in items}
-    theirs = mentorship.mentorship_list_for(user=user).filter(pk__in=ids)
-    named = {m.pk: naming.mentorship_card_title(m, user) for m in theirs}
+    named = _named(user, {item.mentorship_id for item in items})
     today = timezone.localdate()
     for item in items:
         item.overdue = action_items.is_overdue(item, today)
         item.where = named.get(item.mentorship_id, "")
     return items
+
+
+def _next_meetings(user) -> list:
+    """The person's next planned meetings, each with its time in their own zone and its mentorship's name."""
+    upcoming = list(meetings.upcoming_for(user=user, now=timezone.now())[:MEETINGS_ON_HOME])
+    named = _named(user, {meeting.mentorship_id for meeting in upcoming})
+    for meeting in upcoming:
+        meeting.when = meetings.when_for(meeting, user)
+        meeting.where = named.get(meeting.mentorship_id, "")
+    return upcoming
 
 
 @login_required
@@ -138,6 +153,7 @@ def home(request):
         context["taken"] = sum(len(m.current_members()) for m in mentoring)
         context["circle"] = next((m for m in mentoring if m.is_circle), None)
     context["action_items"] = _open_action_items(user)
+    context["next_meetings"] = _next_meetings(user)
     if context["is_admin_here"]:
         context["rounds"] = round_list(program)[:5]
     return render(request, "home.html", context)

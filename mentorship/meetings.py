@@ -57,6 +57,15 @@ def feed_meetings(*, user: User, now: dt.datetime) -> QuerySet[Meeting]:
     )
 
 
+def upcoming_for(*, user: User, now: dt.datetime) -> QuerySet[Meeting]:
+    """A person's next planned meetings in the mentorships they are still in, soonest first (the home page)."""
+    return (
+        Meeting.objects.planned()
+        .filter(attendees=user, starts_at__gte=now, mentorship__status=Mentorship.Status.ACTIVE)
+        .order_by("starts_at", "id")
+    )
+
+
 def can_edit(meeting: Meeting, user: User, *, mentorship: Mentorship | None = None) -> bool:
     """Anyone in the mentorship changes or cancels a planned meeting of a running mentorship. Pass `mentorship`
     with its members read (a list of meetings asks once for all)."""

@@ -1,6 +1,7 @@
 """The mentorship page's meetings, as the server renders them: in the viewer's zone, to the people in it only."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -64,3 +65,39 @@ def test_people_outside_it_see_no_meeting(mentorship, admin_user, meeting):
 
     assert "Upcoming meetings" not in page
     assert "meet.example.org" not in page
+
+
+def _home(user) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/home/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_home_lists_each_persons_next_meetings_in_their_own_zone(mentorship, mentee, mentor, meeting):
+    set_zone(mentee, "America/New_York")
+    set_zone(mentor, "Asia/Tokyo")
+    meeting.starts_at = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=400)
+    meeting.save(update_fields=["starts_at"])
+    local = meeting.starts_at.astimezone(ZoneInfo("America/New_York"))
+
+    home = _home(mentee)
+
+    assert "Your next meetings" in home
+    assert f"{local:%A} {local.day} {local:%B %Y, %H:%M}" in home
+    assert f"#meeting-{meeting.pk}" in home
+    assert f"#meeting-{meeting.pk}" in _home(mentor)
+
+
+@pytest.mark.parametrize("change", ["past", "cancelled", "ended"])
+def test_home_leaves_out_past_cancelled_and_ended_meetings(mentorship, mentee, meeting, change):
+    assert "Your next meetings" in _home(mentee)
+    if change == "past":
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    elif change == "cancelled":
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
+    else:
+        type(mentorship).objects.filter(pk=mentorship.pk).update(status="completed", ended_at=dt.datetime.now(dt.UTC))
+
+    assert "Your next meetings" not in _home(mentee)
