@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, MentorshipRequest, Milestone, Session
+from mentorship.models import (
+    ActionItem,
+    Agreement,
+    Feedback,
+    Goal,
+    Meeting,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    Milestone,
+    Session,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -62,3 +73,31 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = ("rating",)
     list_select_related = ("session", "author")
     raw_id_fields = ("session", "author")
+
+
+# The relationship (issue 14). Meetings change through the services, which send the calendar updates: read-only
+# here. Messages are not listed at all: a conversation is its people's (program admins do not read it either).
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("id", "mentorship", "organiser", "starts_at", "timezone", "status", "sequence")
+    list_filter = ("status",)
+    list_select_related = ("mentorship", "organiser")
+    raw_id_fields = ("mentorship", "organiser", "attendees", "session")
+    readonly_fields = [field.name for field in Meeting._meta.fields]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ("mentorship", "cadence_days", "channel", "ends_on", "version", "updated_at")
+    list_select_related = ("mentorship",)
+    raw_id_fields = ("mentorship", "edited_by")
+    readonly_fields = ("version",)
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "mentorship", "owner", "due_on", "done")
+    list_filter = ("done",)
+    list_select_related = ("mentorship", "owner")
+    search_fields = ("title", "owner__full_name")
+    raw_id_fields = ("mentorship", "owner", "created_by", "session")
