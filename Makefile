@@ -30,8 +30,11 @@ run: $(VENV)/.installed-runtime
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite against the configured DATABASE_URL / REDIS_URL (see README).
+# Two processes (pytest-xdist), then the tests that stop and start the servers under the app, alone.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev node_modules/.installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=$(TEST_PROCESSES) --ignore=tests/infra
+	$(VENV)/bin/pytest tests/infra
 
 ## The production install proved: requirements.txt alone, gunicorn + a worker on DATABASE_URL / REDIS_URL.
 smoke:

@@ -189,3 +189,12 @@ def run_round(admin_client_api, django_capture_on_commit_callbacks):
         return response
 
     return run
+
+
+# The longest tests are sent first, so that the parallel run (make test: pytest-xdist) does not end with one
+# process still working through them while the other waits.
+LONGEST_FIRST = ("tests/test_api_fuzz.py", "tests/browser/test_every_page.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order

@@ -1,6 +1,17 @@
 """pytest settings: the local ones, made fast and quiet. Database and broker still come from the environment."""
 
-from .local import *  # noqa: F403
+import os
+import re
+
+# Under pytest-xdist (make test runs two processes) each test process gets a Redis database of its own (1, 2, …), so
+# that one's cache.clear() or broker traffic never reaches the other's. Set before the settings read the
+# environment; a Celery worker a test starts inherits it.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base = re.sub(r"/\d+$", "", os.environ["REDIS_URL"])
+    os.environ["REDIS_URL"] = f"{_base}/{int(_worker[2:]) + 1}"
+
+from .local import *  # noqa: E402, F403
 
 SECRET_KEY = "django-insecure-test-only"
 DEBUG = False

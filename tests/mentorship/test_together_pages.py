@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mentorship import agreements, messages
 from mentorship.models import ActionItem, ConversationRead
-from tests.together.worlds import FORMATS, world_of
+from tests.mentorship.together_worlds import FORMATS, world_of
 
 
 def _page(client, user, url) -> str:

@@ -9,7 +9,7 @@ from mentorship.models import Agreement
 from programs.models import Program
 from tests.conftest import client_for
 from tests.factories import MentorshipFactory, ProgramFactory
-from tests.together.worlds import FORMATS, complete, tomorrow, world_of
+from tests.mentorship.together_worlds import FORMATS, complete, tomorrow, world_of
 
 TERMS = {"cadence_days": 14, "channel": "video", "meeting_link": "https://meet.example.org/abc", "expectations": "Hi"}
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from mentorship.models import ActionItem
 from tests.conftest import client_for
 from tests.factories import SessionFactory
-from tests.together.worlds import FORMATS, complete, tomorrow, world_of
+from tests.mentorship.together_worlds import FORMATS, complete, tomorrow, world_of
 
 
 def _list(mentorship):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from mentorship.models import Message
 from tests.conftest import client_for
-from tests.together.worlds import FORMATS, complete, world_of
+from tests.mentorship.together_worlds import FORMATS, complete, world_of
 
 
 def _list(mentorship):
