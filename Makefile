@@ -33,7 +33,7 @@ run: $(VENV)/.installed-runtime
 # Two processes (pytest-xdist), then the tests that stop and start the servers under the app, alone.
 TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev node_modules/.installed
-	$(VENV)/bin/pytest --numprocesses=$(TEST_PROCESSES) --ignore=tests/infra
+	$(VENV)/bin/pytest --numprocesses=$(TEST_PROCESSES) --durations=10 --ignore=tests/infra
 	$(VENV)/bin/pytest tests/infra
 
 ## The production install proved: requirements.txt alone, gunicorn + a worker on DATABASE_URL / REDIS_URL.
