@@ -107,3 +107,33 @@ def axe_violations(page) -> list[str]:
         WCAG_TAGS,
     )
     return [f"{v['rule']} ({v['impact']}: {v['help']}) at {v['target']}: {v['summary']}" for v in found]
+
+
+@pytest.fixture
+def person_at(browser, live_server, axe_core):
+    """A signed-in browser context per person, at a width; each page must log no error."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_sign_in import sign_in
+    from tests.factories import PASSWORD
+
+    contexts, errors = [], []
+
+    def open_as(username: str, width: int):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+        serve_axe_core(context)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: m.type == "error" and "/api/v1/" not in m.location.get("url", "") and errors.append(m.text),
+        )
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, username, PASSWORD)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    assert errors == []

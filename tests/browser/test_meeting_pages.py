@@ -9,9 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentorship.models import Meeting, Session
-from tests.browser.conftest import axe_violations, serve_axe_core
-from tests.browser.test_sign_in import sign_in
-from tests.factories import PASSWORD, MenteeFactory, MentorFactory, MentorshipFactory
+from tests.browser.conftest import axe_violations
+from tests.factories import MenteeFactory, MentorFactory, MentorshipFactory
 from tests.formats import circle_world, peer_world
 from tests.mentorship.meetings import set_zone
 
@@ -32,30 +31,6 @@ def pair():
     return peer_world()["pair"], "ivy", "jon", "jon"
 
 
-@pytest.fixture
-def open_as(browser, live_server, axe_core):
-    contexts, errors = [], []
-
-    def open_page(username: str, width: int):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
-        serve_axe_core(context)
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda m: m.type == "error" and "/api/v1/" not in m.location.get("url", "") and errors.append(m.text),
-        )
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        sign_in(page, username, PASSWORD)
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert errors == []
-
-
 def _looks_right(page, width: int) -> None:
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -63,14 +38,14 @@ def _looks_right(page, width: int) -> None:
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("make", [one_on_one, circle, pair], ids=["one-on-one", "circle", "peer-pair"])
-def test_plan_see_reschedule_and_record_a_meeting(open_as, width, make):
+def test_plan_see_reschedule_and_record_a_meeting(person_at, width, make):
     mentorship, planner_name, other_name, recorder_name = make()
     people = {p.username: p for p in mentorship.people()}
     set_zone(people[planner_name], "Europe/London")
     set_zone(people[other_name], "America/New_York")
     url = f"/mentorships/{mentorship.pk}/"
 
-    planner = open_as(planner_name, width)
+    planner = person_at(planner_name, width)
     planner.goto(url)
     planner.locator("summary", has_text="Plan a meeting").click()
     form = planner.locator("details.plan-meeting form")
@@ -92,7 +67,7 @@ def test_plan_see_reschedule_and_record_a_meeting(open_as, width, make):
     expect(card.get_by_role("paragraph").filter(has_text="Review the plan")).to_be_visible()
     _looks_right(planner, width)
 
-    other = open_as(other_name, width)
+    other = person_at(other_name, width)
     other.goto(url)
     expect(other.get_by_text("Times in your time zone, America/New_York.")).to_be_visible()
     card = other.locator(f"li:has(#meeting-{meeting.pk})")
@@ -108,7 +83,7 @@ def test_plan_see_reschedule_and_record_a_meeting(open_as, width, make):
     _looks_right(other, width)
 
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
-    recorder = other if recorder_name == other_name else open_as(recorder_name, width)
+    recorder = other if recorder_name == other_name else person_at(recorder_name, width)
     recorder.goto(url)
     card = recorder.locator(f"li:has(#meeting-{meeting.pk})")
     card.locator("summary", has_text="Record what happened").click()
