@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentorship.models import Feedback, Nudge, ProgressRating
-from tests.browser.test_format_pages import _looks_right, person_at  # noqa: F401 (a fixture)
+from tests.browser.test_format_pages import _looks_right
 from tests.factories import AdminFactory, GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ WIDTHS = [390, 1280]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_mentor_rates_a_session_and_the_progress_on_its_goal_and_the_mentee_reads_it(person_at, tmp_path, width):  # noqa: F811
+def test_the_mentor_rates_a_session_and_the_progress_on_its_goal_and_the_mentee_reads_it(person_at, tmp_path, width):
     maya = MenteeFactory(username="maya", full_name="Maya Mentee")
     otto = MentorFactory(username="otto", full_name="Otto Mentor")
     AdminFactory(username="ada", full_name="Ada Admin")
@@ -66,7 +66,7 @@ def test_the_mentor_rates_a_session_and_the_progress_on_its_goal_and_the_mentee_
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_program_admin_finds_a_quiet_pair_and_nudges_it_once_a_week(person_at, tmp_path, width):  # noqa: F811
+def test_a_program_admin_finds_a_quiet_pair_and_nudges_it_once_a_week(person_at, tmp_path, width):
     AdminFactory(username="ada", full_name="Ada Admin")
     quiet = MentorshipFactory(
         mentee=MenteeFactory(username="uma", full_name="Uma Quiet"),

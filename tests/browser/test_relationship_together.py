@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from mentorship import agreements
 from mentorship.models import ActionItem, AgreementConfirmation, Message
-from tests.browser.test_format_pages import _looks_right, person_at  # noqa: F401 (a fixture)
+from tests.browser.test_format_pages import _looks_right
 from tests.factories import GoalFactory, MenteeFactory, MentorFactory, MentorshipFactory, MilestoneFactory
 from tests.formats import circle_world, peer_world
 
@@ -36,7 +36,7 @@ def _pair():
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("make", [_one_on_one, _circle, _pair], ids=["one_on_one", "circle", "peer"])
-def test_they_agree_write_and_follow_up(person_at, tmp_path, width, make):  # noqa: F811
+def test_they_agree_write_and_follow_up(person_at, tmp_path, width, make):
     mentorship, first, second, rest = make()
     url = f"/mentorships/{mentorship.pk}/"
 
@@ -89,7 +89,7 @@ def test_they_agree_write_and_follow_up(person_at, tmp_path, width, make):  # no
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_mentee_edits_reorders_and_deletes_milestones(person_at, tmp_path, width):  # noqa: F811
+def test_a_mentee_edits_reorders_and_deletes_milestones(person_at, tmp_path, width):
     mentee = MenteeFactory(username="maya", full_name="Maya Mentee")
     goal = GoalFactory(mentee=mentee, title="Give a talk")
     for position, title in enumerate(("Outline", "Draft", "Rehearse")):
