@@ -78,7 +78,7 @@ def main() -> None:
 
     # The emails went through Redis to the worker, not through the in-request fallback.
     deadline = time.monotonic() + 30
-    wanted = ("send_signup_confirmation_email", "send_request_notification")
+    wanted = ("send_signup_confirmation_email", "send_notification_email")  # the request notices: notifications/
     while time.monotonic() < deadline:
         log = WORKER_LOG.read_text(errors="replace")
         if all(re.search(rf"Task [\w.]*{name}\[[^\]]+\] succeeded", log) for name in wanted):
