@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from accounts.models import User
 from config.errors import Conflict
 from mentorship import calendar, relationships
 from mentorship.models import MAX_MEETING_MINUTES, Meeting, Mentorship, MentorshipMember
+from mentorship.participants import require_participant, require_running
 from notifications.services import notify
 
 Status = Meeting.Status
@@ -27,13 +28,6 @@ EDITABLE = ("starts_at", "timezone", "duration_minutes", "location", "video_url"
 
 
 # --- Reads ------------------------------------------------------------------------------------------------
-
-
-def mentorships_of_participant(*, user: User) -> QuerySet[Mentorship]:
-    """The mentorships `user` is in now (as its mentor or a member who has not left): meetings are theirs alone,
-    a program admin's view of a mentorship does not include them."""
-    staying = MentorshipMember.objects.filter(user=user).exclude(status=MentorshipMember.Status.LEFT)
-    return Mentorship.objects.filter(Q(mentor=user) | Q(pk__in=staying.values("mentorship_id")))
 
 
 def meeting_list(*, mentorship: Mentorship) -> QuerySet[Meeting]:
@@ -125,16 +119,6 @@ def _attendees(mentorship: Mentorship, attendee_ids: Iterable[int] | None) -> li
     return [people[pk] for pk in chosen]
 
 
-def _require_participant(mentorship: Mentorship, user: User) -> None:
-    if mentorship.side_of(user) is None:
-        raise PermissionDenied("Only the people in this mentorship plan its meetings.")
-
-
-def _require_running(mentorship: Mentorship) -> None:
-    if not mentorship.is_active:
-        raise Conflict("This mentorship has ended: it takes no new meetings.", code="mentorship_ended")
-
-
 def _require_planned(meeting: Meeting) -> None:
     if meeting.status != Status.PLANNED:
         raise Conflict(f"This meeting is {meeting.get_status_display().lower()} already.", code="not_planned")
@@ -168,8 +152,8 @@ def meeting_create(
     """Plan a meeting and invite its attendees (everyone in the mentorship when not named). A naive `starts_at` is
     read in `timezone_name`, by default the organiser's profile zone."""
     now = now or timezone.now()
-    _require_participant(mentorship, organiser)
-    _require_running(mentorship)
+    require_participant(mentorship, organiser, doing="plan its meetings")
+    require_running(mentorship)
     zone = zone_of(organiser, timezone_name)
     start = start_in_utc(starts_at, zone)
     _check_start(start, now)
@@ -200,8 +184,8 @@ def meeting_update(*, meeting_id: int, user: User, changes: dict, now: dt.dateti
     now = now or timezone.now()
     meeting = _lock(meeting_id)
     mentorship = meeting.mentorship
-    _require_participant(mentorship, user)
-    _require_running(mentorship)
+    require_participant(mentorship, user, doing="plan its meetings")
+    require_running(mentorship)
     _require_planned(meeting)
     if changes.get("timezone"):
         meeting.timezone = changes["timezone"]
@@ -232,7 +216,7 @@ def meeting_update(*, meeting_id: int, user: User, changes: dict, now: dt.dateti
 def meeting_cancel(*, meeting_id: int, user: User) -> Meeting:
     """Cancel a planned meeting: the row stays (status `cancelled`), its attendees get METHOD:CANCEL."""
     meeting = _lock(meeting_id)
-    _require_participant(meeting.mentorship, user)
+    require_participant(meeting.mentorship, user, doing="plan its meetings")
     _require_planned(meeting)
     meeting.status = Status.CANCELLED
     meeting.sequence += 1
@@ -260,13 +244,13 @@ def meeting_record(
     now = now or timezone.now()
     meeting = _lock(meeting_id)
     mentorship = meeting.mentorship
-    _require_participant(mentorship, user)
+    require_participant(mentorship, user, doing="plan its meetings")
     if meeting.status == Status.HELD:
         raise Conflict("What happened at this meeting is recorded already.", code="already_recorded")
     _require_planned(meeting)
     if meeting.starts_at > now:
         raise Conflict("This meeting has not started yet: record it once it has.", code="meeting_not_started")
-    _require_running(mentorship)
+    require_running(mentorship)
     if attendee_ids is None:
         people = {person.pk for person in mentorship.people()}
         attendee_ids = [person.pk for person in meeting.attendees.all() if person.pk in people]

@@ -20,7 +20,7 @@ from accounts.api.serializers import StrictInputSerializer
 from accounts.models import Profile, validate_timezone
 from config.api import ErrorsAsJSONMixin, IdField, MultiLineField, SingleLineField
 from config.schema import ConflictDetail, ErrorDetail
-from mentorship import calendar, meetings
+from mentorship import calendar, meetings, participants
 from mentorship.api.serializers import MAX_GOALS_PER_ITEM, PersonOutput, SessionOutput
 from mentorship.models import MAX_MEETING_MINUTES, MAX_SESSION_MINUTES, Meeting, MentorshipMember
 from mentorship.models.meetings import validate_web_link
@@ -160,7 +160,7 @@ class MeetingViewSet(
         if getattr(self, "_mentorship", None) is not None:
             return self._mentorship
         mine = (
-            meetings.mentorships_of_participant(user=self.request.user)
+            participants.mentorships_participating(self.request.user)
             .select_related("program", "mentor")
             .prefetch_related(Prefetch("members", queryset=MentorshipMember.objects.select_related("user")))
         )
