@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("programs.api.urls")),
     path("", include("matching.api.urls")),  # before mentorship's: /mentors/recommended/ is more specific
     path("", include("mentorship.api.urls")),
+    path("", include("evaluation.api.urls")),
     path("", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the docs obey the Content-Security-Policy.
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("mentorship.urls")),
     path("", include("matching.urls")),
     path("", include("notifications.urls")),
+    path("", include("evaluation.urls")),
 ]
 
 handler400 = "config.handlers.bad_request"

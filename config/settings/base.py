@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "programs",
     "mentorship",
     "matching",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

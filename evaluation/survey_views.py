@@ -1,0 +1,3 @@
+"""(being built: issue 15)"""
+
+urlpatterns: list = []
