@@ -12,7 +12,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from evaluation.models import SurveyInvitation
+from evaluation.surveys import survey_create
 from mentorship.models import ActionItem, Meeting
+from programs.selectors import program_default
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
@@ -164,6 +167,9 @@ TABLE = {
     ("program-member-detail", "PATCH"): (PROGRAM_ADMINS_ONLY, {"status": "active"}),
     ("program-member-resend", "POST"): (PROGRAM_ADMINS_ONLY, None),  # not invited: 409 `not_invited`
     ("api-invitation-accept", "POST"): (EVERYONE, {"token": "no-such-invitation", "password": "a-long-secret"}),
+    # Surveys: Maya and Otto were asked the walked one; nobody else learns it exists, not even an admin.
+    ("survey-pending", "GET"): (SIGNED_IN, None),
+    ("survey-responses", "POST"): (THE_TWO_ONLY, {"answers": []}),
 }
 # The nested paths of a program's directory, rounds, import and report, walked on `main` (everyone's own program)
 # with the flat paths' rows; on another program in tests/programs/test_program_axis_walk.py.
@@ -197,6 +203,14 @@ NESTED_ONLY = {
     ("program-peer-list", "GET"): (row(401, 404, 404, 404, 404, OK), None),
     ("program-at-risk", "GET"): (ADMINS_ONLY, None),
     ("program-at-risk-nudge", "POST"): (ADMINS_ONLY, None),
+    # Surveys (issue 15): a program's admins write and read them; the walked one has answers from nobody yet.
+    ("program-survey-list", "GET"): (ADMINS_ONLY, None),
+    ("program-survey-list", "POST"): (ADMINS_ONLY, "survey"),
+    ("program-survey-from-template", "POST"): (ADMINS_ONLY, {"template": "midpoint"}),
+    ("program-survey-detail", "GET"): (ADMINS_ONLY, None),
+    ("program-survey-detail", "PATCH"): (ADMINS_ONLY, {"title": "Walked"}),
+    ("program-survey-close", "POST"): (ADMINS_ONLY, None),
+    ("program-survey-results", "GET"): (ADMINS_ONLY, None),
 }
 TABLE.update(NESTED_ONLY)
 
@@ -257,10 +271,16 @@ def world(db):
     people["mentee"].profile.wanted_skills.add(suggestion)
     # The request walked is Maya's to Otto: accepting it meets a conflict (409), which is past the checks.
     request = RequestFactory(mentee=people["mentee"], mentor=people["mentor"])
+    survey = _survey(people)
     return {
         "people": people,
         "tara": tara,
         "kwargs": {
+            "program-survey-detail": {"pk": survey.pk},
+            "program-survey-close": {"pk": survey.pk},
+            "program-survey-results": {"pk": survey.pk},
+            "survey": {"pk": survey.pk},
+            "survey-pending": {},
             "mentor-detail": {"id": people["mentor"].pk},
             "request": {"pk": request.pk},
             "mentorship": {"pk": mentorship.pk},
@@ -299,6 +319,22 @@ def world(db):
         "goal": goal,
         "approved_skill": SkillFactory(name="Gardening"),
     }
+
+
+def _survey(people):
+    """A survey of `main` with one optional question, asked of Maya and Otto."""
+    survey = survey_create(
+        program=program_default(),
+        created_by=None,
+        title="Walked survey",
+        audience="all",
+        trigger="days_after_start",
+        trigger_days=10,
+        questions=[{"kind": "likert", "text": "Walked?", "required": False}],
+    )
+    for persona, side in (("mentee", "mentee"), ("mentor", "mentor")):
+        SurveyInvitation.objects.create(survey=survey, user=people[persona], side=side)
+    return survey
 
 
 def _meeting(mentorship) -> Meeting:
@@ -349,6 +385,13 @@ def _body(body, world):
         return {"title": "Walked", "owner": world["people"]["mentee"].pk}
     if body == "merge":
         return {"into": world["approved_skill"].pk}
+    if body == "survey":
+        return {
+            "title": "Walked",
+            "audience": "all",
+            "trigger": "on_completion",
+            "questions": [{"kind": "likert", "text": "Walked?"}],
+        }
     if body == "progress":
         return {"ratings": [{"goal": world["goal"].pk, "rating": 4}]}
     return body

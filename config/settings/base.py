@@ -140,6 +140,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {"task": "mentorship.tasks.send_meeting_reminders", "schedule": 5 * 60},
     "nudge-quiet-mentorships": {"task": "mentorship.tasks.send_quiet_nudges", "schedule": 60 * 60},
     "remind-unanswered-requests": {"task": "mentorship.tasks.send_request_reminders", "schedule": 60 * 60},
+    "send-survey-invitations": {"task": "evaluation.tasks.send_survey_invitations", "schedule": 15 * 60},
     "requeue-waiting-rounds": {"task": "matching.tasks.requeue_waiting_rounds", "schedule": 60},
     "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
     "purge-expired-api-tokens": {"task": "accounts.tasks.purge_expired_api_tokens", "schedule": 60 * 60},
