@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.survey_selectors import surveys_pending
 from matching import recommendations
 from matching.selectors import round_list
 from mentorship import action_items, meetings, naming
@@ -14,6 +15,8 @@ from mentorship import selectors as mentorship
 from mentorship.models import Goal, Mentorship, MentorshipRequest
 from programs import selectors as programs
 from programs.models import Membership
+
+SURVEYS_ON_HOME = 3
 
 RECOMMENDED_ON_HOME = 5
 ACTION_ITEMS_ON_HOME = 20
@@ -154,6 +157,7 @@ def home(request):
         context["circle"] = next((m for m in mentoring if m.is_circle), None)
     context["action_items"] = _open_action_items(user)
     context["next_meetings"] = _next_meetings(user)
+    context["surveys_waiting"] = list(surveys_pending(user)[:SURVEYS_ON_HOME])
     if context["is_admin_here"]:
         context["rounds"] = round_list(program)[:5]
     return render(request, "home.html", context)

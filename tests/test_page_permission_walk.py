@@ -18,7 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from evaluation.models import SurveyInvitation
+from evaluation.surveys import survey_create
 from notifications.models import Notification
+from programs.models import Program
 from tests.factories import (
     PASSWORD,
     GoalFactory,
@@ -149,6 +152,12 @@ TABLE = {
     "program-settings-page": PROGRAM_ADMINS_ONLY,
     # As the API: 403 for who administers no program, 404 for an admin of another (tests/mentorship/test_at_risk.py).
     "program-at-risk-page": ADMINS_ONLY,
+    # Surveys: a program's admins' (as the API: 403, or 404 for an admin of another program); the walked survey was
+    # asked of Maya and Otto, and nobody else learns it exists.
+    "program-surveys-page": ADMINS_ONLY,
+    "program-survey-page": ADMINS_ONLY,
+    "survey-list-page": row(SIGN_IN, OK, OK, OK, OK, OK),
+    "survey-answer-page": row(SIGN_IN, OK, OK, 404, 404, 404),
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
     # Everyone's own inbox: Maya's notice is hers alone.
@@ -245,6 +254,9 @@ API_TWINS = {
     "program-participants-page": "program-member-list",
     "notification-list-page": "notification-list",
     "program-at-risk-page": "program-at-risk",
+    "program-surveys-page": "program-survey-list",
+    "program-survey-page": "program-survey-results",
+    "survey-list-page": "survey-pending",
 }
 
 
@@ -301,6 +313,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
     suggestion = SkillFactory(name=CAST["otto_suggestion"], status="suggested", suggested_by=mentor)
     mentor.profile.skills.add(suggestion, SkillFactory(name="Public speaking"))
     circle, pair = _other_formats(mentee, mentor)
+    survey = _survey(asked=(mentee, mentor))
     for person, notice in ((mentee, "maya_notice"), (mentor, "otto_notice")):
         Notification.objects.create(recipient=person, kind="request", subject=CAST[notice], body=CAST[notice])
     return {
@@ -325,10 +338,29 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-settings-page": {"slug": "main"},
             "program-at-risk-page": {"slug": "main"},
             "invitation-link": {"token": "no-such-link"},
+            "program-surveys-page": {"slug": "main"},
+            "program-survey-page": {"slug": "main", "survey_id": survey.pk},
+            "survey-answer-page": {"survey_id": survey.pk},
             "peer-directory": {"program": "peers"},
         },
         "formats": {"circle": circle.pk, "pair": pair.pk},
     }
+
+
+def _survey(*, asked):
+    """A survey of `main`, asked of these people (their side in it: mentee, then mentor)."""
+    survey = survey_create(
+        program=Program.objects.get(slug="main"),
+        created_by=None,
+        title="How is it going?",
+        audience="all",
+        trigger="days_after_start",
+        trigger_days=10,
+        questions=[{"kind": "likert", "text": "We set clear goals."}],
+    )
+    for person, side in zip(asked, ("mentee", "mentor"), strict=True):
+        SurveyInvitation.objects.create(survey=survey, user=person, side=side)
+    return survey
 
 
 def _other_formats(maya, otto):
