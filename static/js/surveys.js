@@ -81,7 +81,11 @@
       try {
         window.sessionStorage.setItem(
           AFTER_ACTION,
-          JSON.stringify({ path: next.pathname, message: form.dataset.done || "Saved.", focus: next.hash || null })
+          JSON.stringify({
+            path: next.pathname,
+            message: form.dataset.done || "Saved.",
+            focus: (form.dataset.focus || "").replace("{id}", (result.data && result.data.id) || "") || null,
+          })
         );
       } catch (error) {
         // No storage: the next page still shows, focus starts at the top.

@@ -17,10 +17,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
+from evaluation.models import SurveyInvitation
+from evaluation.surveys import survey_answer, survey_from_template
 from matching.models import UnmatchedMentee
 from mentorship.models import Feedback, Meeting, Nudge
 from notifications.models import Notification
-from programs.models import Invitation
+from programs.models import Invitation, Program
 from tests import formats
 from tests.browser.conftest import axe_violations, serve_axe_core
 from tests.browser.test_sign_in import sign_in
@@ -147,6 +149,15 @@ WALK = {
     # A program with pairs at risk (quiet, rated low) and one without.
     "program-at-risk-page": [visit(ADMIN, slug="evening"), visit(ADMIN, slug="main")],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
+    # Surveys: results shown (enough answers) and withheld (one); a survey to answer and one answered.
+    "program-surveys-page": [visit(ADMIN, slug="main")],
+    "program-survey-page": [
+        visit(ADMIN, slug="main", survey_id="shown_survey"),
+        visit(ADMIN, slug="main", survey_id="withheld_survey"),
+        visit(ADMIN, slug="main", survey_id="shown_survey", then="?side=mentors&from=2030-01-02&to=2030-01-01"),
+    ],
+    "survey-list-page": [visit(*SIGNED_IN)],
+    "survey-answer-page": [visit(MENTEE, MENTOR, survey_id="withheld_survey"), visit(MENTEE, survey_id="shown_survey")],
     "invitation-link": [visit(ANONYMOUS, token="invitation_token"), visit(ANONYMOUS, token="dead_token")],
     "invitation-page": [visit(ANONYMOUS)],
     "notification-list-page": [visit(*SIGNED_IN), visit(MENTEE, then="?page=2")],
@@ -258,7 +269,10 @@ def world():
     circle, pair, format_rounds = _circle_and_pair(maya, otto)
     _notices(maya, mentorship)
     _pairs_at_risk()
+    shown_survey, withheld_survey = _surveys(maya, otto)
     return {
+        "shown_survey": shown_survey.pk,
+        "withheld_survey": withheld_survey.pk,
         "main": "main",
         "spring": "spring",
         "evening": "evening",
@@ -285,6 +299,24 @@ def world():
         "maya_uid": urlsafe_base64_encode(force_bytes(maya.pk)),
         "maya_reset_token": default_token_generator.make_token(maya),
     }
+
+
+def _surveys(maya, otto):
+    """A closing survey of `main` answered by six (Maya among them: results show) and a mid-point one that Maya and
+    Otto are asked and one other person answered (withheld)."""
+    shown = survey_from_template(program=Program.objects.get(slug="main"), created_by=None, template="closing")
+    withheld = survey_from_template(program=Program.objects.get(slug="main"), created_by=None, template="midpoint")
+    for n in range(6):
+        person = maya if n == 0 else UserFactory(username=f"answerer{n}")
+        answers = [
+            {"question": q.pk, "value": {"likert": 1 + n % 5, "choice": "Yes", "text": f"Thoughts number {n}"}[q.kind]}
+            for q in shown.questions.all()
+        ]
+        SurveyInvitation.objects.create(survey=shown, user=person, side="mentee" if n % 2 else "mentor")
+        survey_answer(survey_id=shown.pk, user=person, answers=answers)
+    for person, side in ((maya, "mentee"), (otto, "mentor")):
+        SurveyInvitation.objects.create(survey=withheld, user=person, side=side)
+    return shown, withheld
 
 
 def _notices(maya, mentorship):
