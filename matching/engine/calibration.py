@@ -104,7 +104,7 @@ def fit_weights(
         folds=folds,
         current_weights={name: float(current[name]) for name in blocks},
         current_auc=float(np.mean(current_aucs)),
-        fitted_weights={name: round(float(value), 3) for name, value in zip(blocks, scaled, strict=True)},
+        fitted_weights={name: round(float(value), 2) for name, value in zip(blocks, scaled, strict=True)},
         fitted_auc=float(np.mean(fitted_aucs)),
         coefficients={name: float(value) for name, value in zip(blocks, coefficients, strict=True)},
         zeroed=tuple(name for name, value in zip(blocks, coefficients, strict=True) if value <= NEGLIGIBLE),

@@ -3,6 +3,7 @@ and rated them. For the outcome, round-band and weight-fitting tests, in each of
 
 import datetime as dt
 
+import numpy as np
 from django.utils import timezone
 
 from mentorship.models import Feedback, Mentorship
@@ -97,3 +98,22 @@ def _member_of(program, role: str):
     user = UserFactory()
     MembershipFactory(user=user, program=program, role=role, **({"capacity": 5} if role == "mentor" else {}))
     return user
+
+
+def history_where_skills_tell(program, *, pairs: int = 48, seed: int = 0, weights: dict | None = None):
+    """A published round of `program` whose `pairs` proposals alternate good (completed, 3 sessions rated 5) and
+    poor (declined), with a skills similarity that mostly tells them apart (high for most good pairs, low for
+    most poor ones) and industry and goal similarities that are noise. `weights`: the round's."""
+    rng = np.random.default_rng(seed)
+    weights = weights or {"skills": 1.0, "industry": 0.5, "goals": 1.0}
+    total = sum(weights.values())
+    match_round = published_round(program, weights=weights)
+    for i in range(pairs):
+        good = i % 2 == 0
+        telling = rng.uniform() < 0.85
+        skills = rng.uniform(0.5, 1) if good == telling else rng.uniform(0, 0.5)
+        similarity = {"skills": skills, "industry": float(rng.integers(0, 2)), "goals": rng.uniform(0, 1)}
+        terms = {name: weights[name] / total * value for name, value in similarity.items()}
+        history = {"sessions": 3, "rating": 5} if good else {"answer": "declined"}
+        proposed_pair(match_round, score=sum(terms.values()), blocks=terms, **history)
+    return match_round
