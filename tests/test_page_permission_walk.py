@@ -149,6 +149,7 @@ TABLE = {
     "program-settings-page": PROGRAM_ADMINS_ONLY,
     # As the API: 403 for who administers no program, 404 for an admin of another (tests/mentorship/test_at_risk.py).
     "program-at-risk-page": ADMINS_ONLY,
+    "program-weights-page": ADMINS_ONLY,  # as its fit's API (tests/evaluation/test_weights_page.py)
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
     # Everyone's own inbox: Maya's notice is hers alone.
@@ -324,6 +325,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-participants-page": {"slug": "main"},
             "program-settings-page": {"slug": "main"},
             "program-at-risk-page": {"slug": "main"},
+            "program-weights-page": {"slug": "main"},
             "invitation-link": {"token": "no-such-link"},
             "peer-directory": {"program": "peers"},
         },
