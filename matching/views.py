@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import program_admin_required
-from matching import publishing, reports, review, selectors
+from matching import publishing, reports, review, round_outcomes, selectors
 from matching.models import MatchRound
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
@@ -76,6 +76,7 @@ def round_detail(request, round_id: int):
             "low_score": {"threshold": threshold, "why": why},
             "running": match_round.status in ("queued", "running"),
             "publish_report": publishing.publish_report(match_round.stats),
+            "outcomes": round_outcomes.round_outcomes(match_round) if match_round.published_at else None,
         },
     )
 

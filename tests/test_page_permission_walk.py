@@ -158,6 +158,7 @@ TABLE = {
     "program-survey-page": ADMINS_ONLY,
     "survey-list-page": row(SIGN_IN, OK, OK, OK, OK, OK),
     "survey-answer-page": row(SIGN_IN, OK, OK, 404, 404, 404),
+    "program-weights-page": ADMINS_ONLY,  # as its fit's API (tests/evaluation/test_weights_page.py)
     "invitation-link": TO_ITS_PAGE,
     "invitation-page": ANYONE,
     # Everyone's own inbox: Maya's notice is hers alone.
@@ -337,6 +338,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-participants-page": {"slug": "main"},
             "program-settings-page": {"slug": "main"},
             "program-at-risk-page": {"slug": "main"},
+            "program-weights-page": {"slug": "main"},
             "invitation-link": {"token": "no-such-link"},
             "program-surveys-page": {"slug": "main"},
             "program-survey-page": {"slug": "main", "survey_id": survey.pk},

@@ -148,6 +148,8 @@ WALK = {
     "program-settings-page": [visit(ADMIN, slug="main")],
     # A program with pairs at risk (quiet, rated low) and one without.
     "program-at-risk-page": [visit(ADMIN, slug="evening"), visit(ADMIN, slug="main")],
+    # Too little history to fit (a fitted program's page: tests/browser/test_weights.py), and asked to fit anyway.
+    "program-weights-page": [visit(ADMIN, slug="main"), visit(ADMIN, slug="main", then="?fit=1")],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     # Surveys: results shown (enough answers) and withheld (one); a survey to answer and one answered.
     "program-surveys-page": [visit(ADMIN, slug="main")],

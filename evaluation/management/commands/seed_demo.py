@@ -9,6 +9,7 @@ from tqdm import tqdm
 from accounts import demo as people
 from accounts.search import profile_search_refresh
 from evaluation.demo_surveys import demo_surveys_build
+from evaluation.demo_history import demo_history_build
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                     lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
                     demo_relationships_build(demo_mentor=who.mentors[0], demo_mentee=who.mentees[0])
                     demo_surveys_build(program=where.main, admin=who.admin, demo_mentee=who.mentees[0])
+                    demo_history_build(people=who, programs=where)  # a past round whose pairs' fates fit
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
                     self._notices(who)
