@@ -90,7 +90,7 @@ class SkillRatingsInput(StrictInputSerializer):
     ratings = RatingsField()
 
 
-class SkillOutput(serializers.Serializer):
+class RatedSkillOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -102,7 +102,7 @@ class LevelsOutput(serializers.Serializer):
 
 
 class SkillLineOutput(serializers.Serializer):
-    skill = SkillOutput()
+    skill = RatedSkillOutput()
     by_self = LevelsOutput()
     by_mentor = LevelsOutput(help_text="The mentor's ratings of this person (none in a peer pair).")
 
@@ -110,8 +110,8 @@ class SkillLineOutput(serializers.Serializer):
 class SubjectOutput(serializers.Serializer):
     person = PersonOutput()
     can_rate = serializers.ListField(
-        child=serializers.ChoiceField(choices=SkillRating.Stage.choices),
-        help_text="The stages the caller may rate for this person now.",
+        child=serializers.CharField(),
+        help_text="The stages (`start`, `completion`) the caller may rate for this person now.",
     )
     skills = SkillLineOutput(many=True)
 

@@ -186,11 +186,11 @@ def circle(mentor):
     circle, (otto, ana, ben, cy) = world_of("circle", mentor=mentor)
     bring(circle, ana, "Hiring")
     bring(circle, ben, "Delegation", "Budgeting")
-    return circle, otto, ana, ben, cy
+    return {"circle": circle, "otto": otto, "ana": ana, "ben": ben, "cy": cy}
 
 
 def test_each_circle_member_reads_and_rates_only_their_own(circle):
-    circle, otto, ana, ben, cy = circle
+    circle, ana, ben = circle["circle"], circle["ana"], circle["ben"]
 
     mine = _put(ana, circle, "start", {"Hiring": 2})
     other = _put(ana, circle, "start", {"Delegation": 3}, subject=ben.pk)
@@ -202,7 +202,8 @@ def test_each_circle_member_reads_and_rates_only_their_own(circle):
 
 
 def test_the_circles_mentor_reads_every_member_and_names_whom_he_rates(circle):
-    circle, otto, ana, ben, cy = circle
+    otto, ana, ben, cy = circle["otto"], circle["ana"], circle["ben"], circle["cy"]
+    circle = circle["circle"]
 
     unnamed = _put(otto, circle, "start", {"Delegation": 3})
     named = _put(otto, circle, "start", {"Delegation": 3}, subject=ben.pk)
@@ -231,7 +232,8 @@ def _queries(call) -> int:
 
 
 def test_reading_a_circles_ratings_takes_the_same_queries_for_more_members(circle):
-    circle, otto, ana, ben, cy = circle
+    otto, ana, cy = circle["otto"], circle["ana"], circle["cy"]
+    circle = circle["circle"]
     client = client_for(otto)
     client.get(_url(circle))  # warm: the session, the content types
     few = _queries(lambda: client.get(_url(circle)))
