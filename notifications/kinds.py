@@ -26,6 +26,7 @@ KINDS: dict[str, Kind] = {
         Kind("nudge", "Nudges when a mentorship has gone quiet"),
         Kind("request_reminder", "Reminders of requests waiting for your answer"),
         Kind("survey", "Surveys about your mentorship, to answer"),
+        Kind("skills", "Skill ratings: where you start, and again at completion"),
         Kind("account", "Account security: sign-up, password and email changes", security=True),
     )
 }

@@ -132,6 +132,8 @@ TABLE = {
         404,
         shows("maya", "otto", "maya_goal", "maya_notes"),
     ),
+    # Its people's skill levels: theirs and their mentor's (the report shows admins averages only).
+    "mentorship-skills-page": row(SIGN_IN, shows("otto"), shows("maya"), 404, 404, 404),
     # A peer program's peers page is its peers' and admins' (the program is open: others may see that it exists).
     "peer-directory": row(SIGN_IN, shows("pax"), 403, 403, 403, shows("maya", "pax")),
     # Mentors read their mentees' goals on each mentorship page; admins have no goals of their own.
@@ -247,6 +249,7 @@ API_TWINS = {
     "request-list-page": "request-list",
     "mentorship-list-page": "mentorship-list",
     "mentorship-page": "mentorship-detail",
+    "mentorship-skills-page": "mentorship-skill-ratings",
     "round-list-page": "match-round-list",
     "round-page": "match-round-detail",
     "taxonomy-page": "skill-suggestion-list",
@@ -330,6 +333,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-mentor-directory": {"program": "main"},
             "program-mentor-page": {"program": "main", "mentor_id": mentor.pk},
             "mentorship-page": {"mentorship_id": ours.pk},
+            "mentorship-skills-page": {"mentorship_id": ours.pk},
             "round-page": {"round_id": match_round.pk},
             "signup-confirm": {"token": "no-such-link"},
             "email-change-confirm": {"token": "no-such-link"},

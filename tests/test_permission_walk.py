@@ -130,6 +130,9 @@ TABLE = {
     ("message-list", "GET"): (THE_TWO_ONLY, None),
     ("message-list", "POST"): (THE_TWO_ONLY, {"body": "Hello"}),
     ("message-read", "POST"): (THE_TWO_ONLY, None),
+    # Skill ratings (issue 15): its people's; admins read the report's averages, not a person's levels.
+    ("mentorship-skill-ratings", "GET"): (THE_TWO_ONLY, None),
+    ("mentorship-skill-ratings", "PUT"): (THE_TWO_ONLY, "skill_ratings"),
     ("goal-list", "GET"): (SIGNED_IN, None),
     ("goal-list", "POST"): (row(401, OK, 403, OK, 403, 403), {"title": "Ship a side project"}),
     ("goal-detail", "GET"): (THE_TWO_AND_ADMINS_READ, None),
@@ -301,6 +304,7 @@ def world(db):
             },
             "message-list": {"mentorship_pk": mentorship.pk},
             "message": {"mentorship_pk": mentorship.pk},
+            "mentorship-skill-ratings": {"mentorship_pk": mentorship.pk},
             "goal": {"pk": goal.pk},
             "milestone-list": {"goal_pk": goal.pk},
             "milestone": {"goal_pk": goal.pk, "pk": MilestoneFactory(goal=goal).pk},
@@ -393,6 +397,8 @@ def _body(body, world):
             "trigger": "on_completion",
             "questions": [{"kind": "likert", "text": "Walked?"}],
         }
+    if body == "skill_ratings":
+        return {"stage": "start", "ratings": [{"skill": world["approved_skill"].pk, "level": 3}]}
     if body == "progress":
         return {"ratings": [{"goal": world["goal"].pk, "rating": 4}]}
     return body

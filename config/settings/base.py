@@ -134,6 +134,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Task modules besides the apps' tasks.py (which autodiscovery finds): the skills part keeps its own.
+CELERY_IMPORTS = ("evaluation.skill_tasks",)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-requests": {"task": "mentorship.tasks.expire_requests", "schedule": 15 * 60},
@@ -145,6 +147,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sign-ups": {"task": "accounts.tasks.purge_expired_signups", "schedule": 60 * 60},
     "purge-expired-api-tokens": {"task": "accounts.tasks.purge_expired_api_tokens", "schedule": 60 * 60},
     "purge-expired-sessions": {"task": "accounts.tasks.purge_expired_sessions", "schedule": 60 * 60},
+    # Ask people to rate their skills at a mentorship's start and completion (evaluation.skill_prompts).
+    "prompt-skill-ratings": {"task": "evaluation.skill_tasks.skill_rating_prompts_send", "schedule": 60 * 60},
     # Digests of the notices people chose to get daily or weekly (notifications.digests).
     "daily-digest": {
         "task": "notifications.tasks.send_digests",

@@ -123,6 +123,12 @@ WALK = {
         visit(*SIGNED_IN, mentorship_id="circle"),  # Otto's circle: Maya is a member
         visit(MENTEE, ADMIN, mentorship_id="pair"),  # Maya and Pax, peers
     ],
+    # Skills: a form per open stage and the history; the mentor's page lists each member (admins: 404, as the API).
+    "mentorship-skills-page": [
+        visit(MENTEE, MENTOR, mentorship_id="mentorship"),
+        visit(MENTEE, MENTOR, mentorship_id="circle"),
+        visit(MENTEE, mentorship_id="pair"),
+    ],
     "peer-directory": [visit(MENTEE, ADMIN, program="peers")],
     "goal-list-page": [visit(MENTEE)],
     # A group program's form asks for the smallest circle; a peer program's speaks of peers and partners.
