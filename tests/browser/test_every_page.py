@@ -137,7 +137,12 @@ WALK = {
     ],
     "import-page": [visit(ADMIN)],
     # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
-    "reports-page": [visit(ADMIN), visit(ADMIN, then="?program=circles"), visit(ADMIN, then="?program=peers")],
+    "reports-page": [
+        visit(ADMIN),
+        visit(ADMIN, then="?program=circles"),
+        visit(ADMIN, then="?program=peers&from=2026-01-01"),
+        visit(ADMIN, then="?from=2026-02-30", status=400),  # the period's form says what is wrong
+    ],
     "taxonomy-page": [visit(ADMIN)],
     "program-list-page": [visit(*SIGNED_IN)],
     "program-switch": [],  # the navigation's switcher posts to it; no page to GET
@@ -146,6 +151,15 @@ WALK = {
     "program-settings-page": [visit(ADMIN, slug="main")],
     # A program with pairs at risk (quiet, rated low) and one without.
     "program-at-risk-page": [visit(ADMIN, slug="evening"), visit(ADMIN, slug="main")],
+    # Each list behind the report's numbers: people (the funnel, time to match), mentorships (cadence), goals.
+    "program-report-drill-down-page": [
+        visit(ADMIN, slug="main", section="funnel"),
+        visit(ADMIN, slug="main", section="funnel", then="?step=matched&dropped=1"),
+        visit(ADMIN, slug="main", section="time_to_match", then="?band=waiting"),
+        visit(ADMIN, slug="circles", section="cadence", then="?band=too_new"),
+        visit(ADMIN, slug="peers", section="goals", then="?status=milestones"),
+        visit(ADMIN, slug="main", section="goals"),
+    ],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     "invitation-link": [visit(ANONYMOUS, token="invitation_token"), visit(ANONYMOUS, token="dead_token")],
     "invitation-page": [visit(ANONYMOUS)],
@@ -261,6 +275,7 @@ def world():
     return {
         "main": "main",
         "spring": "spring",
+        **{section: section for section in ("funnel", "time_to_match", "cadence", "goals")},
         "evening": "evening",
         "invitation_token": "an-invitation-link",
         "otto": otto.pk,
