@@ -17,6 +17,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -235,6 +236,17 @@ def calendar_secret_new() -> str:
     return secrets.token_urlsafe(32)
 
 
+class ProfileQuerySet(models.QuerySet):
+    def complete(self, side: str) -> "ProfileQuerySet":
+        """Profiles complete enough to be matched on `side` ("teaching": a mentor's, "learning": a mentee's,
+        "either": a peer's): a headline, an industry, and at least one skill on that side (taught skills for
+        teaching, wanted skills for learning, either kind for a peer). The program report's funnel counts these."""
+        taught = Exists(Profile.skills.through.objects.filter(profile_id=OuterRef("pk")))
+        wanted = Exists(Profile.wanted_skills.through.objects.filter(profile_id=OuterRef("pk")))
+        skilled = {"teaching": taught, "learning": wanted, "either": taught | wanted}[side]
+        return self.exclude(headline="").filter(skilled, industry__isnull=False)
+
+
 class Profile(TimeStampedModel):
     """A person's one profile, both sides: what they can teach (`skills`) and what they want to grow
     (`wanted_skills`). Every account has one (made with the account)."""
@@ -269,6 +281,8 @@ class Profile(TimeStampedModel):
         editable=False,
         help_text="The key in the address of the person's calendar feed; a new one makes the old address fail.",
     )
+
+    objects = ProfileQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

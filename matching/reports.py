@@ -212,10 +212,15 @@ def _ratings(program: Program) -> Chart:
     return Chart("Session ratings", bars, summary, columns=("Rating", "Ratings"))
 
 
-def _ratings_by_side(program: Program) -> Chart:
+def _ratings_by_side(program: Program, *, start: dt.date | None = None, end: dt.date | None = None) -> Chart:
     """Both sides rate their sessions: the mentees' (a circle's members') average beside the mentors'; a peer
-    program's peers are one side."""
+    program's peers are one side. `start` and `end` keep the sessions held in those days (the evaluation report's
+    period)."""
     feedback = Feedback.objects.filter(session__mentorship__program=program)
+    if start:
+        feedback = feedback.filter(session__date__gte=start)
+    if end:
+        feedback = feedback.filter(session__date__lte=end)
     by_mentor = Q(session__mentorship__mentor_id=F("author_id"))
     by_member = Q(session__mentorship__mentor_id__isnull=True) | ~by_mentor
     figures = feedback.aggregate(

@@ -1,4 +1,4 @@
-"""Program admin pages: match rounds, importing participants, reports, each of the current program. Actions go
+"""Program admin pages: match rounds and importing participants, each of the current program. Actions go
 through the API (the program's nested paths)."""
 
 from urllib.parse import urlencode
@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import program_admin_required
-from matching import publishing, reports, review, round_outcomes, selectors
+from matching import publishing, review, round_outcomes, selectors
 from matching.models import MatchRound
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
@@ -84,9 +84,3 @@ def round_detail(request, round_id: int):
 @program_admin_required
 def participants_import(request):
     return render(request, "matching/import.html", {"program": _program(request)})
-
-
-@program_admin_required
-def program_reports(request):
-    program = _program(request)
-    return render(request, "matching/reports.html", {"program": program, "report": reports.program_report(program)})

@@ -143,6 +143,8 @@ TABLE = {
     "import-page": ADMINS_ONLY,
     "taxonomy-page": {**ADMINS_ONLY, "admin": shows("otto_suggestion", "otto")},
     "reports-page": {**ADMINS_ONLY, "admin": shows("round")},
+    # The people behind the report's funnel: Maya joined `main` and was matched (tests/evaluation walk the others).
+    "program-report-drill-down-page": {**ADMINS_ONLY, "admin": shows("maya")},
     # Programs: everyone here is in `main`; an admin of another program is walked in tests/programs.
     "program-list-page": row(SIGN_IN, OK, OK, OK, OK, OK),
     "program-switch": row(SIGN_IN, 405, 405, 405, 405, 405),  # the navigation's form posts; no page to GET
@@ -343,6 +345,7 @@ def world(mentee, mentor, outsider, outsider_mentor, admin_user):
             "program-settings-page": {"slug": "main"},
             "program-at-risk-page": {"slug": "main"},
             "program-weights-page": {"slug": "main"},
+            "program-report-drill-down-page": {"slug": "main", "section": "funnel"},
             "invitation-link": {"token": "no-such-link"},
             "program-surveys-page": {"slug": "main"},
             "program-survey-page": {"slug": "main", "survey_id": survey.pk},

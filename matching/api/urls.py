@@ -22,7 +22,6 @@ urlpatterns = [
         views.ParticipantsImportView.as_view(),
         name="program-participants-import",
     ),
-    path("programs/<slug:program>/report/", views.ProgramReportView.as_view(), name="program-report"),
     *router.urls,
     *in_program.urls,
 ]

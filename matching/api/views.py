@@ -1,4 +1,4 @@
-"""Match rounds, imports and reports (a program's admins) and recommendations (its mentees): thin views over
+"""Match rounds and imports (a program's admins) and recommendations (its mentees): thin views over
 matching's services. Each is registered flat (the default program, as before programs existed) and under
 `programs/<slug:program>/`; an admin of another program is answered 404, as if the program were not there."""
 
@@ -19,7 +19,7 @@ from accounts.directory import directory_cached
 from config.api import ErrorsAsJSONMixin, IsProgramAdmin
 from config.inputs import clean_term, parse_whole_number
 from config.schema import ConflictDetail
-from matching import exports, imports, publishing, recommendations, reports, review, rounds, selectors
+from matching import exports, imports, publishing, recommendations, review, rounds, selectors
 from matching.api import serializers as s
 from matching.api.renderers import ProposalCSVRenderer
 from matching.models import MatchProposal, MatchRound
@@ -234,21 +234,3 @@ class ParticipantsImportView(AdministeredProgramMixin, APIView):
         if report.errors:
             raise ValidationError({"errors": [str(error) for error in report.errors]})
         return Response(s.ImportOutput(report).data)
-
-
-class ProgramReportView(AdministeredProgramMixin, APIView):
-    """How the program is doing: the figures of its reports page, as data."""
-
-    @extend_schema(responses=s.ReportOutput)
-    def get(self, request, program=None):
-        report = reports.program_report(self.program)
-        return Response(
-            s.ReportOutput(
-                {
-                    "program": self.program.slug,
-                    "format": report.format,
-                    "charts": report.charts,
-                    "circles": report.circles,
-                }
-            ).data
-        )

@@ -145,7 +145,12 @@ WALK = {
     ],
     "import-page": [visit(ADMIN)],
     # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
-    "reports-page": [visit(ADMIN), visit(ADMIN, then="?program=circles"), visit(ADMIN, then="?program=peers")],
+    "reports-page": [
+        visit(ADMIN),
+        visit(ADMIN, then="?program=circles"),
+        visit(ADMIN, then="?program=peers&from=2026-01-01"),
+        visit(ADMIN, then="?from=2026-02-30", status=400),  # the period's form says what is wrong
+    ],
     "taxonomy-page": [visit(ADMIN)],
     "program-list-page": [visit(*SIGNED_IN)],
     "program-switch": [],  # the navigation's switcher posts to it; no page to GET
@@ -156,6 +161,15 @@ WALK = {
     "program-at-risk-page": [visit(ADMIN, slug="evening"), visit(ADMIN, slug="main")],
     # Too little history to fit (a fitted program's page: tests/browser/test_weights.py), and asked to fit anyway.
     "program-weights-page": [visit(ADMIN, slug="main"), visit(ADMIN, slug="main", then="?fit=1")],
+    # Each list behind the report's numbers: people (the funnel, time to match), mentorships (cadence), goals.
+    "program-report-drill-down-page": [
+        visit(ADMIN, slug="main", section="funnel"),
+        visit(ADMIN, slug="main", section="funnel", then="?step=matched&dropped=1"),
+        visit(ADMIN, slug="main", section="time_to_match", then="?band=waiting"),
+        visit(ADMIN, slug="circles", section="cadence", then="?band=too_new"),
+        visit(ADMIN, slug="peers", section="goals", then="?status=milestones"),
+        visit(ADMIN, slug="main", section="goals"),
+    ],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     # Surveys: results shown (enough answers) and withheld (one); a survey to answer and one answered.
     "program-surveys-page": [visit(ADMIN, slug="main")],
@@ -283,6 +297,7 @@ def world():
         "withheld_survey": withheld_survey.pk,
         "main": "main",
         "spring": "spring",
+        **{section: section for section in ("funnel", "time_to_match", "cadence", "goals")},
         "evening": "evening",
         "invitation_token": "an-invitation-link",
         "otto": otto.pk,
