@@ -8,8 +8,8 @@ from tqdm import tqdm
 
 from accounts import demo as people
 from accounts.search import profile_search_refresh
-from evaluation.demo_surveys import demo_surveys_build
 from evaluation.demo_history import demo_history_build
+from evaluation.demo_surveys import demo_surveys_build
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
