@@ -36,6 +36,11 @@ POOR_BELOW_SESSIONS = 3  # an ended stay with fewer sessions than this ended ear
 POOR_BELOW_RATING = 3.0  # or its sessions were rated below this on average
 POOR_ANSWERS = (MentorshipRequest.Status.DECLINED, MentorshipRequest.Status.EXPIRED)  # never started: poor
 ENDED = (MentorshipMember.Status.LEFT, MentorshipMember.Status.ENDED)
+IN_WORDS = (
+    f"Good: a pair that completed with {GOOD_MIN_SESSIONS} sessions or more, rated {GOOD_MIN_RATING:g} or better on "
+    f"average; poor: one declined, expired, or ended with fewer than {POOR_BELOW_SESSIONS} sessions or rated under "
+    f"{POOR_BELOW_RATING:g}; the others are still going, withdrawn, or in between."
+)
 
 
 def _stay_of_proposal():
