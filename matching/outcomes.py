@@ -49,6 +49,19 @@ def _stay_of_proposal():
     return MentorshipMember.objects.filter(request_id=OuterRef("request_id"), user_id=OuterRef("mentee_id"))
 
 
+def _during_the_stay(session: str) -> Q:
+    """Sessions (`session`: the path to them) of the stay's mentorship that the proposed mentee came to while in it:
+    one who left a circle and came back has a second stay, whose sessions are not the first one's. One Q, so that
+    every condition on the members speaks of the same member row."""
+    member = f"{session}mentorship__members__"
+    return (
+        Q(**{f"{member}request_id": OuterRef("request_id"), f"{member}user_id": OuterRef("mentee_id")})
+        & Q(**{f"{session}attendees": OuterRef("mentee_id")})
+        & Q(**{f"{session}date__gte": F(f"{member}joined_at__date")})
+        & (Q(**{f"{member}left_at__isnull": True}) | Q(**{f"{session}date__lte": F(f"{member}left_at__date")}))
+    )
+
+
 def _scalar(queryset: QuerySet, function: str, field: str, output) -> Subquery:
     """One aggregate over `queryset` as a subquery. A bare SQL function is not one Django groups by, so the
     subquery answers one row whatever it holds (COUNT 0, AVG NULL when empty)."""
@@ -62,16 +75,9 @@ def with_outcome(proposals: QuerySet) -> QuerySet:
     it began none), `sessions_held` (the stay's sessions the mentee came to), `ratings`, `rating_average` (of those
     sessions, by the two proposed people; None without any) and `outcome`: GOOD, POOR or UNLABELLED (active,
     withdrawn, pending, skipped, or middling)."""
-    attended = Session.objects.filter(
-        mentorship__members__request_id=OuterRef("request_id"),
-        mentorship__members__user_id=OuterRef("mentee_id"),
-        attendees=OuterRef("mentee_id"),
-    )
+    attended = Session.objects.filter(_during_the_stay(""))
     rated = Feedback.objects.filter(
-        Q(author_id=OuterRef("mentee_id")) | Q(author_id=OuterRef("mentor_id")),
-        session__mentorship__members__request_id=OuterRef("request_id"),
-        session__mentorship__members__user_id=OuterRef("mentee_id"),
-        session__attendees=OuterRef("mentee_id"),
+        Q(author_id=OuterRef("mentee_id")) | Q(author_id=OuterRef("mentor_id")), _during_the_stay("session__")
     )
     annotated = proposals.annotate(
         request_status=Coalesce(F("request__status"), Value(""), output_field=CharField()),
