@@ -45,7 +45,7 @@ SESSION_NOTES = [
 class _Fate:
     answer: str  # the request's status
     sessions: int = 0
-    ratings: tuple[int, ...] = ()  # drawn per session, the same for both people
+    ratings: tuple[int, ...] = ()  # the mentee's, per session
 
 
 @transaction.atomic
@@ -150,7 +150,7 @@ def _fate(rng: random.Random, similarity: dict[str, float]) -> _Fate:
 
 
 def _mentorships_write(rng: random.Random, accepted: list[tuple[MentorshipRequest, _Fate]]) -> None:
-    """Each accepted request's mentorship, completed, with its sessions, both people at each and rating it."""
+    """Each accepted request's mentorship, completed, with its sessions: both people at each, the mentee rating it."""
     mentorships = []
     for request, fate in accepted:
         started = request.responded_at
@@ -195,14 +195,17 @@ def _mentorships_write(rng: random.Random, accepted: list[tuple[MentorshipReques
             )
             ratings.append(fate.ratings[index])
     Session.objects.bulk_create(sessions)
-    people = [(s, (s.mentorship.request.mentee_id, s.mentorship.mentor_id)) for s in sessions]
     Session.attendees.through.objects.bulk_create(
-        [Session.attendees.through(session_id=s.pk, user_id=person) for s, both in people for person in both]
+        [
+            Session.attendees.through(session_id=s.pk, user_id=person)
+            for s in sessions
+            for person in (s.mentorship.request.mentee_id, s.mentorship.mentor_id)
+        ]
     )
+    # The mentees rate, as in the rest of the demo (its mentors log sessions, their mentees rate them).
     Feedback.objects.bulk_create(
         [
-            Feedback(session=s, author_id=person, rating=rating)
-            for (s, both), rating in zip(people, ratings, strict=True)
-            for person in both
+            Feedback(session=s, author_id=s.mentorship.request.mentee_id, rating=rating)
+            for s, rating in zip(sessions, ratings, strict=True)
         ]
     )

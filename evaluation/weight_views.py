@@ -9,6 +9,7 @@ from django.urls import path
 from accounts.decorators import program_admin_required
 from config.errors import Conflict
 from evaluation import weights
+from matching import outcomes
 from matching.engine import calibration
 from matching.engine.types import BLOCKS
 from programs.selectors import program_administered_by
@@ -25,19 +26,17 @@ def weights_page(request, slug: str):
     fit, refusal = None, None
     if request.GET.get("fit"):
         try:
-            fit = weights.weights_fit(program=program)
+            fit = weights.weights_fit(program=program, history=history)
         except Conflict as conflict:
             refusal = conflict.message
-    enough = history.pairs >= calibration.MIN_PAIRS and min(history.good_pairs, history.poor_pairs) >= (
-        calibration.MIN_PER_CLASS
-    )
     return render(
         request,
         "evaluation/weights.html",
         {
             "program": program,
             "history": history,
-            "enough": enough,
+            "enough": history.enough,
+            "labels": outcomes.IN_WORDS,
             "min_pairs": calibration.MIN_PAIRS,
             "min_per_class": calibration.MIN_PER_CLASS,
             "rows": _rows(current, fit.fitted_weights if fit else None),

@@ -35,6 +35,15 @@ class History:
     def poor_pairs(self) -> int:
         return self.pairs - self.good_pairs
 
+    @property
+    def enough(self) -> bool:
+        """Enough to fit on (calibration's minimums)."""
+        try:
+            calibration.history_check(self.good)
+        except calibration.TooLittleHistory:
+            return False
+        return True
+
 
 def weights_history(*, program: Program) -> History:
     """The block similarities and outcomes of `program`'s published proposals that have an outcome (good or
@@ -64,10 +73,11 @@ def _similarity(term, weight, total: float) -> float:
     return min(max(term / (weight / total), 0.0), 1.0)  # clipped: float noise must not make a cosine exceed 1
 
 
-def weights_fit(*, program: Program) -> calibration.WeightFit:
-    """The program's weights fitted to its history and compared, held out, with its default weights (those of its
-    next round). 409 `too_little_history`, with the counts and what a fit needs, below calibration's minimums."""
-    history = weights_history(program=program)
+def weights_fit(*, program: Program, history: History | None = None) -> calibration.WeightFit:
+    """The program's weights fitted to its history (`history` when already read) and compared, held out, with its
+    default weights (those of its next round). 409 `too_little_history`, with the counts and what a fit needs,
+    below calibration's minimums."""
+    history = history or weights_history(program=program)
     current = {name: float(program.default_weights.get(name, 0.0)) for name in BLOCKS}
     try:
         return calibration.fit_weights(history.similarities, history.good, current)

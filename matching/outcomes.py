@@ -36,12 +36,30 @@ POOR_BELOW_SESSIONS = 3  # an ended stay with fewer sessions than this ended ear
 POOR_BELOW_RATING = 3.0  # or its sessions were rated below this on average
 POOR_ANSWERS = (MentorshipRequest.Status.DECLINED, MentorshipRequest.Status.EXPIRED)  # never started: poor
 ENDED = (MentorshipMember.Status.LEFT, MentorshipMember.Status.ENDED)
+IN_WORDS = (
+    f"Good: a pair that completed with {GOOD_MIN_SESSIONS} sessions or more, rated {GOOD_MIN_RATING:g} or better on "
+    f"average; poor: one declined, expired, or ended with fewer than {POOR_BELOW_SESSIONS} sessions or rated under "
+    f"{POOR_BELOW_RATING:g}; the others are still going, withdrawn, or in between."
+)
 
 
 def _stay_of_proposal():
     """The member row the proposal's request began, for the proposed mentee (a peer pair has two rows on one
     request: the asking peer's is the one)."""
     return MentorshipMember.objects.filter(request_id=OuterRef("request_id"), user_id=OuterRef("mentee_id"))
+
+
+def _during_the_stay(session: str) -> Q:
+    """Sessions (`session`: the path to them) of the stay's mentorship that the proposed mentee came to while in it:
+    one who left a circle and came back has a second stay, whose sessions are not the first one's. One Q, so that
+    every condition on the members speaks of the same member row."""
+    member = f"{session}mentorship__members__"
+    return (
+        Q(**{f"{member}request_id": OuterRef("request_id"), f"{member}user_id": OuterRef("mentee_id")})
+        & Q(**{f"{session}attendees": OuterRef("mentee_id")})
+        & Q(**{f"{session}date__gte": F(f"{member}joined_at__date")})
+        & (Q(**{f"{member}left_at__isnull": True}) | Q(**{f"{session}date__lte": F(f"{member}left_at__date")}))
+    )
 
 
 def _scalar(queryset: QuerySet, function: str, field: str, output) -> Subquery:
@@ -57,16 +75,9 @@ def with_outcome(proposals: QuerySet) -> QuerySet:
     it began none), `sessions_held` (the stay's sessions the mentee came to), `ratings`, `rating_average` (of those
     sessions, by the two proposed people; None without any) and `outcome`: GOOD, POOR or UNLABELLED (active,
     withdrawn, pending, skipped, or middling)."""
-    attended = Session.objects.filter(
-        mentorship__members__request_id=OuterRef("request_id"),
-        mentorship__members__user_id=OuterRef("mentee_id"),
-        attendees=OuterRef("mentee_id"),
-    )
+    attended = Session.objects.filter(_during_the_stay(""))
     rated = Feedback.objects.filter(
-        Q(author_id=OuterRef("mentee_id")) | Q(author_id=OuterRef("mentor_id")),
-        session__mentorship__members__request_id=OuterRef("request_id"),
-        session__mentorship__members__user_id=OuterRef("mentee_id"),
-        session__attendees=OuterRef("mentee_id"),
+        Q(author_id=OuterRef("mentee_id")) | Q(author_id=OuterRef("mentor_id")), _during_the_stay("session__")
     )
     annotated = proposals.annotate(
         request_status=Coalesce(F("request__status"), Value(""), output_field=CharField()),

@@ -51,6 +51,7 @@ class RoundOutcomes:
     bands: list[Band]
     pairs: int
     reading: str
+    labels: str = outcomes.IN_WORDS  # what good and poor mean
 
 
 def round_outcomes(match_round: MatchRound) -> RoundOutcomes:

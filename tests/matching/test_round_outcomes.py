@@ -1,13 +1,16 @@
 """How a published round's pairs turned out: the one outcome label (matching.outcomes) and the round page's score
 bands (matching.round_outcomes), in the three formats."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from matching import outcomes
 from matching.round_outcomes import round_outcomes
-from mentorship.models import Feedback
+from mentorship.models import Feedback, MentorshipMember
 from tests.factories import MatchRoundFactory, ProgramFactory, SessionFactory, default_program
 from tests.matching.outcome_history import proposed_pair, published_round
 
@@ -68,6 +71,31 @@ def test_a_circle_members_outcome_is_their_own_stay(db):
 
     assert outcome_of(stayed) == outcomes.GOOD
     assert outcome_of(left) == outcomes.POOR
+
+
+def test_a_member_back_in_a_circle_has_a_stay_of_their_own(db):
+    """Ana left Otto's circle after one session and came back later through another round: her first stay is the
+    one session (poor), her second, still going, the three since."""
+    program = ProgramFactory(slug="circles", format="group")
+    first = proposed_pair(published_round(program), stay="left", sessions=0)
+    circle = first.request.members.get().mentorship
+    stay = first.request.members.get()
+    stay.joined_at, stay.left_at = timezone.now() - dt.timedelta(days=100), timezone.now() - dt.timedelta(days=60)
+    stay.save()
+    again = proposed_pair(
+        published_round(program), mentee=first.mentee, mentor=first.mentor, circle=circle, stay="active"
+    )
+    MentorshipMember.objects.filter(request=again.request).update(joined_at=timezone.now() - dt.timedelta(days=40))
+    for days_ago in (90, 30, 20, 10):
+        session = SessionFactory(
+            mentorship=circle, date=timezone.localdate() - dt.timedelta(days=days_ago), attendees=[first.mentee]
+        )
+        Feedback.objects.create(session=session, author=first.mentee, rating=5)
+
+    rows = {p.pk: p for p in outcomes.published_proposals(program)}
+
+    assert (rows[first.pk].sessions_held, rows[first.pk].outcome) == (1, outcomes.POOR)
+    assert (rows[again.pk].sessions_held, rows[again.pk].ratings, rows[again.pk].stay_status) == (3, 3, "active")
 
 
 def test_only_published_rounds_count(program):
