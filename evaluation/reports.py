@@ -23,7 +23,7 @@ from mentorship import at_risk
 from mentorship.models import Goal
 from programs.models import Program
 
-DRILL_DOWN_SECTIONS = ("funnel", "time_to_match", "cadence", "goals")
+DRILL_DOWN_SECTIONS = ("funnel", "time_to_match", "cadence", "goals", "ratings")
 
 
 def report_sections(program: Program, period: Period) -> list[Section]:
@@ -160,6 +160,7 @@ def ratings_section(program: Program, period: Period) -> Section:
         summary=chart.summary,
         table=Table(columns=chart.columns, rows=[(bar.label, bar.text) for bar in chart.bars]),
         chart=chart if chart.bars else None,
+        drill_down=drill_down_url(program, "ratings", period),
     )
 
 

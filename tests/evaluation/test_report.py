@@ -225,6 +225,26 @@ def test_goals_achieved_and_pairs_at_risk_are_sections(cohort):
     assert {"program", "format", "charts", "circles"} <= response.json().keys()
 
 
+def test_the_ratings_drill_down_gives_each_mentorships_sides_in_the_period(client, cohort):
+    bea_pair = cohort["program"].mentorships.get(members__user=cohort["bea"])
+    session = SessionFactory(mentorship=bea_pair, date=TODAY - dt.timedelta(days=2))
+    Feedback.objects.create(session=session, author=cohort["bea"], rating=4)
+    Feedback.objects.create(session=session, author=cohort["mentor"], rating=2)
+    peers = peer_world()
+    rated = SessionFactory(mentorship=peers["pair"], date=TODAY - dt.timedelta(days=40))
+    Feedback.objects.create(session=rated, author=peers["ivy"], rating=5)
+    MembershipFactory(user=cohort["admin"], program=peers["program"], role="admin")
+    client.force_login(cohort["admin"])
+
+    page = client.get("/programs/cohort/report/ratings/").content.decode()
+    row = page[page.index("Mo Mentor and Bea") :]
+    assert "<td>4.0 (1)</td>" in row[:300] and "<td>2.0 (1)</td>" in row[:300]
+    assert "Cal" not in page  # unrated
+    assert "Peer pair: Ivy Ito and Jon Jones" in client.get("/programs/peers/report/ratings/").content.decode()
+    last_month = {"from": (TODAY - dt.timedelta(days=29)).isoformat()}
+    assert "Ivy Ito" not in client.get("/programs/peers/report/ratings/", last_month).content.decode()
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -305,7 +325,7 @@ def test_the_reports_queries_do_not_grow_with_the_program(client, cohort):
     api = client_for(admin)
     pages = [
         "/reports/?program=cohort&from=2020-01-01",
-        *[f"/programs/cohort/report/{s}/" for s in ("funnel", "time_to_match", "cadence", "goals")],
+        *[f"/programs/cohort/report/{s}/" for s in ("funnel", "time_to_match", "cadence", "goals", "ratings")],
         "/programs/cohort/report/cadence/?band=too_new",
     ]
 
