@@ -6,14 +6,27 @@ import datetime as dt
 from dataclasses import dataclass
 from statistics import median
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile
 from evaluation.period import Period
 from mentorship.at_risk import cadence_days_of
-from mentorship.models import Goal, Mentorship, MentorshipMember, Milestone, Session
+from mentorship.models import Feedback, Goal, Mentorship, MentorshipMember, Milestone, Session
 from programs.models import Membership, Program
 
 # Who took part: invited and pending people never joined.
@@ -207,6 +220,36 @@ def program_goals(program: Program, period: Period) -> QuerySet[Goal]:
 def milestones_done(program: Program, period: Period) -> QuerySet[Milestone]:
     """The milestones of those goals done within the period."""
     return _on_days(Milestone.objects.filter(goal__in=program_goals(program, period), done=True), "done_at", period)
+
+
+# 5. Ratings both ways.
+
+
+def pairs_ratings(program: Program, period: Period) -> QuerySet[Mentorship]:
+    """The mentorships whose sessions in the period were rated, each with `members_ratings` and `members_average`
+    (its mentees' or peers') and `mentor_ratings` and `mentor_average` (its mentor's): the rows behind the
+    ratings by side. Two queries: the mentorships, then their members (to name them)."""
+    feedback = _on_days(Feedback.objects.filter(session__mentorship=OuterRef("pk")), "session__date", period)
+    by_mentor = feedback.filter(author_id=OuterRef("mentor_id"))
+    by_members = feedback.filter(Q(session__mentorship__mentor__isnull=True) | ~Q(author_id=OuterRef("mentor_id")))
+
+    def average(rows: QuerySet) -> Subquery:
+        rows = rows.order_by().values("session__mentorship").annotate(average=Avg("rating")).values("average")
+        return Subquery(rows, output_field=FloatField())
+
+    return (
+        Mentorship.objects.in_program(program)
+        .select_related("mentor")
+        .prefetch_related(Prefetch("members", queryset=MentorshipMember.objects.select_related("user")))
+        .annotate(
+            members_ratings=_count_of(by_members, "session__mentorship"),
+            members_average=average(by_members),
+            mentor_ratings=_count_of(by_mentor, "session__mentorship"),
+            mentor_average=average(by_mentor),
+        )
+        .filter(Q(members_ratings__gt=0) | Q(mentor_ratings__gt=0))
+        .order_by("started_at", "pk")
+    )
 
 
 def _count_of(rows: QuerySet, by: str) -> Coalesce:

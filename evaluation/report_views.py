@@ -17,6 +17,7 @@ from evaluation.period import Period, period_parse
 from evaluation.reports import DRILL_DOWN_SECTIONS, report_sections
 from matching import reports
 from mentorship.models import Goal
+from mentorship.together import viewer_zone
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
 
@@ -84,7 +85,13 @@ def drill_down_page(request, slug: str, section: str):
         period = period_parse(request.GET)
     except ValidationError:
         period = Period()
-    context = {"program": program, "period": period, "section": section, "filters": []}
+    context = {
+        "program": program,
+        "period": period,
+        "section": section,
+        "filters": [],
+        "zone": viewer_zone(request.user),
+    }
     if section == "funnel":
         step = _choice(request.GET.get("step", ""), dd.FUNNEL_STEPS)
         dropped = request.GET.get("dropped") == "1" and step != dd.FUNNEL_STEPS[0][0]
@@ -121,6 +128,8 @@ def drill_down_page(request, slug: str, section: str):
             "pairs": [p for p in dd.pairs_cadence(program, period, with_people=True) if p.band == band],
             "filters": [(label, {"band": key}, key == band) for key, label in dd.CADENCE_BANDS],
         }
+    elif section == "ratings":
+        context |= {"title": "Ratings by side, per mentorship", "rated": dd.pairs_ratings(program, period)}
     else:
         kinds = [*Goal.Status.choices, ("milestones", "Milestones done in the period")]
         kind = _choice(request.GET.get("status", ""), kinds)

@@ -23,7 +23,7 @@ from mentorship import at_risk
 from mentorship.models import Goal
 from programs.models import Program
 
-DRILL_DOWN_SECTIONS = ("funnel", "time_to_match", "cadence", "goals")
+DRILL_DOWN_SECTIONS = ("funnel", "time_to_match", "cadence", "goals", "ratings")
 
 
 def report_sections(program: Program, period: Period) -> list[Section]:
@@ -49,6 +49,10 @@ def _people(program: Program) -> str:
     return "peers" if program.format == Program.Format.PEER else "mentees"
 
 
+def _skill_side(program: Program) -> str:
+    return "to teach or to grow" if program.format == Program.Format.PEER else "they want to grow"
+
+
 def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
@@ -66,7 +70,7 @@ def funnel_section(program: Program, period: Period) -> Section:
     summary = (
         f"Of {joined} {who} who joined, {counts['matched']} were matched, {counts['first_meeting']} met and "
         f"{completed} completed ({_share(completed, joined)}); each step counts who passed every step before it. "
-        "Profile complete: a headline, an industry and at least one skill they want to grow."
+        f"Profile complete: a headline, an industry and at least one skill {_skill_side(program)}."
         if joined
         else f"No {who} joined in this period."
     )
@@ -160,6 +164,7 @@ def ratings_section(program: Program, period: Period) -> Section:
         summary=chart.summary,
         table=Table(columns=chart.columns, rows=[(bar.label, bar.text) for bar in chart.bars]),
         chart=chart if chart.bars else None,
+        drill_down=drill_down_url(program, "ratings", period),
     )
 
 

@@ -169,6 +169,8 @@ WALK = {
         visit(ADMIN, slug="circles", section="cadence", then="?band=too_new"),
         visit(ADMIN, slug="peers", section="goals", then="?status=milestones"),
         visit(ADMIN, slug="main", section="goals"),
+        visit(ADMIN, slug="peers", section="ratings"),
+        visit(ADMIN, slug="main", section="ratings", then="?from=2026-01-01"),
     ],
     # An invitation link keeps its token in the session and goes on to its page, as a sign-up link does.
     # Surveys: results shown (enough answers) and withheld (one); a survey to answer and one answered.
@@ -297,7 +299,7 @@ def world():
         "withheld_survey": withheld_survey.pk,
         "main": "main",
         "spring": "spring",
-        **{section: section for section in ("funnel", "time_to_match", "cadence", "goals")},
+        **{section: section for section in ("funnel", "time_to_match", "cadence", "goals", "ratings")},
         "evening": "evening",
         "invitation_token": "an-invitation-link",
         "otto": otto.pk,
