@@ -239,12 +239,13 @@ def calendar_secret_new() -> str:
 class ProfileQuerySet(models.QuerySet):
     def complete(self, side: str) -> "ProfileQuerySet":
         """Profiles complete enough to be matched on `side` ("teaching": a mentor's, "learning": a mentee's,
-        "either": a peer's): a headline, an industry, and at least one skill on that side (taught skills for
-        teaching, wanted skills for learning, either kind for a peer). The program report's funnel counts these."""
+        "either": a peer's): what the matcher reads, an industry and at least one skill on that side (taught skills
+        for teaching, wanted skills for learning, either kind for a peer); a headline helps people, not the matcher,
+        so it is not asked for. The program report's funnel counts these."""
         taught = Exists(Profile.skills.through.objects.filter(profile_id=OuterRef("pk")))
         wanted = Exists(Profile.wanted_skills.through.objects.filter(profile_id=OuterRef("pk")))
         skilled = {"teaching": taught, "learning": wanted, "either": taught | wanted}[side]
-        return self.exclude(headline="").filter(skilled, industry__isnull=False)
+        return self.filter(skilled, industry__isnull=False)
 
 
 class Profile(TimeStampedModel):

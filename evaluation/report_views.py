@@ -6,14 +6,16 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts.decorators import program_admin_required
 from evaluation import drill_down as dd
 from evaluation.period import Period, period_parse
+from evaluation.report_pdf import PdfUnavailable, pdf_render
 from evaluation.reports import DRILL_DOWN_SECTIONS, report_sections
 from matching import reports
 from mentorship.models import Goal
@@ -22,6 +24,10 @@ from programs.models import Program
 from programs.selectors import current_program, program_administered_by
 
 RECENT_DAYS = 90
+PDF_UNAVAILABLE = (
+    "This server cannot make PDFs (its Pango library is missing). Print the report instead: your browser can save "
+    "it as a PDF."
+)
 
 
 def _presets(program: Program, today: dt.date) -> list[tuple[str, Period]]:
@@ -37,10 +43,9 @@ def _query(program: Program, period: Period, **more) -> str:
     return urlencode({"program": program.slug, **period.query(), **more})
 
 
-@program_admin_required
-def program_report_page(request):
-    """403 for who administers no program; the program is the current one (the picker's), which the caller must
-    administer (404 otherwise). A bad period is answered 400 with the form's errors and no figures."""
+def _report_context(request) -> tuple[dict, dict]:
+    """The report page's context for the current program (the picker's, which the caller must administer: 404
+    otherwise) and the query's period, and the period's errors (no figures then)."""
     program = program_administered_by(request.user, current_program(request).slug)
     try:
         period = period_parse(request.GET)
@@ -65,8 +70,36 @@ def program_report_page(request):
             "sections": report_sections(program, period),
             "report": reports.program_report(program),
             "csv_url": f"{api}?{urlencode({'format': 'csv', **period.query()})}",
+            "pdf_url": f"{reverse('reports-pdf')}?{_query(program, period)}",
         }
+    return context, errors
+
+
+@program_admin_required
+def program_report_page(request):
+    """403 for who administers no program, 404 for a program one does not administer. A bad period is answered
+    400 with the form's errors and no figures."""
+    context, errors = _report_context(request)
     return render(request, "evaluation/report.html", context, status=400 if errors else 200)
+
+
+@program_admin_required
+def program_report_pdf(request):
+    """The report page as a PDF file, for the same program and period (the same answers to a bad period or a
+    stranger). 503 with a page saying to print instead when this server cannot make PDFs."""
+    context, errors = _report_context(request)
+    if errors:
+        return render(request, "evaluation/report.html", context, status=400)
+    html = render_to_string("evaluation/report.html", {**context, "as_pdf": True}, request=request)
+    try:
+        pdf = pdf_render(html)
+    except PdfUnavailable:
+        return render(request, "503.html", {"message": PDF_UNAVAILABLE}, status=503)
+    program, period = context["program"], context["period"]
+    name = "-".join([program.slug, "report", *period.query().values()])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 def _choice(value: str, choices) -> str:
@@ -155,5 +188,6 @@ def drill_down_page(request, slug: str, section: str):
 
 urlpatterns = [
     path("reports/", program_report_page, name="reports-page"),
+    path("reports/pdf/", program_report_pdf, name="reports-pdf"),
     path("programs/<slug:slug>/report/<slug:section>/", drill_down_page, name="program-report-drill-down-page"),
 ]

@@ -70,7 +70,7 @@ def funnel_section(program: Program, period: Period) -> Section:
     summary = (
         f"Of {joined} {who} who joined, {counts['matched']} were matched, {counts['first_meeting']} met and "
         f"{completed} completed ({_share(completed, joined)}); each step counts who passed every step before it. "
-        f"Profile complete: a headline, an industry and at least one skill {_skill_side(program)}."
+        f"Profile complete: an industry and at least one skill {_skill_side(program)}."
         if joined
         else f"No {who} joined in this period."
     )

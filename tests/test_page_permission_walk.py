@@ -143,6 +143,8 @@ TABLE = {
     "import-page": ADMINS_ONLY,
     "taxonomy-page": {**ADMINS_ONLY, "admin": shows("otto_suggestion", "otto")},
     "reports-page": {**ADMINS_ONLY, "admin": shows("round")},
+    # The report as a PDF file: no HTML to look into (its content: tests/evaluation/test_report_pdf.py).
+    "reports-pdf": {**ADMINS_ONLY, "admin": 200},
     # The people behind the report's funnel: Maya joined `main` and was matched (tests/evaluation walk the others).
     "program-report-drill-down-page": {**ADMINS_ONLY, "admin": shows("maya")},
     # Programs: everyone here is in `main`; an admin of another program is walked in tests/programs.

@@ -145,6 +145,7 @@ WALK = {
     ],
     "import-page": [visit(ADMIN)],
     # Each format's report: a one-on-one program's, a group program's (its circles listed), a peer program's.
+    "reports-pdf": [],  # a PDF file, not a page (tests/evaluation/test_report_pdf.py reads it)
     "reports-page": [
         visit(ADMIN),
         visit(ADMIN, then="?program=circles"),

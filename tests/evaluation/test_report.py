@@ -60,12 +60,11 @@ def _rows(section: dict) -> dict:
 
 
 def _mentee(program, name: str, *, complete: bool, joined_days_ago: int = 10, status: str = "active"):
-    """A mentee of `program` who joined `joined_days_ago`; a complete profile has a headline, an industry and a
-    skill they want to grow."""
+    """A mentee of `program` who joined `joined_days_ago`; a complete profile has an industry and a skill they want
+    to grow (the headline is no part of it)."""
     user = UserFactory(username=name, full_name=name.title())
     if complete:
         profile = user.profile
-        profile.headline = "Analyst"
         profile.industry = Industry.objects.get_or_create(name="Finance")[0]
         profile.save()
         profile.wanted_skills.set([SkillFactory(name="Negotiation")])
