@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from accounts.demo import DemoPeople
@@ -595,3 +596,28 @@ def _sessions_write(rng, planned: list[tuple], goals_of) -> None:
     Session.attendees.through.objects.bulk_create(attendees)
     Session.goals.through.objects.bulk_create(goals)
     Feedback.objects.bulk_create(feedback)
+
+
+def demo_memberships_backdate(*, seed: int = 2026) -> None:
+    """Everyone joined their demo program before they first asked, were asked or were matched there (bulk
+    writes stamped every membership "now"), by a few days to a few weeks; who has done nothing yet joined in the
+    last three months. Run after every other builder: the report's time to match and its period read these."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    first: dict[tuple[int, int], dt.datetime] = {}
+
+    def earliest(rows, person: str, at: str) -> None:
+        for row in rows.values("program_id", person).annotate(at=Min(at)).order_by():
+            key = (row["program_id"], row[person])
+            first[key] = min(first.get(key, row["at"]), row["at"])
+
+    earliest(MentorshipRequest.objects, "mentee_id", "created_at")
+    earliest(MentorshipRequest.objects, "mentor_id", "created_at")
+    earliest(MentorshipMember.objects, "user_id", "joined_at")
+    earliest(Mentorship.objects.exclude(mentor=None), "mentor_id", "started_at")
+    memberships = list(Membership.objects.exclude(role=Membership.Role.ADMIN).order_by("pk"))
+    for membership in memberships:
+        began = first.get((membership.program_id, membership.user_id))
+        before = rng.randint(2, 45) if began else rng.randint(1, 90)
+        membership.created_at = (began or now) - dt.timedelta(days=before, hours=rng.randint(0, 23))
+    Membership.objects.bulk_update(memberships, ["created_at"], batch_size=2_000)

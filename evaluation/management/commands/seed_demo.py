@@ -63,6 +63,7 @@ class Command(BaseCommand):
                     demo_relationships_build(demo_mentor=who.mentors[0], demo_mentee=who.mentees[0])
                     demo_surveys_build(program=where.main, admin=who.admin, demo_mentee=who.mentees[0])
                     demo_history_build(people=who, programs=where)  # a past round whose pairs' fates fit
+                    lifecycle.demo_memberships_backdate()  # last: after everything people did in the programs
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
                     self._notices(who)
