@@ -13,12 +13,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts.decorators import program_admin_required
-from evaluation import drill_down as dd
 from evaluation.period import Period, period_parse
+from evaluation.report_lists import drill_down_listing
 from evaluation.report_pdf import PdfUnavailable, pdf_render
 from evaluation.reports import DRILL_DOWN_SECTIONS, report_sections
 from matching import reports
-from mentorship.models import Goal
 from mentorship.together import viewer_zone
 from programs.models import Program
 from programs.selectors import current_program, program_administered_by
@@ -66,9 +65,14 @@ def _report_context(request) -> tuple[dict, dict]:
     }
     if period is not None:
         api = reverse("program-report", kwargs={"program": program.slug})
+        sections = report_sections(program, period)
+        report = reports.program_report(program)
+        shown = {section.key for section in sections}
         context |= {
-            "sections": report_sections(program, period),
-            "report": reports.program_report(program),
+            "sections": sections,
+            "report": report,
+            # The all-time charts, less those the sections show for the period.
+            "more_charts": [chart for chart in report.charts if chart.key not in shown],
             "csv_url": f"{api}?{urlencode({'format': 'csv', **period.query()})}",
             "pdf_url": f"{reverse('reports-pdf')}?{_query(program, period)}",
         }
@@ -102,11 +106,6 @@ def program_report_pdf(request):
     return response
 
 
-def _choice(value: str, choices) -> str:
-    keys = [key for key, *_ in choices]
-    return value if value in keys else keys[0]
-
-
 @program_admin_required
 def drill_down_page(request, slug: str, section: str):
     """The rows behind one section's numbers, for the same period (403 for who administers no program, 404 for an
@@ -122,62 +121,9 @@ def drill_down_page(request, slug: str, section: str):
         "program": program,
         "period": period,
         "section": section,
-        "filters": [],
         "zone": viewer_zone(request.user),
     }
-    if section == "funnel":
-        step = _choice(request.GET.get("step", ""), dd.FUNNEL_STEPS)
-        dropped = request.GET.get("dropped") == "1" and step != dd.FUNNEL_STEPS[0][0]
-        rows = dd.funnel_people(program, period).select_related("user")
-        if dropped:
-            before = [key for key, _ in dd.FUNNEL_STEPS][[key for key, _ in dd.FUNNEL_STEPS].index(step) - 1]
-            rows = rows.filter(dd.funnel_reached(before)).exclude(dd.funnel_reached(step))
-        else:
-            rows = rows.filter(dd.funnel_reached(step))
-        label = dict(dd.FUNNEL_STEPS)[step]
-        context |= {
-            "title": f"Dropped before “{label}”" if dropped else f"Reached “{label}”",
-            "people": rows.order_by("user__full_name", "user__username", "pk"),
-            "filters": [
-                *[(f"Reached “{name}”", {"step": key}, key == step and not dropped) for key, name in dd.FUNNEL_STEPS],
-                *[
-                    (f"Dropped before “{name}”", {"step": key, "dropped": "1"}, key == step and dropped)
-                    for key, name in dd.FUNNEL_STEPS[1:]
-                ],
-            ],
-        }
-    elif section == "time_to_match":
-        bands = [(key, label) for key, label, *_ in dd.MATCH_BANDS] + [dd.WAITING]
-        band = _choice(request.GET.get("band", ""), bands)
-        context |= {
-            "title": f"Time to match: {dict(bands)[band]}",
-            "waits": [w for w in dd.match_waits(program, period) if w.band == band],
-            "filters": [(label, {"band": key}, key == band) for key, label in bands],
-        }
-    elif section == "cadence":
-        band = _choice(request.GET.get("band", ""), dd.CADENCE_BANDS)
-        context |= {
-            "title": f"Meetings against the cadence: {dict(dd.CADENCE_BANDS)[band]}",
-            "pairs": [p for p in dd.pairs_cadence(program, period, with_people=True) if p.band == band],
-            "filters": [(label, {"band": key}, key == band) for key, label in dd.CADENCE_BANDS],
-        }
-    elif section == "ratings":
-        context |= {"title": "Ratings by side, per mentorship", "rated": dd.pairs_ratings(program, period)}
-    else:
-        kinds = [*Goal.Status.choices, ("milestones", "Milestones done in the period")]
-        kind = _choice(request.GET.get("status", ""), kinds)
-        if kind == "milestones":
-            context["milestones"] = (
-                dd.milestones_done(program, period).select_related("goal__mentee").order_by("-done_at", "pk")
-            )
-        else:
-            context["goals"] = (
-                dd.program_goals(program, period).filter(status=kind).select_related("mentee").order_by("-created_at")
-            )
-        context |= {
-            "title": f"Goals: {dict(kinds)[kind]}",
-            "filters": [(label, {"status": key}, key == kind) for key, label in kinds],
-        }
+    context |= drill_down_listing(program, section, period, request.GET)
     context["filters"] = [
         {"label": label, "query": urlencode({**params, **period.query()}), "current": current}
         for label, params, current in context["filters"]

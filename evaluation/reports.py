@@ -18,7 +18,7 @@ from evaluation.period import Period
 from evaluation.sections import Section, Table
 from evaluation.skills import skills_section
 from evaluation.survey_results import surveys_section
-from matching.reports import Bar, Chart, _ratings_by_side
+from matching.reports import Bar, Chart, ratings_by_side
 from mentorship import at_risk
 from mentorship.models import Goal
 from programs.models import Program
@@ -157,7 +157,7 @@ def goals_section(program: Program, period: Period) -> Section:
 
 
 def ratings_section(program: Program, period: Period) -> Section:
-    chart = _ratings_by_side(program, start=period.start, end=period.end)
+    chart = ratings_by_side(program, start=period.start, end=period.end)
     return Section(
         key="ratings",
         title="Ratings by side",

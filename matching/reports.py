@@ -51,6 +51,7 @@ class Chart:
     bars: list[Bar]
     summary: str  # the chart in one sentence, for screen readers and for a quick read
     columns: tuple[str, str] = ("", "")  # what the bars are and what they count: the headings of its table
+    key: str = ""  # a chart the evaluation report shows for a period too names its section ("goals", "ratings")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def program_report(program: Program) -> Report:
         _sessions_per_week(program),
         _goals(program),
         _ratings(program),
-        _ratings_by_side(program),
+        ratings_by_side(program),
         _progress(program),
     ]
     if program.format == Format.GROUP:
@@ -196,7 +197,8 @@ def _goals(program: Program) -> Chart:
     total = sum(counts.values())
     achieved = counts.get(Goal.Status.ACHIEVED, 0)
     share = round(100 * achieved / total) if total else 0
-    return Chart("Goals", bars, f"{achieved} of {total} goals achieved ({share}%).", columns=("Status", "Goals"))
+    summary = f"{achieved} of {total} goals achieved ({share}%)."
+    return Chart("Goals", bars, summary, columns=("Status", "Goals"), key="goals")
 
 
 def _ratings(program: Program) -> Chart:
@@ -212,7 +214,7 @@ def _ratings(program: Program) -> Chart:
     return Chart("Session ratings", bars, summary, columns=("Rating", "Ratings"))
 
 
-def _ratings_by_side(program: Program, *, start: dt.date | None = None, end: dt.date | None = None) -> Chart:
+def ratings_by_side(program: Program, *, start: dt.date | None = None, end: dt.date | None = None) -> Chart:
     """Both sides rate their sessions: the mentees' (a circle's members') average beside the mentors'; a peer
     program's peers are one side. `start` and `end` keep the sessions held in those days (the evaluation report's
     period)."""
@@ -239,12 +241,13 @@ def _ratings_by_side(program: Program, *, start: dt.date | None = None, end: dt.
         side = label.lower()
         words.append(f"{side} {average:.1f} out of 5 ({_count(count, 'rating')})" if average else f"{side}: none")
     if not any(figures[key] for _, key in sides):
-        return Chart("Ratings by side", [], "No rating yet.")
+        return Chart("Ratings by side", [], "No rating yet.", key="ratings")
     return Chart(
         "Ratings by side",
         bars,
         "Average session rating by who gave it: " + "; ".join(words) + ".",
         columns=("Rated by (ratings)", "Average out of 5"),
+        key="ratings",
     )
 
 
