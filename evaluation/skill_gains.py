@@ -43,7 +43,7 @@ class SkillGains:
 
 def _paired(program: Program, period: Period) -> QuerySet[SkillRating]:
     """Every start rating, by oneself or by the mentor, of a completed mentorship of `program` in `period`, with
-    the same rater's completion level (`finish`) and the difference (`gain`); those with no completion are left
+    the same rater's completion level (`finish`) and the `difference`; those with no completion are left
     out."""
     finish = SkillRating.objects.filter(
         mentorship=OuterRef("mentorship"),
@@ -65,7 +65,7 @@ def _paired(program: Program, period: Period) -> QuerySet[SkillRating]:
     return (
         starts.annotate(finish=Subquery(finish, output_field=IntegerField()))
         .filter(finish__isnull=False)
-        .annotate(gain=F("finish") - F("level"))
+        .annotate(difference=F("finish") - F("level"))
     )
 
 
@@ -75,9 +75,9 @@ def _figures() -> dict:
         "people": Count("subject", filter=SELF, distinct=True),
         "start": Avg("level", filter=SELF),
         "completion": Avg("finish", filter=SELF),
-        "gain": Avg("gain", filter=SELF),
+        "gain": Avg("difference", filter=SELF),
         "mentor_people": Count("subject", filter=MENTOR, distinct=True),
-        "mentor_gain": Avg("gain", filter=MENTOR),
+        "mentor_gain": Avg("difference", filter=MENTOR),
     }
 
 
