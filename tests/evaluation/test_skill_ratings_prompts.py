@@ -16,12 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _told(person) -> list[str]:
-    return list(Notification.objects.filter(recipient=person, kind="skills").order_by("created_at", "id").values_list("subject", flat=True))
+    notices = Notification.objects.filter(recipient=person, kind="skills").order_by("created_at", "id")
+    return list(notices.values_list("subject", flat=True))
 
 
 def _started_world(kind, mentee=None, mentor=None):
     """A mentorship of `kind` that started yesterday, everyone in it but its mentor with a goal naming a skill."""
-    mentorship, people = world_of(kind, mentee=mentee, mentor=mentor)
+    mentorship, _ = world_of(kind, mentee=mentee, mentor=mentor)
     yesterday = timezone.now() - dt.timedelta(days=1)
     mentorship.started_at = yesterday
     mentorship.save(update_fields=["started_at"])
