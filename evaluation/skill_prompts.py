@@ -30,7 +30,9 @@ def _called(mentorship: Mentorship) -> str:
     return f"Your {kind} in {mentorship.program.name}"
 
 
-def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list[User] = ()) -> bool:
+def prompt_notice(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list = ()) -> dict:
+    """notify()'s arguments for asking `person` to rate `stage` (their own `skills`; or, for the mentor at
+    completion, their `mentees`'). The demo writes the same notices without sending them."""
     closes = stage_closes_at(mentorship, stage)
     rates_others = bool(mentees)
     if stage == Stage.START:
@@ -39,12 +41,12 @@ def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, men
         subject = "Rate where your mentees ended up" if len(mentees) > 1 else "Rate where your mentee ended up"
     else:
         subject = "Rate your skills again: see how far you came"
-    sent = notify(
-        recipient_id=person.pk,
-        kind="skills",
-        subject=subject,
-        template="emails/skill_rating_prompt.txt",
-        context={
+    return {
+        "recipient_id": person.pk,
+        "kind": "skills",
+        "subject": subject,
+        "template": "emails/skill_rating_prompt.txt",
+        "context": {
             "name": person.get_short_name(),
             "stage": stage,
             "mentorship": _called(mentorship),
@@ -53,10 +55,13 @@ def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, men
             "mentees": " and ".join(m.get_short_name() for m in mentees),
             "closes_on": f"{timezone.localtime(closes):%-d %B %Y}" if closes else "",
         },
-        link=reverse("mentorship-skills-page", args=[mentorship.pk]),
-        once_key=f"skills-{stage}-mentorship-{mentorship.pk}",
-    )
-    return sent is not None
+        "link": reverse("mentorship-skills-page", args=[mentorship.pk]),
+        "once_key": f"skills-{stage}-mentorship-{mentorship.pk}",
+    }
+
+
+def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list = ()) -> bool:
+    return notify(**prompt_notice(mentorship, person, stage, skills=skills, mentees=mentees)) is not None
 
 
 def _rated(mentorship_ids, stage: str) -> set[tuple[int, int]]:

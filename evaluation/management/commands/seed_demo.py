@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from accounts import demo as people
 from accounts.search import profile_search_refresh
+from evaluation.demo_skills import demo_skill_ratings_build
 from matching import runner
 from matching.models import MatchRound
 from mentorship import demo as lifecycle
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                     where = programs.demo_programs_build(people=who)
                     lifecycle.demo_lifecycle_build(people=who, programs=where, progress=bar.update)
                     demo_relationships_build(demo_mentor=who.mentors[0], demo_mentee=who.mentees[0])
+                    demo_skill_ratings_build(demo_mentee=who.mentees[0])
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
                     self._notices(who)
