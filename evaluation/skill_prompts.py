@@ -30,6 +30,11 @@ def _called(mentorship: Mentorship) -> str:
     return f"Your {kind} in {mentorship.program.name}"
 
 
+def _listed(names: list[str]) -> str:
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cy"."""
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
+
+
 def prompt_notice(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list = ()) -> dict:
     """notify()'s arguments for asking `person` to rate `stage` (their own `skills`; or, for the mentor at
     completion, their `mentees`'). The demo writes the same notices without sending them."""
@@ -52,7 +57,7 @@ def prompt_notice(mentorship: Mentorship, person: User, stage: str, *, skills: l
             "mentorship": _called(mentorship),
             "skills": ", ".join(skill.name for skill in skills),
             "rates_others": rates_others,
-            "mentees": " and ".join(m.get_short_name() for m in mentees),
+            "mentees": _listed([m.get_short_name() for m in mentees]),
             "closes_on": f"{timezone.localtime(closes):%-d %B %Y}" if closes else "",
         },
         "link": reverse("mentorship-skills-page", args=[mentorship.pk]),
