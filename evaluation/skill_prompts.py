@@ -30,7 +30,14 @@ def _called(mentorship: Mentorship) -> str:
     return f"Your {kind} in {mentorship.program.name}"
 
 
-def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list[User] = ()) -> bool:
+def _listed(names: list[str]) -> str:
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cy"."""
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
+
+
+def prompt_notice(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list = ()) -> dict:
+    """notify()'s arguments for asking `person` to rate `stage` (their own `skills`; or, for the mentor at
+    completion, their `mentees`'). The demo writes the same notices without sending them."""
     closes = stage_closes_at(mentorship, stage)
     rates_others = bool(mentees)
     if stage == Stage.START:
@@ -39,24 +46,27 @@ def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, men
         subject = "Rate where your mentees ended up" if len(mentees) > 1 else "Rate where your mentee ended up"
     else:
         subject = "Rate your skills again: see how far you came"
-    sent = notify(
-        recipient_id=person.pk,
-        kind="skills",
-        subject=subject,
-        template="emails/skill_rating_prompt.txt",
-        context={
+    return {
+        "recipient_id": person.pk,
+        "kind": "skills",
+        "subject": subject,
+        "template": "emails/skill_rating_prompt.txt",
+        "context": {
             "name": person.get_short_name(),
             "stage": stage,
             "mentorship": _called(mentorship),
             "skills": ", ".join(skill.name for skill in skills),
             "rates_others": rates_others,
-            "mentees": " and ".join(m.get_short_name() for m in mentees),
+            "mentees": _listed([m.get_short_name() for m in mentees]),
             "closes_on": f"{timezone.localtime(closes):%-d %B %Y}" if closes else "",
         },
-        link=reverse("mentorship-skills-page", args=[mentorship.pk]),
-        once_key=f"skills-{stage}-mentorship-{mentorship.pk}",
-    )
-    return sent is not None
+        "link": reverse("mentorship-skills-page", args=[mentorship.pk]),
+        "once_key": f"skills-{stage}-mentorship-{mentorship.pk}",
+    }
+
+
+def _tell(mentorship: Mentorship, person: User, stage: str, *, skills: list, mentees: list = ()) -> bool:
+    return notify(**prompt_notice(mentorship, person, stage, skills=skills, mentees=mentees)) is not None
 
 
 def _rated(mentorship_ids, stage: str) -> set[tuple[int, int]]:

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from accounts import demo as people
 from accounts.search import profile_search_refresh
 from evaluation.demo_history import demo_history_build
+from evaluation.demo_skills import demo_skill_ratings_build
 from evaluation.demo_surveys import demo_surveys_build
 from matching import runner
 from matching.models import MatchRound
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                     demo_relationships_build(demo_mentor=who.mentors[0], demo_mentee=who.mentees[0])
                     demo_surveys_build(program=where.main, admin=who.admin, demo_mentee=who.mentees[0])
                     demo_history_build(people=who, programs=where)  # a past round whose pairs' fates fit
+                    demo_skill_ratings_build(demo_mentee=who.mentees[0])
                     lifecycle.demo_memberships_backdate()  # last: after everything people did in the programs
                     profile_search_refresh()  # the directory's search reads what the demo wrote in bulk
                     demo_round = self._round(where.main, who.admin)
