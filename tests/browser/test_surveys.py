@@ -45,7 +45,8 @@ def test_an_admin_creates_a_survey_maya_answers_it_and_one_answer_is_withheld(pe
     admin.locator("#question-1-choices").fill("Video\nIn person")
     admin.get_by_role("button", name="Create the survey").click()
     expect(admin.get_by_role("link", name="Quick pulse")).to_be_visible()
-    assert list(Survey.objects.get(title="Quick pulse").questions.values_list("kind", flat=True)) == ["likert", "choice"]
+    built = Survey.objects.get(title="Quick pulse")
+    assert list(built.questions.values_list("kind", flat=True)) == ["likert", "choice"]
     _looks_right(admin, width, tmp_path, "surveys-listed")
 
     assert surveys.survey_invitations_send() == 2  # Maya and Otto, for the mid-point survey

@@ -155,10 +155,10 @@ def test_a_circle_and_a_peer_pair_are_asked_each_person_with_their_side():
 def test_on_completion_asks_only_those_whose_mentorship_completed_after_the_survey(evening):
     survey = survey_in(evening, trigger="on_completion", audience="mentors")
     before = MentorshipFactory(program=evening, status="completed", ended_at=survey.created_at - dt.timedelta(days=1))
-    after = MentorshipFactory(program=evening, status="completed", ended_at=NOW + dt.timedelta(minutes=1))
+    after = MentorshipFactory(program=evening, status="completed", ended_at=survey.created_at + dt.timedelta(minutes=1))
     MentorshipFactory(program=evening)  # still running
 
-    surveys.survey_invitations_send(now=NOW)
+    surveys.survey_invitations_send()
 
     assert set(survey.invitations.values_list("user_id", flat=True)) == {after.mentor_id}
     assert before.mentor_id not in set(survey.invitations.values_list("user_id", flat=True))
