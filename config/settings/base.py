@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "MemberDecisionEnum": ["active", "removed"],
         "LeaveStatusEnum": ["left"],
         "NotificationDeliveryEnum": "notifications.models.Delivery",
+        "SurveyQuestionKindEnum": "evaluation.models.SurveyQuestion.Kind",
+        "ProgramKindEnum": "programs.models.Program.Kind",
     },
 }
 

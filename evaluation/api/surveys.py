@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import StrictInputSerializer
 from config.api import ErrorsAsJSONMixin, Router, SingleLineField
-from config.schema import ConflictDetail
+from config.schema import VALIDATION_ERROR, ConflictDetail
 from config.spreadsheets import csv_writer
 from evaluation import survey_results, survey_selectors, surveys
 from evaluation.models import Survey, SurveyInvitation, SurveyQuestion
@@ -212,7 +212,11 @@ class ProgramSurveyViewSet(
             OpenApiParameter("to", str, description="Answers up to this day (YYYY-MM-DD), on or after `from`."),
             OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the aggregates as a spreadsheet"),
         ],
-        responses={(200, "application/json"): ResultsOutput, (200, "text/csv"): OpenApiResponse(str)},
+        responses={
+            (200, "application/json"): ResultsOutput,
+            (200, "text/csv"): OpenApiResponse(str),
+            400: VALIDATION_ERROR,  # a filter that is not one (`side`, `from` after `to`)
+        },
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ResultsCSVRenderer])
     def results(self, request, pk=None, program=None):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from evaluation import surveys
-from evaluation.models import Survey, SurveyResponse
+from evaluation.models import Survey, SurveyInvitation, SurveyResponse
 from tests.browser.test_format_pages import _looks_right
-from tests.factories import AdminFactory, MenteeFactory, MentorFactory, MentorshipFactory
+from tests.factories import AdminFactory, MenteeFactory, MentorFactory, MentorshipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,8 @@ def test_an_admin_creates_a_survey_maya_answers_it_and_one_answer_is_withheld(pe
     admin.locator("#question-1-choices").fill("Video\nIn person")
     admin.get_by_role("button", name="Create the survey").click()
     expect(admin.get_by_role("link", name="Quick pulse")).to_be_visible()
-    assert list(Survey.objects.get(title="Quick pulse").questions.values_list("kind", flat=True)) == ["likert", "choice"]
+    built = Survey.objects.get(title="Quick pulse")
+    assert list(built.questions.values_list("kind", flat=True)) == ["likert", "choice"]
     _looks_right(admin, width, tmp_path, "surveys-listed")
 
     assert surveys.survey_invitations_send() == 2  # Maya and Otto, for the mid-point survey
@@ -75,3 +76,18 @@ def test_an_admin_creates_a_survey_maya_answers_it_and_one_answer_is_withheld(pe
     expect(admin.locator("#withheld-message")).to_contain_text("results appear once at least 5 people")
     expect(admin.get_by_text("More time on goals.")).to_have_count(0)
     _looks_right(admin, width, tmp_path, "survey-withheld")
+
+    midpoint = Survey.objects.get(title="Mid-point check-in")
+    for n in range(4):  # four more people answer: five in all, the minimum
+        values = {"likert": 2 + n % 4, "choice": "More than planned", "text": f"Idea {n}"}
+        answers = [{"question": q.pk, "value": values[q.kind]} for q in midpoint.questions.all()]
+        invitation = SurveyInvitation.objects.create(survey=midpoint, user=UserFactory(), side="mentor")
+        surveys.survey_answer(survey_id=midpoint.pk, user=invitation.user, answers=answers)
+    admin.reload()
+    expect(admin.get_by_role("heading", name="5 responses", exact=True)).to_be_visible()
+    expect(admin.locator("svg.bars")).to_have_count(4)  # the Likert and choice questions; the text one is a list
+    expect(admin.get_by_text("More time on goals.")).to_be_visible()
+    _looks_right(admin, width, tmp_path, "survey-results")
+    admin.get_by_label("Who answered").select_option("mentees")
+    admin.get_by_role("button", name="Show").click()
+    expect(admin.get_by_role("heading", name="1 response", exact=True)).to_be_visible()

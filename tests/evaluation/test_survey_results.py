@@ -156,3 +156,19 @@ def test_the_reports_survey_part_shows_shown_surveys_and_withholds_the_others(ev
     assert "Hidden" in section.withheld
     assert [bar.text for bar in section.chart.bars] == ["4.0"]
     assert not any("What helped" in str(row) for row in section.table.rows)  # free text stays out of the report
+
+
+def test_the_results_page_draws_each_question_and_withholds_a_narrowed_group(client, evening):
+    survey = survey_in(evening, min_responses=K)
+    for n in range(K):
+        answer(survey, "mentee", likert=4, text=f"Kind words {n}")
+    client.force_login(admin_of(evening))
+    url = f"/programs/{evening.slug}/surveys/{survey.pk}/"
+
+    shown = client.get(url).content.decode()
+    mentors = client.get(url + "?side=mentors").content.decode()
+    backwards = client.get(url + "?from=2026-02-01&to=2026-01-01")
+
+    assert shown.count('class="bars"') == 2 and "Kind words 1" in shown
+    assert "0 responses so far" in mentors and "Kind words" not in mentors and 'class="bars"' not in mentors
+    assert backwards.status_code == 200 and "The start of the period comes after its end." in backwards.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from evaluation import surveys
 from evaluation.models import Survey, SurveyInvitation, SurveyResponse
+from evaluation.tasks import send_survey_invitations
 from notifications.models import Notification
 from tests import formats
 from tests.conftest import client_for
@@ -155,10 +156,10 @@ def test_a_circle_and_a_peer_pair_are_asked_each_person_with_their_side():
 def test_on_completion_asks_only_those_whose_mentorship_completed_after_the_survey(evening):
     survey = survey_in(evening, trigger="on_completion", audience="mentors")
     before = MentorshipFactory(program=evening, status="completed", ended_at=survey.created_at - dt.timedelta(days=1))
-    after = MentorshipFactory(program=evening, status="completed", ended_at=NOW + dt.timedelta(minutes=1))
+    after = MentorshipFactory(program=evening, status="completed", ended_at=survey.created_at + dt.timedelta(minutes=1))
     MentorshipFactory(program=evening)  # still running
 
-    surveys.survey_invitations_send(now=NOW)
+    surveys.survey_invitations_send()
 
     assert set(survey.invitations.values_list("user_id", flat=True)) == {after.mentor_id}
     assert before.mentor_id not in set(survey.invitations.values_list("user_id", flat=True))
@@ -293,3 +294,13 @@ def test_pending_lists_only_your_unanswered_surveys_of_open_ones(evening, mentee
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["results"]] == [waiting.pk]
     assert len(response.json()["results"][0]["questions"]) == 3
+
+
+def test_the_beat_runs_the_invitations_every_quarter_hour(evening, settings):
+    MentorshipFactory(program=evening, started_at=NOW - dt.timedelta(days=60))
+    survey_in(evening)
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("send_survey_invitations"))
+
+    assert entry["schedule"] == 15 * 60
+    assert send_survey_invitations.delay().get() == 2
+    assert send_survey_invitations.delay().get() == 0
