@@ -56,7 +56,7 @@ PUBLIC = r"^/api/v1/(auth/|me/email/confirm/)"
 # tests/programs/test_program_axis_walk.py.
 NESTED_TWINS = r"^/api/v1/programs/[^/]+/(mentors|match-rounds|participants)/"
 # Operations a role is turned away from before anything else is read: fuzzing them as that role finds nothing.
-ADMIN_ONLY = r"^/api/v1/(match-rounds/|participants/|programs/[^/]+/(members|report|at-risk|surveys)/)"
+ADMIN_ONLY = r"^/api/v1/(match-rounds/|participants/|programs/[^/]+/(members|report|at-risk|surveys|weights)/)"
 NOT_FOR = {"mentee": ADMIN_ONLY, "mentor": ADMIN_ONLY}
 
 
