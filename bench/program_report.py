@@ -1,4 +1,4 @@
-"""Benchmark: the program report (issue 15) for the largest demo program, as JSON, as CSV and as its page.
+"""Benchmark: the program report (issue 15) for the largest demo program, as JSON, as CSV, as its page and PDF.
 
     DATABASE_URL=postgres://… python bench/program_report.py [--runs 20] [--mentors 60 --mentees 180]
 
@@ -73,6 +73,7 @@ def run(args) -> None:
         "JSON, a period": (api, {"from": "2000-01-01", "to": "2100-01-01"}),
         "CSV": (api, {"format": "csv"}),
         "page": ("/reports/", {"program": program.slug}),
+        "PDF": ("/reports/pdf/", {"program": program.slug}),
     }
     print(f"Program “{program.name}”: {program.people} mentees or peers, {program.pairs} mentorships.")
     for name, (url, params) in calls.items():

@@ -6,29 +6,19 @@ import io
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ErrorsAsJSONMixin
 from config.schema import VALIDATION_ERROR
+from config.spreadsheets import CSVRenderer
 from evaluation.period import period_parse
 from evaluation.reports import report_csv, report_sections
 from matching import reports
 from matching.api.serializers import BarOutput
 from matching.api.serializers import ReportOutput as ChartsOutput
 from matching.api.views import AdministeredProgramMixin
-
-
-class ReportCSVRenderer(BaseRenderer):
-    """The view writes the CSV itself (evaluation.reports.report_csv); its errors go out as JSON."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data.encode() if isinstance(data, str) else b""
 
 
 class SectionChartOutput(serializers.Serializer):
@@ -68,7 +58,7 @@ ReportOutput = type(
 
 
 class ProgramReportView(AdministeredProgramMixin, ErrorsAsJSONMixin, APIView):
-    renderer_classes = [JSONRenderer, ReportCSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
         parameters=[

@@ -2,21 +2,19 @@
 someone answers, close them and read their anonymous results (JSON or CSV); the people asked read what waits for
 them and answer, once. An admin of another program is answered 404, as if the program were not there."""
 
-import io
-
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import StrictInputSerializer
 from config.api import ErrorsAsJSONMixin, Router, SingleLineField
 from config.schema import VALIDATION_ERROR, ConflictDetail
-from config.spreadsheets import csv_writer
+from config.spreadsheets import CSVRenderer
 from evaluation import survey_results, survey_selectors, surveys
 from evaluation.models import Survey, SurveyInvitation, SurveyQuestion
 from evaluation.period import period_parse
@@ -138,19 +136,6 @@ class ResultsOutput(serializers.Serializer):
     questions = QuestionResultOutput(many=True)
 
 
-class ResultsCSVRenderer(BaseRenderer):
-    """The aggregates as a spreadsheet (survey_results.results_rows); errors are sent as JSON."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        out = io.StringIO()
-        csv_writer(out).writerows(data)
-        return out.getvalue().encode()
-
-
 # --- Views -------------------------------------------------------------------------------------------------
 
 
@@ -218,7 +203,7 @@ class ProgramSurveyViewSet(
             400: VALIDATION_ERROR,  # a filter that is not one (`side`, `from` after `to`)
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, ResultsCSVRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
     def results(self, request, pk=None, program=None):
         """Each question's count, mean (Likert), distribution (Likert, choice) and free text (unnamed). A group of
         fewer respondents than the survey's minimum, whatever the filters, shows its count and nothing else."""
