@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The production install, proved: a virtual environment from requirements.txt ALONE (none of the test tools,
 # which pull in packages the app may silently need), production settings, gunicorn and a real Celery worker on
-# PostgreSQL and Redis; `check --deploy` clean; then .ci/smoke.py drives a sign-up (its email through the worker),
-# a request and an accept.
+# PostgreSQL and Redis; `check --deploy` clean; the report's PDF made; then .ci/smoke.py drives a sign-up (its email
+# through the worker), a request and an accept.
 #
 # Needs DATABASE_URL and REDIS_URL (source .ci/services.sh first). Uses its own database and Redis database.
 set -euo pipefail
@@ -29,6 +29,9 @@ export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE
 "$PY" manage.py check --deploy --fail-level WARNING
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
+# The report's PDF from the production install (WeasyPrint and the system's Pango), not only the test venv's.
+"$PY" manage.py shell -c "from evaluation.report_pdf import pdf_render; assert pdf_render('<h1>Report</h1>').startswith(b'%PDF-')"
+echo "ok   the production install makes the report's PDF"
 
 pids=()
 stop() {
