@@ -166,19 +166,20 @@ def surveys_section(program: Program, period: Period) -> Section:
                 rows.append((survey.title, q.text, results.responses, "withheld", "withheld"))
                 continue
             spread = ", ".join(f"{s.value}: {s.count}" for s in q.distribution or ())
-            rows.append((survey.title, q.text, q.count, q.mean if q.mean is not None else "", spread))
+            text = q.text
             if q.mean is not None:
-                bars.append(Bar(label=q.text[:28], value=q.mean / LIKERT_HIGH, text=f"{q.mean:.1f}"))
+                # A statement is too long for a bar's label: the bar has its number, the table the statement.
+                number = len(bars) + 1
+                bars.append(Bar(label=f"#{number}", value=q.mean / LIKERT_HIGH, text=f"{q.mean:.1f}"))
+                text = f"#{number} {q.text}"
+            rows.append((survey.title, text, q.count, q.mean if q.mean is not None else "", spread))
     shown = sum(1 for row in rows if row[3] != "withheld")
     summary = f"{shown} question{'s' if shown != 1 else ''} with results"
     if withheld:
         summary += f"; {len(withheld)} survey{'s' if len(withheld) != 1 else ''} withheld for too few answers"
     summary += "."
-    chart = (
-        Chart(title="Agreement (mean of 5)", bars=bars, summary=summary, columns=("Statement", "Mean"))
-        if bars
-        else None
-    )
+    columns = ("Statement (its # in the table)", "Mean")
+    chart = Chart(title="Agreement (mean of 5)", bars=bars, summary=summary, columns=columns) if bars else None
     return Section(
         key="surveys",
         title="Surveys",

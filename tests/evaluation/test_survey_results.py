@@ -151,7 +151,7 @@ def test_the_reports_survey_part_shows_shown_surveys_and_withholds_the_others(ev
     section = surveys_section(evening, Period())
 
     assert section.key == "surveys"
-    assert ("Shown", "We set clear goals.", 3, 4.0) in [row[:4] for row in section.table.rows]
+    assert ("Shown", "#1 We set clear goals.", 3, 4.0) in [row[:4] for row in section.table.rows]
     assert ("Hidden", "(all questions)", 1, "withheld", "withheld") in section.table.rows
     assert "Hidden" in section.withheld
     assert [bar.text for bar in section.chart.bars] == ["4.0"]
