@@ -38,8 +38,13 @@ def _rate(page, levels: dict, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("make", [_one_on_one, _circle, _pair], ids=["one_on_one", "circle", "peer"])
+# Each format once, the widths shared out among them: every page is also walked at both widths by
+# tests/browser/test_every_page.py.
+@pytest.mark.parametrize(
+    ("make", "width"),
+    [(_one_on_one, 390), (_circle, 1280), (_pair, 390)],
+    ids=["one_on_one-390", "circle-1280", "peer-390"],
+)
 def test_a_member_rates_where_they_start_and_where_they_ended_up(person_at, tmp_path, width, make):
     mentorship, member, mentor = make()
     bring(mentorship, member, "Public speaking", "Python")
